@@ -1,0 +1,52 @@
+/**
+ * Conversions between big-endian bytes and bigint. Bigints live only inside
+ * crypto/; everything outside holds byte strings (MPI bodies).
+ */
+
+/** Big-endian unsigned bytes to bigint (empty = 0). */
+export function bytesToBigint(bytes: Uint8Array): bigint {
+  let hex = '';
+  for (const byte of bytes) hex += byte.toString(16).padStart(2, '0');
+  return hex === '' ? 0n : BigInt('0x' + hex);
+}
+
+/**
+ * bigint to minimal big-endian bytes (no leading zeros; 0 gives an empty
+ * array), as OTR's MPI encoding wants. With `width`, left-pads to that size.
+ */
+export function bigintToBytes(value: bigint, width?: number): Uint8Array {
+  if (value < 0n) throw new RangeError('negative value');
+  let hex = value === 0n ? '' : value.toString(16);
+  if (hex.length % 2 === 1) hex = '0' + hex;
+  if (width !== undefined) {
+    if (hex.length > width * 2) throw new RangeError('value wider than requested width');
+    hex = hex.padStart(width * 2, '0');
+  }
+  return new Uint8Array(Buffer.from(hex, 'hex'));
+}
+
+/** Strips leading zero bytes (the canonical MPI body). */
+export function stripLeadingZeros(bytes: Uint8Array): Uint8Array {
+  let start = 0;
+  while (start < bytes.length && bytes[start] === 0) start++;
+  return bytes.subarray(start);
+}
+
+/** x mod m, always non-negative. */
+export function mod(x: bigint, m: bigint): bigint {
+  const r = x % m;
+  return r < 0n ? r + m : r;
+}
+
+/** Modular inverse by the extended Euclidean algorithm; m prime here. */
+export function modInverse(a: bigint, m: bigint): bigint {
+  let [oldR, r] = [mod(a, m), m];
+  let [oldS, s] = [1n, 0n];
+  while (r !== 0n) {
+    const quotient = oldR / r;
+    [oldR, r] = [r, oldR - quotient * r];
+    [oldS, s] = [s, oldS - quotient * s];
+  }
+  if (oldR !== 1n) throw new RangeError('not invertible');
+  return mod(oldS, m);
+}

@@ -1,0 +1,63 @@
+/**
+ * Secret bytes: a wipeable `Uint8Array` holder whose inspection, JSON and
+ * string forms are redacted, so a key never reaches a log by accident.
+ */
+import { inspect } from 'node:util';
+
+const REDACTED = '[Secret: redacted]';
+
+/** Wipeable secret bytes. Read them with {@link Secret.expose} inside crypto/ only. */
+export class Secret {
+  #bytes: Uint8Array;
+  #wiped = false;
+
+  /** Takes ownership of `bytes`; the caller must not keep other references. */
+  constructor(bytes: Uint8Array) {
+    this.#bytes = bytes;
+  }
+
+  /** Number of secret bytes (0 once wiped). */
+  get length(): number {
+    return this.#bytes.length;
+  }
+
+  /** True once {@link Secret.wipe} has run. */
+  get wiped(): boolean {
+    return this.#wiped;
+  }
+
+  /** The underlying bytes; do not copy them out of crypto/ or the session. */
+  expose(): Uint8Array {
+    if (this.#wiped) throw new Error('secret used after wipe');
+    return this.#bytes;
+  }
+
+  /** A new secret holding a copy of these bytes. */
+  clone(): Secret {
+    return new Secret(Uint8Array.from(this.expose()));
+  }
+
+  /** Overwrites the bytes with zeros and forgets them. Idempotent. */
+  wipe(): void {
+    this.#bytes.fill(0);
+    this.#bytes = new Uint8Array(0);
+    this.#wiped = true;
+  }
+
+  toString(): string {
+    return REDACTED;
+  }
+
+  toJSON(): string {
+    return REDACTED;
+  }
+
+  [inspect.custom](): string {
+    return REDACTED;
+  }
+}
+
+/** Wipes every given secret that is defined. */
+export function wipeAll(...secrets: (Secret | undefined | null)[]): void {
+  for (const secret of secrets) secret?.wipe();
+}

@@ -1,0 +1,35 @@
+/**
+ * Every bound the library enforces, one named constant each, with its reason.
+ * Time values are milliseconds on the host's clock.
+ */
+
+/** Incomplete fragmented messages kept per account; more evicts the oldest (memory cap). */
+export const MAX_INCOMPLETE_MESSAGES = 100;
+/** Largest single fragment accepted, in bytes of text (CVE-2016-2851 class of bugs). */
+export const MAX_FRAGMENT_BYTES = 250 * 1024;
+/** Largest reassembled message, in bytes of text. */
+export const MAX_MESSAGE_BYTES = 100 * 1024 * 1024;
+/** Bytes of all incomplete reassembly buffers of one account together. */
+export const MAX_REASSEMBLY_BYTES_PER_ACCOUNT = 128 * 1024 * 1024;
+/** An incomplete fragmented message is dropped after this long without a new piece. */
+export const REASSEMBLY_TIMEOUT_MS = 10 * 60 * 1000;
+/** Largest number of fragments a sender may announce (the wire field is 16-bit). */
+export const MAX_FRAGMENT_COUNT = 65535;
+/** Send an empty heartbeat data message after this long of receiving but not sending (Protocol-v3, "Data exchange" / libotr HEARTBEAT_INTERVAL). */
+export const HEARTBEAT_INTERVAL_MS = 60 * 1000;
+/** An AKE with no progress for this long is abandoned (libotr's AKE restart guard). */
+export const AKE_TIMEOUT_MS = 60 * 1000;
+/** Largest decoded (binary) OTR message; longer base64 is rejected before decoding. */
+export const MAX_ENCODED_MESSAGE_BYTES = MAX_MESSAGE_BYTES;
+/** Largest MPI accepted from the wire, in bytes (group elements are <= 192; DSA p is <= 128). */
+export const MAX_MPI_BYTES = 512;
+/** Largest data field accepted from the wire (a data message's encrypted body). */
+export const MAX_DATA_FIELD_BYTES = MAX_MESSAGE_BYTES;
+/** Remote instances remembered per contact; the least recently used beyond this is forgotten. */
+export const MAX_INSTANCES_PER_CONTACT = 32;
+/** Smallest valid instance tag; 0 means "none" (Protocol-v3, "Instance Tags"). */
+export const MIN_INSTANCE_TAG = 0x100;
+/** Smallest transport message size that fits a fragment header and some payload. */
+export const MIN_MAX_MESSAGE_SIZE = 64;
+/** Protocol errors reported to the peer at most this often per conversation (no error storms). */
+export const ERROR_REPLY_INTERVAL_MS = 5 * 1000;
