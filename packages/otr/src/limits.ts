@@ -33,3 +33,5 @@ export const MIN_INSTANCE_TAG = 0x100;
 export const MIN_MAX_MESSAGE_SIZE = 64;
 /** Protocol errors reported to the peer at most this often per conversation (no error storms). */
 export const ERROR_REPLY_INTERVAL_MS = 5 * 1000;
+/** A message held while encryption was required is sent once the session is secure, if it is this recent (libotr's RESEND_INTERVAL). */
+export const RESEND_INTERVAL_MS = 60 * 1000;

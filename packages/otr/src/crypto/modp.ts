@@ -28,8 +28,10 @@ export const MODP_PRIME_BYTES = bigintToBytes(MODP_PRIME);
  * Exponent 0 yields 1 without calling OpenSSL.
  */
 export function modpPow(base: bigint, exponent: bigint): bigint {
-  if (exponent === 0n) return 1n;
-  if (base === 1n) return 1n;
+  if (exponent === 0n || base === 1n) return 1n;
+  if (base === 0n) return 0n;
+  // OpenSSL refuses generators outside [2, p-2]; p-1 has order 2.
+  if (base === MODP_PRIME - 1n) return exponent % 2n === 0n ? 1n : base;
   const dh: DiffieHellman = createDiffieHellman(Buffer.from(MODP_PRIME_BYTES), Buffer.from(bigintToBytes(base)));
   dh.setPrivateKey(Buffer.from(bigintToBytes(exponent)));
   return bytesToBigint(dh.generateKeys());

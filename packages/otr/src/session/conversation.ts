@@ -1,0 +1,246 @@
+/**
+ * All instances of one contact (Protocol-v3, "Instance Tags" and the
+ * per-message rules of "The protocol state machine"): routing received
+ * messages to the instance named by the sender tag, choosing the instance to
+ * send to, the whitespace-tag and query logic, and error replies that never
+ * answer an error with an error.
+ *
+ * Theory of operation: instance 0 is the master. It runs v2 (which has no
+ * tags) and every AKE we start before we know the peer's tag; when an
+ * instance answers our broadcast D-H Commit, it adopts a copy of the master's
+ * AKE state. v3 sessions live in the instance of the peer's tag.
+ */
+import { ERROR_REPLY_INTERVAL_MS, MAX_INSTANCES_PER_CONTACT, MIN_INSTANCE_TAG, RESEND_INTERVAL_MS } from '../limits.js';
+import { UsageError } from '../errors.js';
+import { encodeErrorMessage, encodeQueryMessage, encodeWhitespaceTag } from '../wire/index.js';
+import type { DecodedOtrMessage } from './codec.js';
+import { Instance } from './instance.js';
+import type { InstanceContext } from './instance-context.js';
+import { allowedVersions, allowsOtr, type Policy } from './policy.js';
+
+/** The text of the error we send for an unreadable message (libotr's wording). */
+const UNREADABLE_ERROR = 'You transmitted an unreadable encrypted message.';
+
+/** Context for conversation calls: the instance context minus the per-instance reply hook. */
+export type ConversationContext = Omit<InstanceContext, 'replyUnreadable' | 'onSecure'>;
+
+/** One contact with all its instances. */
+export class Conversation {
+  readonly #instances = new Map<number, Instance>();
+  /** Chosen by the host for sending; undefined = the best secure instance. */
+  selectedTag: number | undefined;
+  /** A per-contact policy overriding the account's. */
+  policy: Policy | undefined;
+  /** Whether the peer sent plaintext since we last offered the whitespace tag (stop tagging then). */
+  #peerSentPlaintext = false;
+  #lastErrorReply = Number.NEGATIVE_INFINITY;
+  /** A message held while encryption was required; sent when a session becomes secure, if recent. */
+  #held: { readonly text: string; readonly at: number } | undefined;
+
+  constructor(readonly peer: string) {
+    this.#instances.set(0, new Instance(0));
+  }
+
+  /** The master instance (tag 0). */
+  get master(): Instance {
+    return this.#instance(0);
+  }
+
+  /** All instances, master first. */
+  instances(): Instance[] {
+    return [...this.#instances.values()];
+  }
+
+  /** The instance with this tag, created on first use. */
+  #instance(tag: number): Instance {
+    let instance = this.#instances.get(tag);
+    if (instance === undefined) {
+      instance = new Instance(tag);
+      this.#instances.set(tag, instance);
+      this.#evictIfFull();
+    }
+    return instance;
+  }
+
+  /** Forgets the least useful instance beyond the cap (never the master or a secure one first). */
+  #evictIfFull(): void {
+    if (this.#instances.size <= MAX_INSTANCES_PER_CONTACT + 1) return;
+    for (const [tag, instance] of this.#instances) {
+      if (tag !== 0 && instance.message.kind !== 'encrypted' && instance.auth.kind === 'none') {
+        instance.wipe();
+        this.#instances.delete(tag);
+        return;
+      }
+    }
+  }
+
+  /** The instance sends go to: the host's choice, else the most recently active secure instance, else the master. */
+  sendingInstance(tag?: number): Instance {
+    const chosen = tag ?? this.selectedTag;
+    if (chosen !== undefined) {
+      const instance = this.#instances.get(chosen);
+      if (instance === undefined) throw new UsageError('unknown-instance', `no instance ${chosen} for this contact`);
+      return instance;
+    }
+    let best: Instance | undefined;
+    for (const instance of this.#instances.values()) {
+      if (instance.message.kind === 'plaintext') continue;
+      if (best === undefined || Math.max(instance.lastReceived, instance.lastSent) > Math.max(best.lastReceived, best.lastSent)) best = instance;
+    }
+    return best ?? this.master;
+  }
+
+  /** Runs `body` on the sending instance (or the one named by `tag`) with a full instance context. */
+  withInstance<T>(tag: number | undefined, context: ConversationContext, body: (instance: Instance, context: InstanceContext) => T): T {
+    return body(this.sendingInstance(tag), this.#instanceContext(context));
+  }
+
+  #instanceContext(context: ConversationContext): InstanceContext {
+    return {
+      ...context,
+      replyUnreadable: () => this.#replyUnreadable(context),
+      onSecure: (instance) => this.#sendHeld(instance, context),
+    };
+  }
+
+  /** Handles a plaintext message (with the whitespace tag removed, if any). */
+  receivePlaintext(text: string, tagVersions: ReadonlySet<number> | undefined, context: ConversationContext): void {
+    const policy = context.policy;
+    this.#peerSentPlaintext = true;
+    if (text.length > 0) context.out.show.push({ from: this.peer, text, encrypted: false });
+    if (tagVersions !== undefined && policy.whitespaceStartAke) this.#startBestAke(tagVersions, context);
+  }
+
+  /** Handles a query message. */
+  receiveQuery(versions: ReadonlySet<number>, context: ConversationContext): void {
+    this.#startBestAke(versions, context);
+  }
+
+  /** Handles an OTR error message: shown to the user, never answered with an error. */
+  receiveError(text: string, context: ConversationContext): void {
+    context.out.events.push({ kind: 'peer-error', peer: this.peer, text });
+    if (context.policy.errorStartAke && allowsOtr(context.policy)) this.sendQuery(context);
+  }
+
+  /** Routes a decoded AKE or data message to its instance. */
+  receiveOtr(message: DecodedOtrMessage, context: ConversationContext): void {
+    const { out } = context;
+    const allowed = message.version === 3 ? context.policy.allowV3 : context.policy.allowV2;
+    if (!allowed) {
+      out.events.push({ kind: 'dropped', peer: this.peer, reason: 'policy', detail: `version ${message.version} not allowed` });
+      return;
+    }
+    if (message.version === 3) {
+      if (message.senderTag < MIN_INSTANCE_TAG) {
+        out.events.push({ kind: 'dropped', peer: this.peer, reason: 'wrong-instance', detail: 'sender instance tag below 0x100' });
+        return;
+      }
+      const forUs = message.receiverTag === context.ourTag || (message.receiverTag === 0 && message.type === 'ake' && message.ake.type === 'dh-commit');
+      if (!forUs) {
+        out.events.push({ kind: 'dropped', peer: this.peer, instance: message.senderTag, reason: 'wrong-instance', detail: 'message for another instance of this account' });
+        return;
+      }
+    }
+    const tag = message.version === 3 ? message.senderTag : 0;
+    const instance = this.#instance(tag);
+    const instanceContext = this.#instanceContext(context);
+    if (message.type === 'ake') {
+      // A new instance answering (or colliding with) our broadcast D-H Commit
+      // continues the master's AKE, so the spec's collision rule can apply.
+      const answersBroadcast = message.ake.type === 'dh-key' || message.ake.type === 'dh-commit';
+      if (tag !== 0 && answersBroadcast && instance.auth.kind === 'none') instance.adoptAke(this.master.auth);
+      instance.receiveAke(message.ake, instanceContext);
+    } else {
+      instance.receiveData(message.data, instanceContext);
+    }
+  }
+
+  /** The user typed `text`: encrypt, tag, hold or refuse according to state and policy. */
+  send(text: string, tag: number | undefined, context: ConversationContext): void {
+    const { out, policy } = context;
+    const instance = this.sendingInstance(tag);
+    const instanceContext = this.#instanceContext(context);
+    switch (instance.message.kind) {
+      case 'encrypted':
+        instance.sendText(text, instanceContext);
+        return;
+      case 'finished':
+        out.events.push({ kind: 'not-sent', peer: this.peer, reason: 'finished' });
+        return;
+      case 'plaintext':
+        if (policy.requireEncryption && allowsOtr(policy)) {
+          this.#held = { text, at: context.now };
+          this.sendQuery(context);
+          out.events.push({ kind: 'not-sent', peer: this.peer, reason: 'encryption-required' });
+          return;
+        }
+        if (policy.sendWhitespaceTag && allowsOtr(policy) && !this.#peerSentPlaintext) {
+          out.send.push({ to: this.peer, text: text + encodeWhitespaceTag(allowedVersions(policy)) });
+        } else {
+          out.send.push({ to: this.peer, text });
+        }
+        return;
+    }
+  }
+
+  /** Sends a query message offering the allowed versions. */
+  sendQuery(context: ConversationContext): void {
+    const versions = allowedVersions(context.policy);
+    if (versions.length === 0) throw new UsageError('otr-disabled', 'the policy allows no OTR version');
+    context.out.send.push({ to: this.peer, text: encodeQueryMessage(versions) });
+  }
+
+  /** Ends the session with one instance (or the sending instance); true if there was one. */
+  end(tag: number | undefined, context: ConversationContext): boolean {
+    const instance = this.sendingInstance(tag);
+    const ended = instance.end(this.#instanceContext(context));
+    if (ended) {
+      this.#peerSentPlaintext = false;
+      context.out.events.push({ kind: 'insecure', peer: this.peer, instance: instance.theirTag });
+    }
+    return ended;
+  }
+
+  /** Starts the AKE for the best version both sides allow, in the master instance. */
+  #startBestAke(offered: ReadonlySet<number>, context: ConversationContext): void {
+    const version = allowedVersions(context.policy).find((v) => offered.has(v));
+    if (version === undefined) return;
+    this.master.startAke(version, this.#instanceContext(context));
+  }
+
+  /** Sends the held message to a newly secure instance (spec: "If there is a recent stored message"). */
+  #sendHeld(instance: Instance, context: ConversationContext): void {
+    const held = this.#held;
+    this.#held = undefined;
+    if (held !== undefined && context.now - held.at <= RESEND_INTERVAL_MS) instance.sendText(held.text, this.#instanceContext(context));
+  }
+
+  /** Replies to an unreadable message with an OTR error, at most once per interval. */
+  #replyUnreadable(context: ConversationContext): void {
+    if (context.now - this.#lastErrorReply < ERROR_REPLY_INTERVAL_MS) return;
+    this.#lastErrorReply = context.now;
+    context.out.send.push({ to: this.peer, text: encodeErrorMessage(UNREADABLE_ERROR) });
+  }
+
+  /** Deadlines of all instances. */
+  nextDeadline(sessionExpiryMs: number): number | undefined {
+    let earliest: number | undefined;
+    for (const instance of this.#instances.values()) {
+      const deadline = instance.nextDeadline(sessionExpiryMs);
+      if (deadline !== undefined && (earliest === undefined || deadline < earliest)) earliest = deadline;
+    }
+    return earliest;
+  }
+
+  /** Runs due work in every instance. */
+  onDeadline(sessionExpiryMs: number, context: ConversationContext): void {
+    for (const instance of this.#instances.values()) {
+      instance.onDeadline(sessionExpiryMs, this.#instanceContext(context));
+    }
+  }
+
+  /** Wipes all instances. */
+  wipe(): void {
+    for (const instance of this.#instances.values()) instance.wipe();
+  }
+}

@@ -1,0 +1,21 @@
+/** Bytes and text <-> typed OTR v2/v3 messages. Pure: no crypto, no state. */
+export { decodeBase64, encodeBase64 } from './base64.js';
+export { classifyIncoming, type Incoming } from './classify.js';
+export { decodeDataPayload, encodeDataPayload, type DataPayload } from './data-payload.js';
+export { decodeEncoded, encodeEncoded, ENCODED_PREFIX } from './envelope.js';
+export { encodeErrorMessage, ERROR_PREFIX, parseErrorMessage } from './error-message.js';
+export { decodeFragment, encodeFragments, looksLikeFragment, type Fragment } from './fragment.js';
+export { decodeHeader, encodeHeader, MESSAGE_TYPE, type Header } from './header.js';
+export { encodeQueryMessage, parseQuery, QUERY_EXPLANATION } from './query.js';
+export { Reader } from './reader.js';
+export * from './tlv.js';
+export { decodeDataMessage, encodeDataMessageParts, type DataMessage } from './v3/data.js';
+export { decodeDhCommit, encodeDhCommit, type DhCommit } from './v3/dh-commit.js';
+export { decodeDhKey, encodeDhKey, type DhKey } from './v3/dh-key.js';
+export { decodeRevealSignature, encodeRevealSignature, type RevealSignature } from './v3/reveal-signature.js';
+export { decodeSignature, encodeSignature, type Signature } from './v3/signature.js';
+export { decodeMpiExactly, decodeSignedKey, encodeAuthenticatorInput, encodeSignedKey, type SignedKey } from './v3/signed-key.js';
+export { encodeWhitespaceTag, parseWhitespaceTag, WHITESPACE_BASE } from './whitespace-tag.js';
+export { Writer } from './writer.js';
+export { isDecodeError } from '../errors.js';
+export { decodeSmpPayload, encodeSmpPayload, joinSmpQuestion, splitSmpQuestion } from './smp-payload.js';
