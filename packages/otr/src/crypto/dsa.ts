@@ -6,10 +6,11 @@
  * uses it reduced mod q, which is what we sign and verify.
  * Exponentiation mod p runs in OpenSSL through DiffieHellman objects.
  */
-import { createDiffieHellman, generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import { inspect } from 'node:util';
 import { bigintToBytes, bytesToBigint, mod, modInverse, stripLeadingZeros } from './bigint.js';
 import { readDsaPkcs8 } from './der.js';
+import { powMod } from './pow-mod.js';
 import { sha1 } from './hash.js';
 import type { RandomSource } from './random.js';
 import { Secret } from './secret.js';
@@ -51,13 +52,9 @@ export class DsaPrivateKey {
   }
 }
 
-/** base^exponent mod modulus through OpenSSL (base in [2, modulus-2]; exponent > 0). */
-function powMod(modulus: Uint8Array, base: bigint, exponent: bigint): bigint {
-  if (exponent === 0n) return 1n;
-  if (base === 1n) return 1n;
-  const dh = createDiffieHellman(Buffer.from(modulus), Buffer.from(bigintToBytes(base)));
-  dh.setPrivateKey(Buffer.from(bigintToBytes(exponent)));
-  return bytesToBigint(new Uint8Array(dh.generateKeys()));
+/** base^exponent mod p for a DSA modulus, through OpenSSL. */
+function dsaPow(p: Uint8Array, base: bigint, exponent: bigint): bigint {
+  return powMod(p, bytesToBigint(p), base, exponent);
 }
 
 /** Sanity checks on a received or imported public key. */
@@ -79,7 +76,7 @@ export function generateDsaKey(): DsaPrivateKey {
   const der = new Uint8Array(privateKey.export({ format: 'der', type: 'pkcs8' }));
   const parts = readDsaPkcs8(der);
   const x = bytesToBigint(parts.x);
-  const y = powMod(stripLeadingZeros(parts.p), bytesToBigint(parts.g), x);
+  const y = dsaPow(stripLeadingZeros(parts.p), bytesToBigint(parts.g), x);
   const key = dsaPrivateKeyFromParts({ ...parts, y: bigintToBytes(y) });
   der.fill(0);
   if (key === undefined) throw new Error('OpenSSL produced an unusable DSA key');
@@ -97,7 +94,7 @@ export function dsaPrivateKeyFromParts(parts: { p: Uint8Array; q: Uint8Array; g:
   if (!isValidDsaPublicKey(publicKey)) return undefined;
   const x = bytesToBigint(parts.x);
   if (x <= 1n || x >= bytesToBigint(publicKey.q)) return undefined;
-  if (powMod(publicKey.p, bytesToBigint(publicKey.g), x) !== bytesToBigint(publicKey.y)) return undefined;
+  if (dsaPow(publicKey.p, bytesToBigint(publicKey.g), x) !== bytesToBigint(publicKey.y)) return undefined;
   return new DsaPrivateKey(publicKey, new Secret(Uint8Array.from(stripLeadingZeros(parts.x))));
 }
 
@@ -115,7 +112,7 @@ export function dsaSign(key: DsaPrivateKey, value: Uint8Array, random: RandomSou
   const width = qBytes.length;
   for (;;) {
     const k = mod(bytesToBigint(random(width + 8)), q - 1n) + 1n;
-    const r = mod(powMod(p, bytesToBigint(g), k), q);
+    const r = mod(dsaPow(p, bytesToBigint(g), k), q);
     if (r === 0n) continue;
     const s = mod(modInverse(k, q) * (m + x * r), q);
     if (s === 0n) continue;
@@ -141,7 +138,7 @@ export function dsaVerify(key: DsaPublicKey, value: Uint8Array, signature: Uint8
   const g = bytesToBigint(key.g);
   const y = bytesToBigint(key.y);
   if (g <= 1n || g >= p - 1n || y <= 1n || y >= p - 1n) return false;
-  const v = mod(mod(powMod(key.p, g, u1) * powMod(key.p, y, u2), p), q);
+  const v = mod(mod(dsaPow(key.p, g, u1) * dsaPow(key.p, y, u2), p), q);
   return v === r;
 }
 

@@ -1,11 +1,11 @@
 /**
  * The 1536-bit MODP group of RFC 3526 section 2, used by OTR v2/v3 for the
  * AKE, data-message key exchange and SMP (Protocol-v3, "Definitions").
- * Modular exponentiation goes through OpenSSL via `DiffieHellman` objects,
- * several times faster than bigint square-and-multiply.
+ * Modular exponentiation goes through OpenSSL (pow-mod.ts), several times
+ * faster than bigint square-and-multiply.
  */
-import { createDiffieHellman, type DiffieHellman } from 'node:crypto';
-import { bigintToBytes, bytesToBigint } from './bigint.js';
+import { bigintToBytes } from './bigint.js';
+import { powMod } from './pow-mod.js';
 
 const PRIME_HEX =
   'FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A08798E3404DD' +
@@ -22,19 +22,9 @@ export const MODP_ORDER = (MODP_PRIME - 1n) / 2n;
 /** p as big-endian bytes (192 bytes). */
 export const MODP_PRIME_BYTES = bigintToBytes(MODP_PRIME);
 
-/**
- * base^exponent mod p via OpenSSL. `base` must be in [2, p-2] for OpenSSL's
- * DH object; callers validate group elements before calling (they must anyway).
- * Exponent 0 yields 1 without calling OpenSSL.
- */
+/** base^exponent mod p via OpenSSL (see pow-mod.ts). */
 export function modpPow(base: bigint, exponent: bigint): bigint {
-  if (exponent === 0n || base === 1n) return 1n;
-  if (base === 0n) return 0n;
-  // OpenSSL refuses generators outside [2, p-2]; p-1 has order 2.
-  if (base === MODP_PRIME - 1n) return exponent % 2n === 0n ? 1n : base;
-  const dh: DiffieHellman = createDiffieHellman(Buffer.from(MODP_PRIME_BYTES), Buffer.from(bigintToBytes(base)));
-  dh.setPrivateKey(Buffer.from(bigintToBytes(exponent)));
-  return bytesToBigint(dh.generateKeys());
+  return powMod(MODP_PRIME_BYTES, MODP_PRIME, base, exponent);
 }
 
 /** True when 2 <= x <= p - 2 (the spec's check for DH public values and SMP elements). */
