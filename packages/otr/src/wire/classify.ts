@@ -1,43 +1,105 @@
 /**
- * Classifying a received text (Protocol-v3, "The protocol state machine",
- * the received-message cases), in libotr's order: fragment, encoded message,
- * query, error, tagged plaintext, plaintext.
+ * Classifying a received text (Protocol-v3, "Receiving Fragments",
+ * "Unencoded messages", "Encoded messages"): fragment, encoded message,
+ * error message, query message, or plaintext with or without a whitespace
+ * tag.
  *
- * Deliberate choice: fragments and encoded messages are recognised only at
- * the start of the text (after leading whitespace). A "?OTR|" or "?OTR:" in
- * the middle of a plaintext message is shown as plaintext, never decoded.
+ * Where markers may stand. The spec says "a message containing" for
+ * queries, error messages and fragments, and libotr (strstr) and
+ * python-potr (find) locate every marker, "?OTR:" included, anywhere in the
+ * text and ignore what surrounds it; some transports wrap messages in
+ * markup. We do the same, with one difference: a marker that does not
+ * parse is only an error when it opens the text (after whitespace). In the
+ * middle of a text it is taken for human writing ("what is ?OTR, anyway")
+ * and the text stays plaintext, where libotr would swallow it.
+ *
+ * Order: fragment markers ("?OTR|", "?OTR,") first, as the spec requires;
+ * then the first of "?OTR:", "?OTR Error:" and a query; then plaintext, whose
+ * whitespace tag is found and stripped.
  */
-import { isDecodeError, type DecodeError } from '../errors.js';
-import { decodeEncoded, ENCODED_PREFIX } from './envelope.js';
-import { parseErrorMessage } from './error-message.js';
-import { decodeFragment, looksLikeFragment, type Fragment } from './fragment.js';
-import { parseQuery } from './query.js';
-import { parseWhitespaceTag } from './whitespace-tag.js';
+import { DecodeError } from '../errors.js';
+import { decodeEncoded, ENCODED_PREFIX, ENCODED_SUFFIX } from './envelope.js';
+import { decodeErrorMessage, ERROR_PREFIX } from './error-message.js';
+import { decodeFragmentAt, V2_FRAGMENT_PREFIX, V3_FRAGMENT_PREFIX, type Fragment } from './fragment.js';
+import { decodeHeader, type Header } from './header.js';
+import { parseQueryAt } from './query.js';
+import { findWhitespaceTag } from './whitespace-tag.js';
 
 /** What a received text is. */
 export type Incoming =
-  | { readonly kind: 'plaintext'; readonly text: string; readonly whitespaceVersions: ReadonlySet<number> | undefined }
+  | {
+      readonly kind: 'plaintext';
+      /** The text without its whitespace tag. */
+      readonly text: string;
+      /** Versions offered by a whitespace tag; undefined when there was no tag. */
+      readonly whitespaceVersions: ReadonlySet<number> | undefined;
+    }
   | { readonly kind: 'query'; readonly versions: ReadonlySet<number> }
-  | { readonly kind: 'error'; readonly text: string }
+  | { readonly kind: 'error'; readonly text: string; readonly code?: string }
   | { readonly kind: 'fragment'; readonly fragment: Fragment }
-  | { readonly kind: 'encoded'; readonly bytes: Uint8Array }
+  | {
+      readonly kind: 'encoded';
+      /** The binary message (header and body). */
+      readonly bytes: Uint8Array;
+      /** Its header, peeked: version, type, instance tags and where the body starts. */
+      readonly header: Header;
+    }
   | { readonly kind: 'malformed'; readonly error: DecodeError };
+
+const OTR_MARK = '?OTR';
+
+/** Occurrences of "?OTR" in order. */
+function* marks(text: string): Generator<number> {
+  for (let at = text.indexOf(OTR_MARK); at >= 0; at = text.indexOf(OTR_MARK, at + 1)) yield at;
+}
+
+const BASE64_CHAR = /[A-Za-z0-9+/=]/;
+
+/**
+ * Decodes the encoded message whose "?OTR:" stands at `at`. The base64 run
+ * is scanned only up to the first character that cannot belong to it, so
+ * trying every mark of a long text stays linear.
+ */
+function decodeEncodedAt(text: string, at: number): Incoming {
+  let end = at + ENCODED_PREFIX.length;
+  while (end < text.length && BASE64_CHAR.test(text.charAt(end))) end++;
+  if (end < text.length && text.charAt(end) !== ENCODED_SUFFIX) {
+    return { kind: 'malformed', error: new DecodeError('bad-base64', 'character outside the base64 alphabet in an encoded message') };
+  }
+  const bytes = decodeEncoded(text.slice(at, end + 1));
+  if (bytes instanceof DecodeError) return { kind: 'malformed', error: bytes };
+  const header = decodeHeader(bytes);
+  if (header instanceof DecodeError) return { kind: 'malformed', error: header };
+  return { kind: 'encoded', bytes, header };
+}
 
 /** Classifies one received text. Never throws. */
 export function classifyIncoming(text: string): Incoming {
-  const trimmed = text.trimStart();
-  if (looksLikeFragment(trimmed)) {
-    const fragment = decodeFragment(trimmed.trimEnd());
-    return isDecodeError(fragment) ? { kind: 'malformed', error: fragment } : { kind: 'fragment', fragment };
+  const lead = text.length - text.trimStart().length;
+
+  for (const at of marks(text)) {
+    if (!text.startsWith(V3_FRAGMENT_PREFIX, at) && !text.startsWith(V2_FRAGMENT_PREFIX, at)) continue;
+    const parsed = decodeFragmentAt(text, at);
+    if (!(parsed instanceof DecodeError)) return { kind: 'fragment', fragment: parsed.fragment };
+    if (at === lead) return { kind: 'malformed', error: parsed };
   }
-  if (trimmed.startsWith(ENCODED_PREFIX)) {
-    const bytes = decodeEncoded(trimmed);
-    return bytes instanceof Uint8Array ? { kind: 'encoded', bytes } : { kind: 'malformed', error: bytes };
+
+  for (const at of marks(text)) {
+    if (text.startsWith(ENCODED_PREFIX, at)) {
+      const result = decodeEncodedAt(text, at);
+      if (result.kind !== 'malformed' || at === lead) return result;
+      continue;
+    }
+    if (text.startsWith(ERROR_PREFIX, at)) {
+      const error = decodeErrorMessage(text.slice(at));
+      if (error !== undefined) return error.code === undefined ? { kind: 'error', text: error.text } : { kind: 'error', text: error.text, code: error.code };
+    }
+    const query = parseQueryAt(text, at);
+    if (query !== undefined) return { kind: 'query', versions: query.versions };
   }
-  const versions = parseQuery(text);
-  if (versions !== undefined) return { kind: 'query', versions };
-  const error = parseErrorMessage(text);
-  if (error !== undefined) return { kind: 'error', text: error };
-  const tagged = parseWhitespaceTag(text);
-  return { kind: 'plaintext', text: tagged.text, whitespaceVersions: tagged.versions };
+
+  const tag = findWhitespaceTag(text);
+  return tag === undefined
+    ? { kind: 'plaintext', text, whitespaceVersions: undefined }
+    : { kind: 'plaintext', text: tag.text, whitespaceVersions: tag.versions };
 }

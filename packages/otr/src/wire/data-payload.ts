@@ -1,34 +1,52 @@
 /**
  * The plaintext inside a data message (Protocol-v3, "Data Message"): the
- * human-readable message (UTF-8), optionally followed by a NUL and TLVs.
- * Malformed TLVs after the NUL are dropped, the message text is kept.
+ * human-readable message (UTF-8, possibly HTML), optionally followed by a
+ * single NUL and zero or more TLV records (tlv.ts).
+ *
+ * | message | UTF-8 bytes, no NUL |
+ * | 0x00    | only if TLVs follow |
+ * | TLVs    | tlv.ts              |
+ *
+ * A message whose text part is empty is a heartbeat and is not shown. When
+ * the bytes after the NUL end in a truncated record, the whole records
+ * before it are kept and `malformedTlvs` is set, as libotr keeps them too.
  */
-import { isDecodeError } from '../errors.js';
-import { decodeTlvs, encodeTlvs, type Tlv } from './tlv.js';
+import { decodeTlvsPrefix, encodeTlvs, type Tlv } from './tlv.js';
 
 /** A decrypted plaintext split into message bytes and TLVs. */
 export interface DataPayload {
+  /** The human-readable part, UTF-8 bytes (decoding them is the session's choice). */
   readonly message: Uint8Array;
   readonly tlvs: Tlv[];
-  /** True when bytes after the NUL were not a valid TLV sequence. */
+  /** True when the bytes after the NUL ended in a truncated TLV. */
   readonly malformedTlvs: boolean;
 }
 
-/** Splits a decrypted plaintext at the first NUL. */
+/** Splits a decrypted plaintext at the first NUL. Never fails: every byte string is some payload. */
 export function decodeDataPayload(plaintext: Uint8Array): DataPayload {
   const nul = plaintext.indexOf(0);
   if (nul < 0) return { message: plaintext, tlvs: [], malformedTlvs: false };
-  const tlvs = decodeTlvs(plaintext.subarray(nul + 1));
-  if (isDecodeError(tlvs)) return { message: plaintext.subarray(0, nul), tlvs: [], malformedTlvs: true };
-  return { message: plaintext.subarray(0, nul), tlvs, malformedTlvs: false };
+  const { tlvs, complete } = decodeTlvsPrefix(plaintext.subarray(nul + 1));
+  return { message: plaintext.subarray(0, nul), tlvs, malformedTlvs: !complete };
 }
 
-/** Joins message bytes and TLVs (a NUL only when there are TLVs). */
+/**
+ * Joins message bytes and TLVs, with the NUL only when there are TLVs.
+ * A NUL inside `message` would cut it short at the receiver, so the
+ * message is taken up to its first NUL.
+ */
 export function encodeDataPayload(message: Uint8Array, tlvs: readonly Tlv[]): Uint8Array {
-  if (tlvs.length === 0) return message;
+  const nul = message.indexOf(0);
+  const text = nul < 0 ? message : message.subarray(0, nul);
+  if (tlvs.length === 0) return text;
   const encoded = encodeTlvs(tlvs);
-  const out = new Uint8Array(message.length + 1 + encoded.length);
-  out.set(message, 0);
-  out.set(encoded, message.length + 1);
+  const out = new Uint8Array(text.length + 1 + encoded.length);
+  out.set(text, 0);
+  out.set(encoded, text.length + 1);
   return out;
+}
+
+/** True when the payload is a heartbeat: an empty human-readable part. */
+export function isHeartbeat(payload: DataPayload): boolean {
+  return payload.message.length === 0;
 }

@@ -1,21 +1,72 @@
 /** Bytes and text <-> typed OTR v2/v3 messages. Pure: no crypto, no state. */
 export { decodeBase64, encodeBase64 } from './base64.js';
+export { decodeBinaryMessage, encodeBinaryMessage, dataMessageMacInput, MESSAGE_KIND_OF_TYPE, type BinaryMessage, type DecodedBinaryMessage } from './binary-message.js';
 export { classifyIncoming, type Incoming } from './classify.js';
-export { decodeDataPayload, encodeDataPayload, type DataPayload } from './data-payload.js';
-export { decodeEncoded, encodeEncoded, ENCODED_PREFIX } from './envelope.js';
-export { encodeErrorMessage, ERROR_PREFIX, parseErrorMessage } from './error-message.js';
-export { decodeFragment, encodeFragments, looksLikeFragment, type Fragment } from './fragment.js';
-export { decodeHeader, encodeHeader, MESSAGE_TYPE, type Header } from './header.js';
-export { encodeQueryMessage, parseQuery, QUERY_EXPLANATION } from './query.js';
+export { decodeDataPayload, encodeDataPayload, isHeartbeat, type DataPayload } from './data-payload.js';
+export { decodeEncoded, encodeEncoded, ENCODED_PREFIX, ENCODED_SUFFIX } from './envelope.js';
+export { decodeErrorMessage, encodeErrorMessage, ERROR_PREFIX, parseErrorMessage, type ErrorMessage } from './error-message.js';
+export {
+  decodeFragment,
+  decodeFragmentAt,
+  encodeFragment,
+  encodeFragments,
+  looksLikeFragment,
+  V2_FRAGMENT_OVERHEAD,
+  V2_FRAGMENT_PREFIX,
+  V3_FRAGMENT_OVERHEAD,
+  V3_FRAGMENT_PREFIX,
+  type Fragment,
+} from './fragment.js';
+export {
+  decodeHeader,
+  encodeHeader,
+  isMessageType,
+  isValidReceiverTag,
+  isValidSenderTag,
+  MESSAGE_TYPE,
+  readHeader,
+  V2_HEADER_BYTES,
+  V3_HEADER_BYTES,
+  writeHeader,
+  type Header,
+  type MessageType,
+  type ProtocolVersion,
+  type Route,
+} from './header.js';
+export { decodePublicKey, encodePublicKey, PUBKEY_TYPE_DSA, readPublicKey, writePublicKey, type PublicKeyFields } from './public-key.js';
+export { encodeQueryMessage, encodeQueryTag, findQuery, parseQuery, parseQueryAt, QUERY_EXPLANATION, queryExplanation, type QueryMatch } from './query.js';
 export { Reader } from './reader.js';
+export {
+  decodeSignatureMacInput,
+  decodeSignaturePayload,
+  decodeSignedKey,
+  encodeAuthenticatorInput,
+  encodeSignatureMacInput,
+  encodeSignaturePayload,
+  encodeSignedKey,
+  MAX_SIGNATURE_PAYLOAD_BYTES,
+  type SignatureMacInput,
+  type SignaturePayload,
+  type SignedKey,
+} from './signature-payload.js';
 export * from './tlv.js';
-export { decodeDataMessage, encodeDataMessageParts, type DataMessage } from './v3/data.js';
-export { decodeDhCommit, encodeDhCommit, type DhCommit } from './v3/dh-commit.js';
+export {
+  COUNTER_BYTES,
+  DATA_FLAG_IGNORE_UNREADABLE,
+  decodeDataMessage,
+  encodeDataMacInput,
+  encodeDataMessage,
+  encodeDataMessageParts,
+  splitOldMacKeys,
+  type DataFields,
+  type DataMessage,
+  type DataMessageBody,
+} from './v3/data.js';
+export { decodeCommittedGx, decodeDhCommit, decodeMpiExactly, encodeDhCommit, type DhCommit } from './v3/dh-commit.js';
 export { decodeDhKey, encodeDhKey, type DhKey } from './v3/dh-key.js';
-export { decodeRevealSignature, encodeRevealSignature, type RevealSignature } from './v3/reveal-signature.js';
+export { decodeRevealSignature, encodeEncryptedSignatureField, encodeRevealSignature, MAC_BYTES, type RevealSignature } from './v3/reveal-signature.js';
 export { decodeSignature, encodeSignature, type Signature } from './v3/signature.js';
-export { decodeMpiExactly, decodeSignedKey, encodeAuthenticatorInput, encodeSignedKey, type SignedKey } from './v3/signed-key.js';
-export { encodeWhitespaceTag, parseWhitespaceTag, WHITESPACE_BASE } from './whitespace-tag.js';
+export { encodeWhitespaceTag, findWhitespaceTag, parseWhitespaceTag, WHITESPACE_BASE, WHITESPACE_VERSION_TAGS, type WhitespaceTagMatch } from './whitespace-tag.js';
 export { Writer } from './writer.js';
 export { isDecodeError } from '../errors.js';
 export { decodeSmpPayload, encodeSmpPayload, joinSmpQuestion, splitSmpQuestion } from './smp-payload.js';
