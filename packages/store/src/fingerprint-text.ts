@@ -1,0 +1,32 @@
+/**
+ * Fingerprints as text. The store keeps them as 40 lower-case hex digits
+ * (libotr's otr.fingerprints form); people and other clients write them in
+ * upper case, in five groups of eight (libotr's human form, Protocol-v3
+ * "Public keys, signatures, and fingerprints"), or with colons.
+ */
+import { formatFingerprint } from '@sotto/otr';
+
+const HEX40 = /^[0-9a-f]{40}$/;
+
+/** 40 lower-case hex digits from any common spelling, or undefined if it is not a fingerprint. */
+export function normalizeFingerprint(text: string): string | undefined {
+  const compact = text.replace(/[\s:]/g, '').toLowerCase();
+  return HEX40.test(compact) ? compact : undefined;
+}
+
+/** True for the store's canonical spelling. */
+export function isCanonicalFingerprint(text: string): boolean {
+  return HEX40.test(text);
+}
+
+/** libotr's human form ("ABCD1234 ..."), from the canonical spelling. */
+export function humanFingerprint(hex: string): string {
+  return formatFingerprint(hexToBytes(hex));
+}
+
+/** Bytes of an even-length hex string (the caller has validated it). */
+export function hexToBytes(hex: string): Uint8Array {
+  const out = new Uint8Array(hex.length >> 1);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}

@@ -1,0 +1,28 @@
+/**
+ * @sotto/store: sotto's identity and trust store (keys, instance tags,
+ * fingerprints and their trust, settings) with import from and export to
+ * libotr clients and Blink. The public surface; re-exports only.
+ */
+export { StoreError, type StoreErrorCode } from './errors.js';
+export { defaultStateDir } from './paths.js';
+export { openStore } from './open-store.js';
+export { Store, type KeyInfo, type RetiredKeyInfo } from './store.js';
+export type { FingerprintRecord, TrustChange, TrustStatus } from './trust.js';
+export type { ContactSettings } from './files/settings-file.js';
+export type { ImportReport } from './import-plan.js';
+export type { MergeResult } from './trust.js';
+export { normalizeFingerprint, humanFingerprint } from './fingerprint-text.js';
+export { LIBOTR_FILES, exportLibotr, importLibotr, libotrFilesIn, type ExportReport, type LibotrExportOptions, type LibotrImportOptions } from './migrate/libotr.js';
+export { BLINK_FILES, exportBlinkPem, exportBlinkPotr, importBlinkPem, importBlinkPotr } from './migrate/blink.js';
+export {
+  keysExport,
+  keysImport,
+  keysRegenerate,
+  keysShow,
+  trustForget,
+  trustList,
+  trustVerify,
+  type KeyFormat,
+  type KeysExportOptions,
+  type KeysImportOptions,
+} from './commands.js';
