@@ -1,53 +1,69 @@
 /**
  * Diffie-Hellman over the 1536-bit MODP group with 320-bit private exponents
- * (Protocol-v3, "Authenticated Key Exchange" and "Key Management"), through
- * OpenSSL. Every received public value is checked to be in [2, p-2].
+ * (Protocol-v3, "Authenticated Key Exchange" and "Key Management"), computed
+ * in OpenSSL (pow-mod.ts). Every received public value must lie in [2, p-2],
+ * as the spec requires ("Verify that ... g^x ... is a legal value").
  */
-import { createDiffieHellman } from 'node:crypto';
-import { bytesToBigint, stripLeadingZeros } from './bigint.js';
-import { isGroupElement, MODP_PRIME_BYTES } from './modp.js';
+import { bigintToBytes, bytesToBigint, stripLeadingZeros } from './bigint.js';
+import { isGroupElement, MODP_GENERATOR, MODP_PRIME_BYTES, modpPow } from './modp.js';
 import type { RandomSource } from './random.js';
 import { Secret } from './secret.js';
 
 /** Private exponent size: the spec asks for at least 320 bits. */
 const PRIVATE_KEY_BYTES = 40;
-const GENERATOR = Buffer.from([2]);
-const PRIME = Buffer.from(MODP_PRIME_BYTES);
 
 /** A DH key pair: public g^x (minimal big-endian) and the secret x. */
 export interface DhKeyPair {
+  /** g^x mod p as minimal big-endian bytes (the body of the MPI sent on the wire). */
   readonly publicKey: Uint8Array;
+  /** x: 40 bytes taken from the RandomSource. */
   readonly privateKey: Secret;
 }
 
-function openssl() {
-  return createDiffieHellman(PRIME, GENERATOR);
+/** True for x = 0 or 1, which would give a trivial public value. */
+function isTrivialExponent(exponent: Uint8Array): boolean {
+  const last = exponent.length - 1;
+  return exponent.every((byte, i) => (i === last ? byte <= 1 : byte === 0));
 }
 
-/** A fresh key pair with x taken from `random`. */
+/** A fresh key pair: x is 40 bytes (320 bits) from `random`, the public value g^x mod p. */
 export function generateDhKeyPair(random: RandomSource): DhKeyPair {
-  const exponent = random(PRIVATE_KEY_BYTES);
-  // x = 0 or 1 would give a trivial public value; redraw (probability 2^-319).
-  if (exponent.every((byte, i) => (i === exponent.length - 1 ? byte <= 1 : byte === 0))) return generateDhKeyPair(random);
-  const dh = openssl();
-  dh.setPrivateKey(Buffer.from(exponent));
-  const publicKey = stripLeadingZeros(new Uint8Array(dh.generateKeys()));
-  return { publicKey: Uint8Array.from(publicKey), privateKey: new Secret(exponent) };
+  let exponent = random(PRIVATE_KEY_BYTES);
+  // x = 0 or 1 happens with probability 2^-319 from a real source: redraw,
+  // but do not spin forever on a broken source.
+  for (let attempt = 0; isTrivialExponent(exponent); attempt++) {
+    if (attempt === 8) throw new Error('the random source keeps returning zeros');
+    exponent = random(PRIVATE_KEY_BYTES);
+  }
+  const publicKey = bigintToBytes(modpPow(MODP_GENERATOR, exponent));
+  return { publicKey, privateKey: new Secret(exponent) };
 }
 
-/** True when a received public value is a legal group element: 2 <= y <= p-2. */
+/** True when a received public value (big-endian, leading zeros allowed) is a legal group element: 2 <= y <= p-2. */
 export function isValidDhPublic(publicKey: Uint8Array): boolean {
-  if (publicKey.length > MODP_PRIME_BYTES.length) return false;
-  return isGroupElement(bytesToBigint(publicKey));
+  const body = stripLeadingZeros(publicKey);
+  if (body.length > MODP_PRIME_BYTES.length) return false;
+  return isGroupElement(bytesToBigint(body));
 }
 
-/** s = theirPublic^x mod p as minimal big-endian bytes, or undefined when theirPublic is illegal. */
+/** s = theirPublic^x mod p as minimal big-endian bytes, or undefined when theirPublic is not in [2, p-2]. */
 export function dhSharedSecret(ours: DhKeyPair, theirPublic: Uint8Array): Secret | undefined {
   if (!isValidDhPublic(theirPublic)) return undefined;
-  const dh = openssl();
-  dh.setPrivateKey(Buffer.from(ours.privateKey.expose()));
-  const shared = new Uint8Array(dh.computeSecret(Buffer.from(theirPublic)));
-  const minimal = Uint8Array.from(stripLeadingZeros(shared));
-  shared.fill(0);
-  return new Secret(minimal);
+  const shared = bigintToBytes(modpPow(bytesToBigint(theirPublic), ours.privateKey.expose()));
+  return new Secret(shared);
+}
+
+/**
+ * Numeric comparison of two public values (big-endian, leading zeros
+ * ignored): -1, 0 or 1. Decides who is the "high" end of a key pairing.
+ */
+export function compareDhPublic(a: Uint8Array, b: Uint8Array): number {
+  const left = stripLeadingZeros(a);
+  const right = stripLeadingZeros(b);
+  if (left.length !== right.length) return left.length > right.length ? 1 : -1;
+  for (let i = 0; i < left.length; i++) {
+    const difference = (left[i] ?? 0) - (right[i] ?? 0);
+    if (difference !== 0) return difference > 0 ? 1 : -1;
+  }
+  return 0;
 }

@@ -1,10 +1,18 @@
 /**
  * DSA as OTR uses it (Protocol-v3, "Public keys, signatures, and
  * fingerprints"): 1024-bit p, 160-bit q, signatures r || s of len(q) bytes
- * each over a 32-byte value that is not hashed again. libotr hands that value
- * to libgcrypt as an integer without truncation; DSA arithmetic mod q then
- * uses it reduced mod q, which is what we sign and verify.
- * Exponentiation mod p runs in OpenSSL through DiffieHellman objects.
+ * each over a 32-byte value (M_A or M_B) that is not hashed again.
+ *
+ * What integer is signed: libotr's otrl_privkey_sign/otrl_privkey_verify
+ * scan the 32 bytes as an unsigned integer and pass it to libgcrypt as a
+ * bare MPI "(%m)", not as a hash. libgcrypt truncates only opaque (hash)
+ * MPIs to len(q) bits (_gcry_dsa_normalize_hash); a plain MPI goes straight
+ * into s = k^-1 (H + x r) mod q and u1 = H w mod q. So the signed value is
+ * the full 256-bit integer reduced mod q, not its leftmost 160 bits (FIPS
+ * 186 truncation, which OpenSSL would apply). test/vectors/libotr proves it
+ * both ways against libotr.
+ *
+ * Exponentiation mod p runs in OpenSSL (pow-mod.ts).
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { inspect } from 'node:util';
@@ -43,6 +51,10 @@ export class DsaPrivateKey {
     this.#x.wipe();
   }
 
+  toString(): string {
+    return '[DsaPrivateKey: redacted]';
+  }
+
   toJSON(): string {
     return '[DsaPrivateKey: redacted]';
   }
@@ -52,16 +64,32 @@ export class DsaPrivateKey {
   }
 }
 
-/** base^exponent mod p for a DSA modulus, through OpenSSL. */
-function dsaPow(p: Uint8Array, base: bigint, exponent: bigint): bigint {
+/** base^exponent mod p for a DSA modulus (minimal bytes), through OpenSSL. */
+function dsaPow(p: Uint8Array, base: bigint, exponent: bigint | Uint8Array): bigint {
   return powMod(p, bytesToBigint(p), base, exponent);
 }
 
-/** Sanity checks on a received or imported public key. */
+/** Number of significant bits of a big-endian value. */
+function bitLength(bytes: Uint8Array): number {
+  const body = stripLeadingZeros(bytes);
+  const top = body[0];
+  return top === undefined ? 0 : (body.length - 1) * 8 + top.toString(2).length;
+}
+
+/** FIPS 186 sizes: p of 1024 to 3072 bits, q of 160, 224 or 256 bits. */
+const MIN_P_BITS = 1024;
+const MAX_P_BITS = 3072;
+const Q_BITS = [160, 224, 256];
+
+/**
+ * Sanity checks on a received or imported public key: sizes (p 1024 to 3072
+ * bits, q 160/224/256 bits), p and q odd with q dividing p-1, 1 < g < p-1 and
+ * 1 < y < p-1. Primality is not tested (too slow per message); a bad key can
+ * only make its owner's signatures worthless.
+ */
 export function isValidDsaPublicKey(key: DsaPublicKey): boolean {
-  const pBits = stripLeadingZeros(key.p).length * 8;
-  const qBytes = stripLeadingZeros(key.q).length;
-  if (pBits < 1024 || pBits > 3072 || ![20, 28, 32].includes(qBytes)) return false;
+  const pBits = bitLength(key.p);
+  if (pBits < MIN_P_BITS || pBits > MAX_P_BITS || !Q_BITS.includes(bitLength(key.q))) return false;
   const p = bytesToBigint(key.p);
   const q = bytesToBigint(key.q);
   const g = bytesToBigint(key.g);
@@ -75,15 +103,18 @@ export function generateDsaKey(): DsaPrivateKey {
   const { privateKey } = generateKeyPairSync('dsa', { modulusLength: 1024, divisorLength: 160 });
   const der = new Uint8Array(privateKey.export({ format: 'der', type: 'pkcs8' }));
   const parts = readDsaPkcs8(der);
-  const x = bytesToBigint(parts.x);
-  const y = dsaPow(stripLeadingZeros(parts.p), bytesToBigint(parts.g), x);
+  const y = dsaPow(stripLeadingZeros(parts.p), bytesToBigint(parts.g), parts.x);
   const key = dsaPrivateKeyFromParts({ ...parts, y: bigintToBytes(y) });
   der.fill(0);
   if (key === undefined) throw new Error('OpenSSL produced an unusable DSA key');
   return key;
 }
 
-/** Builds a private key from its parts, or undefined when they are inconsistent (y != g^x mod p, bad sizes). */
+/**
+ * Builds a private key from its parts (big-endian, leading zeros allowed), or
+ * undefined when they are inconsistent: a public key failing
+ * {@link isValidDsaPublicKey}, x outside (1, q), or y != g^x mod p.
+ */
 export function dsaPrivateKeyFromParts(parts: { p: Uint8Array; q: Uint8Array; g: Uint8Array; y: Uint8Array; x: Uint8Array }): DsaPrivateKey | undefined {
   const publicKey: DsaPublicKey = {
     p: Uint8Array.from(stripLeadingZeros(parts.p)),
@@ -94,16 +125,20 @@ export function dsaPrivateKeyFromParts(parts: { p: Uint8Array; q: Uint8Array; g:
   if (!isValidDsaPublicKey(publicKey)) return undefined;
   const x = bytesToBigint(parts.x);
   if (x <= 1n || x >= bytesToBigint(publicKey.q)) return undefined;
-  if (dsaPow(publicKey.p, bytesToBigint(publicKey.g), x) !== bytesToBigint(publicKey.y)) return undefined;
+  if (dsaPow(publicKey.p, bytesToBigint(publicKey.g), parts.x) !== bytesToBigint(publicKey.y)) return undefined;
   return new DsaPrivateKey(publicKey, new Secret(Uint8Array.from(stripLeadingZeros(parts.x))));
 }
 
-/** The parts of a private key, for storage and export. */
+/** The parts of a private key (minimal bytes; x as a fresh Secret the caller wipes), for storage and export. */
 export function dsaPrivateKeyToParts(key: DsaPrivateKey): DsaPublicKey & { x: Secret } {
   return { ...key.publicKey, x: new Secret(Uint8Array.from(key.exposePrivate())) };
 }
 
-/** Signs a 32-byte (or any) value; returns r || s, each len(q) bytes. */
+/**
+ * Signs `value` (the 32-byte M_A or M_B, taken as an integer mod q as libotr
+ * does; see the file comment) with k drawn from `random`; returns r || s,
+ * each len(q) bytes, left-padded with zeros.
+ */
 export function dsaSign(key: DsaPrivateKey, value: Uint8Array, random: RandomSource): Uint8Array {
   const { p, q: qBytes, g } = key.publicKey;
   const q = bytesToBigint(qBytes);
@@ -123,23 +158,31 @@ export function dsaSign(key: DsaPrivateKey, value: Uint8Array, random: RandomSou
   }
 }
 
-/** Verifies r || s over `value`; false for any malformed input. */
+/**
+ * Verifies r || s (each len(q) bytes) over `value`, taken mod q as libgcrypt
+ * does. False for any bad input: wrong signature length, r or s outside
+ * (0, q), a public key failing {@link isValidDsaPublicKey}. Never throws.
+ */
 export function dsaVerify(key: DsaPublicKey, value: Uint8Array, signature: Uint8Array): boolean {
-  const width = key.q.length;
+  if (!isValidDsaPublicKey(key)) return false;
+  const qBytes = stripLeadingZeros(key.q);
+  const width = qBytes.length;
   if (signature.length !== 2 * width) return false;
-  const q = bytesToBigint(key.q);
+  const q = bytesToBigint(qBytes);
   const r = bytesToBigint(signature.subarray(0, width));
   const s = bytesToBigint(signature.subarray(width));
   if (r <= 0n || r >= q || s <= 0n || s >= q) return false;
-  const p = bytesToBigint(key.p);
-  const w = modInverse(s, q);
-  const u1 = mod(mod(bytesToBigint(value), q) * w, q);
-  const u2 = mod(r * w, q);
-  const g = bytesToBigint(key.g);
-  const y = bytesToBigint(key.y);
-  if (g <= 1n || g >= p - 1n || y <= 1n || y >= p - 1n) return false;
-  const v = mod(mod(dsaPow(key.p, g, u1) * dsaPow(key.p, y, u2), p), q);
-  return v === r;
+  try {
+    const p = stripLeadingZeros(key.p);
+    const w = modInverse(s, q);
+    const u1 = mod(bytesToBigint(value) * w, q);
+    const u2 = mod(r * w, q);
+    const v = mod(dsaPow(p, bytesToBigint(key.g), u1) * dsaPow(p, bytesToBigint(key.y), u2), bytesToBigint(p));
+    return mod(v, q) === r;
+  } catch {
+    // q not prime (s not invertible) or a modulus OpenSSL refuses: a bad key.
+    return false;
+  }
 }
 
 function mpi(value: Uint8Array): Uint8Array {
@@ -150,12 +193,16 @@ function mpi(value: Uint8Array): Uint8Array {
   return out;
 }
 
-/** The fingerprint: SHA-1 over MPI(p) MPI(q) MPI(g) MPI(y) (the type 0x0000 is omitted, per spec). */
+/**
+ * The fingerprint: SHA-1 over MPI(p) MPI(q) MPI(g) MPI(y), minimal MPIs (the
+ * spec: "the 2-byte public key type field ... is not included"), as libotr's
+ * otrl_privkey_fingerprint_raw computes it.
+ */
 export function fingerprint(key: DsaPublicKey): Uint8Array {
   return sha1(mpi(key.p), mpi(key.q), mpi(key.g), mpi(key.y));
 }
 
-/** libotr's human form: five groups of eight upper-case hex digits. */
+/** libotr's human form (otrl_privkey_hash_to_human): five groups of eight upper-case hex digits, space-separated. */
 export function formatFingerprint(fp: Uint8Array): string {
   const hex = Buffer.from(fp).toString('hex').toUpperCase();
   return (hex.match(/.{1,8}/g) ?? []).join(' ');

@@ -1,7 +1,11 @@
-/** The cryptography of @sotto/otr; the only module that touches node:crypto. */
-export { aes128Ctr, ZERO_COUNTER } from './aes-ctr.js';
+/**
+ * The cryptography of @sotto/otr (Protocol-v3: DH, DSA, AES-CTR, SHA-1/SHA-256
+ * and their HMACs, the v2/v3 key derivation); the only module that touches
+ * node:crypto. Bigint helpers stay private to crypto/.
+ */
+export { aes128Ctr, aes128CtrBlock, ZERO_COUNTER } from './aes-ctr.js';
 export { constantTimeEqual } from './constant-time.js';
-export { dhSharedSecret, generateDhKeyPair, isValidDhPublic, type DhKeyPair } from './dh.js';
+export { compareDhPublic, dhSharedSecret, generateDhKeyPair, isValidDhPublic, type DhKeyPair } from './dh.js';
 export {
   DsaPrivateKey,
   dsaPrivateKeyFromParts,

@@ -22,8 +22,11 @@ export const MODP_ORDER = (MODP_PRIME - 1n) / 2n;
 /** p as big-endian bytes (192 bytes). */
 export const MODP_PRIME_BYTES = bigintToBytes(MODP_PRIME);
 
-/** base^exponent mod p via OpenSSL (see pow-mod.ts). */
-export function modpPow(base: bigint, exponent: bigint): bigint {
+/**
+ * base^exponent mod p via OpenSSL (see pow-mod.ts), for any base and any
+ * non-negative exponent; a secret exponent may be given as big-endian bytes.
+ */
+export function modpPow(base: bigint, exponent: bigint | Uint8Array): bigint {
   return powMod(MODP_PRIME_BYTES, MODP_PRIME, base, exponent);
 }
 

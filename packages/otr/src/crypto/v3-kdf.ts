@@ -4,35 +4,48 @@
  * symmetric key"). secbytes is s as a minimal MPI; h1(b) = SHA-1(b || secbytes),
  * h2(b) = SHA-256(b || secbytes).
  */
+import { stripLeadingZeros } from './bigint.js';
+import { compareDhPublic } from './dh.js';
 import { sha1, sha256 } from './hash.js';
 import { Secret } from './secret.js';
 
-/** Keys of the AKE. */
+/** Keys of the AKE ("Authenticated Key Exchange", step "Computing ..."). */
 export interface AkeKeys {
-  /** First 64 bits of h2(0x00). */
+  /** ssid: the first 64 bits of h2(0x00). */
   readonly ssid: Uint8Array;
+  /** c: the first 128 bits of h2(0x01) (encrypts the Reveal Signature's X_B). */
   readonly c: Secret;
+  /** c': the second 128 bits of h2(0x01) (encrypts the Signature message's X_A). */
   readonly cPrime: Secret;
+  /** m1 = h2(0x02), keys the MAC M_B. */
   readonly m1: Secret;
+  /** m2 = h2(0x03), keys the MAC of the encrypted signature in Reveal Signature. */
   readonly m2: Secret;
+  /** m1' = h2(0x04), keys the MAC M_A. */
   readonly m1Prime: Secret;
+  /** m2' = h2(0x05), keys the MAC of the encrypted signature in Signature. */
   readonly m2Prime: Secret;
   /** Wipes every key. */
   wipe(): void;
 }
 
-/** Keys of one data-message key pairing. */
+/** Keys of one data-message key pairing (our key id, their key id). */
 export interface DataKeys {
+  /** First 16 bytes of h1(sendbyte). */
   readonly sendingAesKey: Secret;
+  /** SHA-1 of the sending AES key (20 bytes). */
   readonly sendingMacKey: Secret;
+  /** First 16 bytes of h1(recvbyte). */
   readonly receivingAesKey: Secret;
+  /** SHA-1 of the receiving AES key (20 bytes); revealed once the pairing is retired. */
   readonly receivingMacKey: Secret;
   /** Wipes every key. */
   wipe(): void;
 }
 
+/** MPI(s): 4-byte length then the minimal big-endian bytes of s. */
 function secbytes(shared: Secret): Uint8Array {
-  const s = shared.expose();
+  const s = stripLeadingZeros(shared.expose());
   const out = new Uint8Array(4 + s.length);
   new DataView(out.buffer).setUint32(0, s.length);
   out.set(s, 4);
@@ -51,7 +64,7 @@ function withSecbytes<T>(shared: Secret, body: (secret: Uint8Array) => T): T {
 const h1 = (b: number, secret: Uint8Array): Uint8Array => sha1(Uint8Array.of(b), secret);
 const h2 = (b: number, secret: Uint8Array): Uint8Array => sha256(Uint8Array.of(b), secret);
 
-/** Derives ssid, c, c', m1, m2, m1', m2' from s. */
+/** Derives ssid, c, c', m1, m2, m1', m2' from the shared secret s (as returned by dhSharedSecret). */
 export function deriveAkeKeys(shared: Secret): AkeKeys {
   return withSecbytes(shared, (secret) => {
     const h01 = h2(0x01, secret);
@@ -76,10 +89,16 @@ export function deriveAkeKeys(shared: Secret): AkeKeys {
 
 /**
  * Derives the sending and receiving keys of a pairing. We are the "high" end
- * when our public value is numerically greater: then we send with h1(0x01)
- * and receive with h1(0x02).
+ * when our public value is numerically greater: then sendbyte = 0x01 and
+ * recvbyte = 0x02, otherwise the reverse. `weAreHigh` may be given when the
+ * caller already compared the public values.
  */
-export function deriveDataKeys(shared: Secret, ourPublic: Uint8Array, theirPublic: Uint8Array, weAreHigh = isHigher(ourPublic, theirPublic)): DataKeys {
+export function deriveDataKeys(
+  shared: Secret,
+  ourPublic: Uint8Array,
+  theirPublic: Uint8Array,
+  weAreHigh = compareDhPublic(ourPublic, theirPublic) > 0,
+): DataKeys {
   return withSecbytes(shared, (secret) => {
     const [sendByte, receiveByte] = weAreHigh ? [0x01, 0x02] : [0x02, 0x01];
     const sendingAes = h1(sendByte, secret).slice(0, 16);
@@ -99,17 +118,7 @@ export function deriveDataKeys(shared: Secret, ourPublic: Uint8Array, theirPubli
   });
 }
 
-/** The extra symmetric key h2(0xFF). */
+/** The extra symmetric key: h2(0xFF) = SHA-256(0xFF || MPI(s)), 32 bytes. */
 export function extraSymmetricKey(shared: Secret): Secret {
   return withSecbytes(shared, (secret) => new Secret(h2(0xff, secret)));
-}
-
-/** Numeric comparison of two minimal big-endian public values. */
-function isHigher(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return a.length > b.length;
-  for (let i = 0; i < a.length; i++) {
-    const diff = (a[i] ?? 0) - (b[i] ?? 0);
-    if (diff !== 0) return diff > 0;
-  }
-  return false;
 }
