@@ -44,7 +44,7 @@ describe('classify', () => {
     expect(kindOf('?OTR:===.')).toBe('malformed:bad-base64');
     expect(kindOf('?OTR:AAMD')).toBe('malformed:truncated');
     expect(kindOf('?OTR:AA!MD.')).toBe('malformed:bad-base64');
-    expect(kindOf('?OTR:AAE=.')).toBe('malformed:truncated');
+    expect(kindOf('?OTR:AAE=.')).toBe('malformed:bad-version');
     expect(kindOf(`?OTR:${Buffer.from('0001030000').toString('base64')}.`)).toBe('malformed:bad-version');
     expect(kindOf(`?OTR:${Buffer.from([0, 4, 3, 0, 0, 1, 0, 0, 0, 0, 0]).toString('base64')}.`)).toBe('malformed:bad-version');
     expect(kindOf('?OTR,0,1,x,')).toBe('malformed:bad-fragment');
