@@ -88,8 +88,9 @@ export function encodeAuthenticatorInput(ownDh: Uint8Array, otherDh: Uint8Array,
   return encodeSignatureMacInput({ ownDh, otherDh, publicKey, keyId });
 }
 
-/** Former names of {@link decodeSignaturePayload} / {@link encodeSignaturePayload}. */
+/** Former name of {@link decodeSignaturePayload}. */
 export const decodeSignedKey = decodeSignaturePayload;
+/** Former name of {@link encodeSignaturePayload}. */
 export const encodeSignedKey = encodeSignaturePayload;
 /** Former name of {@link SignaturePayload}. */
 export type SignedKey = SignaturePayload;
