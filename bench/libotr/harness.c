@@ -5,7 +5,8 @@
  * straight to the other side's otrl_message_receiving. Prints one JSON line per
  * workload: {"impl":"libotr","workload",...,"median","unit","runs"}.
  *
- * Usage: harness [--quick] [--sessions N] [--workloads a,b,c]
+ * Usage: harness [--quick] [--sessions N] [--workloads a,b,c] [--messages-scale F]
+ *        [--runs-scale F]
  * Workloads and units follow bench/README.md (the same for every implementation).
  */
 #define _GNU_SOURCE
@@ -414,13 +415,42 @@ static void bench_memory(int sessions) {
     emit("session_memory", per, "KiB/session", 1, extra);
 }
 
+/* True when `name` is one of the comma-separated names in `list` (NULL = all). */
+static int wanted(const char *list, const char *name) {
+    size_t n = strlen(name);
+    if (!list) return 1;
+    for (const char *p = list; *p;) {
+        const char *end = strchr(p, ',');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        if (len == n && strncmp(p, name, n) == 0) return 1;
+        if (!end) break;
+        p = end + 1;
+    }
+    return 0;
+}
+
+static int quick = 0;
+static double messages_scale = 1.0, runs_scale = 1.0;
+
+static int runs_of(int full) {
+    int n = (int)(full * runs_scale + 0.5);
+    return quick ? 1 : (n < 1 ? 1 : n);
+}
+
+static int messages_of(int full, int quick_count) {
+    int n = (int)((quick ? quick_count : full) * messages_scale + 0.5);
+    return n < 10 ? 10 : n;
+}
+
 int main(int argc, char **argv) {
-    int quick = 0, sessions = -1;
+    int sessions = -1;
     const char *only = NULL;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--quick")) quick = 1;
         else if (!strcmp(argv[i], "--sessions") && i + 1 < argc) sessions = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--workloads") && i + 1 < argc) only = argv[++i];
+        else if (!strcmp(argv[i], "--messages-scale") && i + 1 < argc) messages_scale = atof(argv[++i]);
+        else if (!strcmp(argv[i], "--runs-scale") && i + 1 < argc) runs_scale = atof(argv[++i]);
         else die("unknown argument %s", argv[i]);
     }
     if (sessions < 0) sessions = quick ? 200 : 10000;
@@ -433,12 +463,12 @@ int main(int argc, char **argv) {
     setup_side(&alice);
     setup_side(&bob);
 
-#define WANT(w) (!only || strstr(only, w))
-    if (WANT("keygen")) bench_keygen(quick ? 1 : 10);
-    if (WANT("ake")) bench_ake(quick ? 1 : 30);
-    if (WANT("smp")) bench_smp(quick ? 1 : 20);
-    if (WANT("data_100B_alternating")) bench_alternating(quick ? 1 : 5, 10000);
-    if (WANT("data_10KiB_oneway")) bench_oneway(quick ? 1 : 5, 1000);
+#define WANT(w) wanted(only, w)
+    if (WANT("keygen")) bench_keygen(runs_of(10));
+    if (WANT("ake")) bench_ake(quick ? 1 : (runs_of(30) < 20 ? 20 : runs_of(30)));
+    if (WANT("smp")) bench_smp(runs_of(20));
+    if (WANT("data_100B_alternating")) bench_alternating(runs_of(5), messages_of(10000, 1000));
+    if (WANT("data_10KiB_oneway")) bench_oneway(runs_of(5), messages_of(1000, 100));
     if (WANT("session_memory")) bench_memory(sessions);
 
     char cmd[300];

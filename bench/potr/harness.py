@@ -17,6 +17,7 @@ This harness also builds DSA keys without pycryptodome's primality checks (see
 _construct_unchecked), as PyCrypto did.
 
 Usage: harness.py [--quick] [--sessions N] [--workloads a,b,c] [--messages-scale F]
+                  [--runs-scale F]
 """
 import argparse
 import gc
@@ -267,10 +268,17 @@ def main():
     parser.add_argument('--workloads', default=None)
     parser.add_argument('--messages-scale', type=float, default=1.0,
                         help='fraction of the data messages to send per run (slow references)')
+    parser.add_argument('--runs-scale', type=float, default=1.0,
+                        help='fraction of the runs per workload (slow references)')
     args = parser.parse_args()
     quick = args.quick
-    sessions = args.sessions if args.sessions is not None else (50 if quick else 10000)
-    scale = args.messages_scale
+    sessions = args.sessions if args.sessions is not None else (200 if quick else 10000)
+
+    def runs_of(full):
+        return 1 if quick else max(1, round(full * args.runs_scale))
+
+    def messages_of(full, quick_count):
+        return max(10, round((quick_count if quick else full) * args.messages_scale))
 
     def want(name):
         return args.workloads is None or name in args.workloads.split(',')
@@ -280,15 +288,15 @@ def main():
     alice.other, bob.other = bob, alice
 
     if want('keygen'):
-        bench_keygen(1 if quick else 10)
+        bench_keygen(runs_of(10))
     if want('ake'):
-        bench_ake(alice, bob, 1 if quick else 20)
+        bench_ake(alice, bob, 1 if quick else max(20, runs_of(30)))
     if want('smp'):
-        bench_smp(alice, bob, 1 if quick else 20)
+        bench_smp(alice, bob, runs_of(20))
     if want('data_100B_alternating'):
-        bench_alternating(alice, bob, 1 if quick else 5, max(10, int((100 if quick else 10000) * scale)))
+        bench_alternating(alice, bob, runs_of(5), messages_of(10000, 1000))
     if want('data_10KiB_oneway'):
-        bench_oneway(alice, bob, 1 if quick else 5, max(10, int((100 if quick else 1000) * scale)))
+        bench_oneway(alice, bob, runs_of(5), messages_of(1000, 100))
     if want('session_memory'):
         bench_memory(alice, bob, sessions)
 

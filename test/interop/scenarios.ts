@@ -130,6 +130,22 @@ export function interopScenarios(a: PeerKind, b: PeerKind, version: 2 | 3): void
       expect(await say(A, B, 'still private')).toMatchObject({ encrypted: true });
     }, TIMEOUT);
 
+    it(version === 3 ? 'the extra symmetric key: both sides get the same key, use and use-data' : 'the extra symmetric key is refused over v2', async () => {
+      const A = await start(a, 'A');
+      const B = await start(b, 'B');
+      await secure(A, B);
+      A.command({ cmd: 'symkey', to: B.address, use: 4660, usedata: '00ff10' });
+      if (version === 2) {
+        expect(await A.next('error')).toMatchObject({ peer: B.address });
+        return;
+      }
+      const sent = await A.waitFor((e) => e.event === 'symkey', 'symkey');
+      const received = await B.waitFor((e) => e.event === 'symkey', 'symkey');
+      expect(received).toMatchObject({ peer: A.address, use: 4660, usedata: '00ff10' });
+      expect(received.key).toMatch(/^[0-9a-f]{64}$/);
+      expect(received.key).toBe(sent.key);
+    }, TIMEOUT);
+
     it('fragments every OTR message at 140 characters; 5,000, 2,000 and non-ASCII texts arrive intact', async () => {
       const A = await start(a, 'A', ['--max-message-size', '140']);
       const B = await start(b, 'B', ['--max-message-size', '140']);

@@ -1,4 +1,8 @@
-/** SHA-1, SHA-256 and their HMACs through OpenSSL (Protocol-v3 uses all four). */
+/**
+ * SHA-1, SHA-256 and their HMACs through OpenSSL (Protocol-v3, "Data Types"
+ * and the key derivation: SHA-1 and HMAC-SHA1 for data messages, SHA-256 and
+ * SHA256-HMAC / SHA256-HMAC160 for the AKE and SMP).
+ */
 import { createHash, createHmac } from 'node:crypto';
 
 function digest(algorithm: string, parts: readonly Uint8Array[]): Uint8Array {
@@ -29,5 +33,5 @@ export function hmacSha256(key: Uint8Array, data: Uint8Array): Uint8Array {
 
 /** SHA256-HMAC-160: the first 160 bits of HMAC-SHA256 (the AKE's MAC'd signature). */
 export function hmacSha256_160(key: Uint8Array, data: Uint8Array): Uint8Array {
-  return hmacSha256(key, data).subarray(0, 20);
+  return hmacSha256(key, data).slice(0, 20);
 }

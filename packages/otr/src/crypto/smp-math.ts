@@ -1,204 +1,238 @@
 /**
- * The arithmetic of the Socialist Millionaires' Protocol (Protocol-v3, "The
- * protocol (SMP)" and "The SMP state machine"), over the 1536-bit MODP group
- * with g1 = 2 and exponents modulo q = (p-1)/2. Every received group element
- * is checked to lie in [2, p-2] and every received D value in [1, q), as
- * libotr's check_group_elem and check_expon do; every proof is verified.
+ * The arithmetic of the Socialist Millionaires' Protocol (Protocol-v3,
+ * "Socialist Millionaires' Protocol (SMP)" and "The SMP state machine"):
+ * the secret x, and one function per protocol step. Alice runs steps 1, 3
+ * and 5, Bob 2a (check message 1), 2b (his answer), and 4.
  *
- * The protocol layer holds only the opaque secrets objects returned here and
- * byte strings (MPI bodies); bigints never leave this file.
+ * Every received group element must lie in [2, p-2] and every received D
+ * in [1, q), as libotr's check_group_elem and check_expon demand, and every
+ * proof must verify; a step reports the first failed kind of check. Random
+ * exponents are drawn in libotr's order (step 2b draws b2 and b3 that
+ * libotr draws when message 1 arrives), so with the same random bytes the
+ * messages are byte for byte libotr's.
+ *
+ * Messages are tuples of MPI bodies; intermediate values live in opaque
+ * state objects holding {@link Secret}s, so code outside crypto/ never
+ * holds a bigint. Steps never modify their inputs: the caller wipes a state
+ * once it has left it.
  */
-import { bigintToBytes, bytesToBigint, mod, modInverse } from './bigint.js';
+import { inspect } from 'node:util';
+import type { SmpMessage1, SmpMessage2, SmpMessage3, SmpMessage4 } from '../wire/smp-payload.js';
+import { bigintToBytes, bytesToBigint } from './bigint.js';
 import { sha256 } from './hash.js';
-import { isGroupElement, MODP_GENERATOR as G1, MODP_ORDER as Q, MODP_PRIME as P, modpPow } from './modp.js';
+import { modpPow } from './modp.js';
 import type { RandomSource } from './random.js';
+import { Secret } from './secret.js';
+import {
+  checkEqualCoords,
+  checkEqualLogs,
+  checkKnowLog,
+  divP,
+  G1,
+  isSmpExponent,
+  isSmpGroupElement,
+  mulP,
+  proveEqualCoords,
+  proveEqualLogs,
+  proveKnowLog,
+  randomSmpExponent,
+  SMP_HASH,
+} from './smp-proofs.js';
 
 /** Why a received SMP message was refused. */
 export type SmpCheckFailure = 'bad-group-element' | 'bad-exponent' | 'bad-proof';
 
-/** Opaque per-step secrets; `wipe` drops the references (bigints cannot be zeroed in JavaScript). */
-export class SmpSecrets {
-  #values: Map<string, bigint>;
-  constructor(values: Record<string, bigint>) {
-    this.#values = new Map(Object.entries(values));
+/** Version byte of the secret's hash input ("Secret information"). */
+const SMP_SECRET_VERSION = 1;
+const REDACTED = '[SmpState: redacted]';
+
+/** Named values of one SMP step, each held as a wipeable {@link Secret}. */
+abstract class SmpValues<Name extends string> {
+  #values = new Map<Name, Secret>();
+
+  protected constructor(values: Record<Name, bigint>) {
+    for (const [name, value] of Object.entries(values) as [Name, bigint][]) this.#values.set(name, new Secret(bigintToBytes(value)));
   }
 
-  /** Internal: a named value (throws if wiped or absent). */
-  get(name: string): bigint {
-    const value = this.#values.get(name);
-    if (value === undefined) throw new Error('SMP secret unavailable');
-    return value;
+  /** Internal to crypto/: one value (throws once wiped). */
+  value(name: Name): bigint {
+    const secret = this.#values.get(name);
+    if (secret === undefined) throw new Error('SMP state used after wipe');
+    return bytesToBigint(secret.expose());
   }
 
-  /** Forgets every value. */
+  /** True once {@link SmpValues.wipe} has run. */
+  get wiped(): boolean {
+    return this.#values.size === 0;
+  }
+
+  /** Overwrites every value with zeros and forgets it. Idempotent. */
   wipe(): void {
-    this.#values = new Map();
+    for (const secret of this.#values.values()) secret.wipe();
+    this.#values.clear();
+  }
+
+  toString(): string {
+    return REDACTED;
   }
 
   toJSON(): string {
-    return '[SmpSecrets: redacted]';
+    return REDACTED;
   }
 
-  [Symbol.for('nodejs.util.inspect.custom')](): string {
-    return '[SmpSecrets: redacted]';
+  [inspect.custom](): string {
+    return REDACTED;
   }
 }
 
-/** The SMP hash: SHA-256(version || MPI(a) [|| MPI(b)]) as an integer. */
-function hash(version: number, a: bigint, b?: bigint): bigint {
-  const parts = [Uint8Array.of(version), mpi(a)];
-  if (b !== undefined) parts.push(mpi(b));
-  return bytesToBigint(sha256(...parts));
+/** Alice after message 1 (SMPSTATE_EXPECT2): x, a2, a3. */
+export class SmpAliceExpect2 extends SmpValues<'x' | 'a2' | 'a3'> {
+  /** Discriminates the state types (they are otherwise alike). */
+  readonly stage = 'alice-expect2';
+  /** Internal to crypto/. */
+  constructor(values: Record<'x' | 'a2' | 'a3', bigint>) {
+    super(values);
+  }
 }
 
-function mpi(value: bigint): Uint8Array {
-  const body = bigintToBytes(value);
-  const out = new Uint8Array(4 + body.length);
-  new DataView(out.buffer).setUint32(0, body.length);
-  out.set(body, 4);
-  return out;
+/** Bob after a valid message 1, before his user answers: g2a, g3a. */
+export class SmpBobRequest extends SmpValues<'g2a' | 'g3a'> {
+  /** Discriminates the state types. */
+  readonly stage = 'bob-request';
+  /** Internal to crypto/. */
+  constructor(values: Record<'g2a' | 'g3a', bigint>) {
+    super(values);
+  }
 }
 
-/** A random 1536-bit exponent, as libotr draws them. */
-function randomExponent(random: RandomSource): bigint {
-  return bytesToBigint(random(192));
+/** Bob after message 2 (SMPSTATE_EXPECT3): g3a, g2, g3, b3, Pb, Qb. */
+export class SmpBobExpect3 extends SmpValues<'g3a' | 'g2' | 'g3' | 'b3' | 'pb' | 'qb'> {
+  /** Discriminates the state types. */
+  readonly stage = 'bob-expect3';
+  /** Internal to crypto/. */
+  constructor(values: Record<'g3a' | 'g2' | 'g3' | 'b3' | 'pb' | 'qb', bigint>) {
+    super(values);
+  }
 }
 
-const mulmod = (a: bigint, b: bigint): bigint => (a * b) % P;
-const divmod = (a: bigint, b: bigint): bigint => mulmod(a, modInverse(b, P));
-const isExponent = (x: bigint): boolean => x >= 1n && x < Q;
-
-/** Proof of knowledge of log_g1(g1^x): c = h(version, g1^r), D = r - x c mod q. */
-function proveLog(version: number, x: bigint, random: RandomSource): [bigint, bigint] {
-  const r = randomExponent(random);
-  const c = hash(version, modpPow(G1, r));
-  return [c, mod(r - x * c, Q)];
+/** Alice after message 3 (SMPSTATE_EXPECT4): g3b, Pa/Pb, Qa/Qb, a3. */
+export class SmpAliceExpect4 extends SmpValues<'g3b' | 'pab' | 'qab' | 'a3'> {
+  /** Discriminates the state types. */
+  readonly stage = 'alice-expect4';
+  /** Internal to crypto/. */
+  constructor(values: Record<'g3b' | 'pab' | 'qab' | 'a3', bigint>) {
+    super(values);
+  }
 }
 
-function checkLog(version: number, element: bigint, c: bigint, d: bigint): boolean {
-  return c === hash(version, mulmod(modpPow(G1, d), modpPow(element, c)));
+/** Any SMP step state. */
+export type SmpSecrets = SmpAliceExpect2 | SmpBobRequest | SmpBobExpect3 | SmpAliceExpect4;
+
+const big = (values: readonly Uint8Array[]): bigint[] => values.map(bytesToBigint);
+/** MPI bodies of a message, in order; the caller names the tuple type the values make up. */
+const asMessage = <Message extends readonly Uint8Array[]>(values: readonly bigint[]): Message =>
+  values.map((value) => bigintToBytes(value)) as unknown as Message;
+const secretValue = (secret: Secret): bigint => bytesToBigint(secret.expose());
+
+/**
+ * The SMP secret ("Secret information"): SHA-256(0x01 || initiator
+ * fingerprint (20 bytes) || responder fingerprint (20 bytes) || SSID (8 bytes)
+ * || user secret), as libotr's init_respond_smp builds it. The user secret
+ * is the exact bytes the user typed (UTF-8 for text).
+ */
+export function smpSecret(initiatorFingerprint: Uint8Array, responderFingerprint: Uint8Array, ssid: Uint8Array, userSecret: Uint8Array): Secret {
+  return new Secret(sha256(Uint8Array.of(SMP_SECRET_VERSION), initiatorFingerprint, responderFingerprint, ssid, userSecret));
 }
 
-function toBig(values: readonly Uint8Array[]): bigint[] {
-  return values.map(bytesToBigint);
+/** Step 1 (Alice starts): message 1 = g2a, c2, D2, g3a, c3, D3; draws a2, a3, r2, r3. */
+export function smpStep1(secret: Secret, random: RandomSource): { message: SmpMessage1; state: SmpAliceExpect2 } {
+  const a2 = randomSmpExponent(random);
+  const a3 = randomSmpExponent(random);
+  const proof2 = proveKnowLog(SMP_HASH.alice2, a2, random);
+  const proof3 = proveKnowLog(SMP_HASH.alice3, a3, random);
+  const message = asMessage<SmpMessage1>([modpPow(G1, a2), proof2.c, proof2.d, modpPow(G1, a3), proof3.c, proof3.d]);
+  return { message, state: new SmpAliceExpect2({ x: secretValue(secret), a2, a3 }) };
 }
 
-function toBytes(values: readonly bigint[]): Uint8Array[] {
-  return values.map((value) => bigintToBytes(value));
+/** Step 2a (Bob receives message 1): checks it and keeps g2a, g3a until his user answers. */
+export function smpStep2a(message: SmpMessage1): SmpBobRequest | SmpCheckFailure {
+  const [g2a, c2, d2, g3a, c3, d3] = big(message) as [bigint, bigint, bigint, bigint, bigint, bigint];
+  if (!isSmpGroupElement(g2a) || !isSmpGroupElement(g3a)) return 'bad-group-element';
+  if (!isSmpExponent(d2) || !isSmpExponent(d3)) return 'bad-exponent';
+  if (!checkKnowLog(SMP_HASH.alice2, g2a, c2, d2) || !checkKnowLog(SMP_HASH.alice3, g3a, c3, d3)) return 'bad-proof';
+  return new SmpBobRequest({ g2a, g3a });
 }
 
-/** The SMP secret x = SHA-256(0x01 || initiator fp || responder fp || SSID || user secret), as an integer. */
-export function smpSecret(initiatorFingerprint: Uint8Array, responderFingerprint: Uint8Array, ssid: Uint8Array, userSecret: Uint8Array): SmpSecrets {
-  return new SmpSecrets({ x: bytesToBigint(sha256(Uint8Array.of(1), initiatorFingerprint, responderFingerprint, ssid, userSecret)) });
+/**
+ * Step 2b (Bob answers with secret y): message 2 = g2b, c2, D2, g3b, c3, D3,
+ * Pb, Qb, cP, D5, D6; draws b2, b3, r2, r3, r4, r5, r6.
+ */
+export function smpStep2b(request: SmpBobRequest, secret: Secret, random: RandomSource): { message: SmpMessage2; state: SmpBobExpect3 } {
+  const y = secretValue(secret);
+  const g2a = request.value('g2a');
+  const g3a = request.value('g3a');
+  const b2 = randomSmpExponent(random);
+  const b3 = randomSmpExponent(random);
+  const proof2 = proveKnowLog(SMP_HASH.bob2, b2, random);
+  const proof3 = proveKnowLog(SMP_HASH.bob3, b3, random);
+  const generators = { g2: modpPow(g2a, b2), g3: modpPow(g3a, b3) };
+  const r4 = randomSmpExponent(random);
+  const pb = modpPow(generators.g3, r4);
+  const qb = mulP(modpPow(G1, r4), modpPow(generators.g2, y));
+  const coords = proveEqualCoords(SMP_HASH.bobCoords, generators, r4, y, random);
+  const message = asMessage<SmpMessage2>([modpPow(G1, b2), proof2.c, proof2.d, modpPow(G1, b3), proof3.c, proof3.d, pb, qb, coords.c, coords.d1, coords.d2]);
+  return { message, state: new SmpBobExpect3({ g3a, ...generators, b3, pb, qb }) };
 }
 
-/** Step 1 (Alice): g2a, c2, D2, g3a, c3, D3. */
-export function smpStep1(secret: SmpSecrets, random: RandomSource): { message: Uint8Array[]; state: SmpSecrets } {
-  const a2 = randomExponent(random);
-  const a3 = randomExponent(random);
-  const [c2, d2] = proveLog(1, a2, random);
-  const [c3, d3] = proveLog(2, a3, random);
-  const message = toBytes([modpPow(G1, a2), c2, d2, modpPow(G1, a3), c3, d3]);
-  return { message, state: new SmpSecrets({ x: secret.get('x'), a2, a3 }) };
+/**
+ * Step 3 (Alice receives message 2): checks it; message 3 = Pa, Qa, cP, D5,
+ * D6, Ra, cR, D7; draws r4, r5, r6, r7.
+ */
+export function smpStep3(
+  state: SmpAliceExpect2,
+  message: SmpMessage2,
+  random: RandomSource,
+): { message: SmpMessage3; state: SmpAliceExpect4 } | SmpCheckFailure {
+  const [g2b, c2, d2, g3b, c3, d3, pb, qb, cp, d5, d6] = big(message) as [bigint, bigint, bigint, bigint, bigint, bigint, bigint, bigint, bigint, bigint, bigint];
+  if (![g2b, g3b, pb, qb].every(isSmpGroupElement)) return 'bad-group-element';
+  if (![d2, d3, d5, d6].every(isSmpExponent)) return 'bad-exponent';
+  if (!checkKnowLog(SMP_HASH.bob2, g2b, c2, d2) || !checkKnowLog(SMP_HASH.bob3, g3b, c3, d3)) return 'bad-proof';
+  const x = state.value('x');
+  const a3 = state.value('a3');
+  const generators = { g2: modpPow(g2b, state.value('a2')), g3: modpPow(g3b, a3) };
+  if (!checkEqualCoords(SMP_HASH.bobCoords, generators, pb, qb, { c: cp, d1: d5, d2: d6 })) return 'bad-proof';
+  const r4 = randomSmpExponent(random);
+  const pa = modpPow(generators.g3, r4);
+  const qa = mulP(modpPow(G1, r4), modpPow(generators.g2, x));
+  const coords = proveEqualCoords(SMP_HASH.aliceCoords, generators, r4, x, random);
+  const qab = divP(qa, qb);
+  const ra = modpPow(qab, a3);
+  const logs = proveEqualLogs(SMP_HASH.aliceLogs, qab, a3, random);
+  const out = asMessage<SmpMessage3>([pa, qa, coords.c, coords.d1, coords.d2, ra, logs.c, logs.d]);
+  return { message: out, state: new SmpAliceExpect4({ g3b, pab: divP(pa, pb), qab, a3 }) };
 }
 
-/** Step 2a (Bob, before the user answers): check message 1. */
-export function smpStep2a(message: readonly Uint8Array[]): SmpSecrets | SmpCheckFailure {
-  if (message.length !== 6) return 'bad-proof';
-  const [g2a, c2, d2, g3a, c3, d3] = toBig(message) as [bigint, bigint, bigint, bigint, bigint, bigint];
-  if (!isGroupElement(g2a) || !isGroupElement(g3a)) return 'bad-group-element';
-  if (!isExponent(d2) || !isExponent(d3)) return 'bad-exponent';
-  if (!checkLog(1, g2a, c2, d2) || !checkLog(2, g3a, c3, d3)) return 'bad-proof';
-  return new SmpSecrets({ g2a, g3a });
+/** Step 4 (Bob receives message 3): checks it; message 4 = Rb, cR, D7 (draws r7); and whether x = y. */
+export function smpStep4(state: SmpBobExpect3, message: SmpMessage3, random: RandomSource): { message: SmpMessage4; success: boolean } | SmpCheckFailure {
+  const [pa, qa, cp, d5, d6, ra, cr, d7] = big(message) as [bigint, bigint, bigint, bigint, bigint, bigint, bigint, bigint];
+  if (![pa, qa, ra].every(isSmpGroupElement)) return 'bad-group-element';
+  if (![d5, d6, d7].every(isSmpExponent)) return 'bad-exponent';
+  const generators = { g2: state.value('g2'), g3: state.value('g3') };
+  if (!checkEqualCoords(SMP_HASH.aliceCoords, generators, pa, qa, { c: cp, d1: d5, d2: d6 })) return 'bad-proof';
+  const qab = divP(qa, state.value('qb'));
+  if (!checkEqualLogs(SMP_HASH.aliceLogs, state.value('g3a'), qab, ra, { c: cr, d: d7 })) return 'bad-proof';
+  const b3 = state.value('b3');
+  const rb = modpPow(qab, b3);
+  const logs = proveEqualLogs(SMP_HASH.bobLogs, qab, b3, random);
+  const success = modpPow(ra, b3) === divP(pa, state.value('pb'));
+  return { message: asMessage<SmpMessage4>([rb, logs.c, logs.d]), success };
 }
 
-/** Step 2b (Bob, with his secret y): message 2 = g2b, c2, D2, g3b, c3, D3, Pb, Qb, cP, D5, D6. */
-export function smpStep2b(received: SmpSecrets, secret: SmpSecrets, random: RandomSource): { message: Uint8Array[]; state: SmpSecrets } {
-  const y = secret.get('x');
-  const g2a = received.get('g2a');
-  const g3a = received.get('g3a');
-  const b2 = randomExponent(random);
-  const b3 = randomExponent(random);
-  const [c2, d2] = proveLog(3, b2, random);
-  const [c3, d3] = proveLog(4, b3, random);
-  const g2 = modpPow(g2a, b2);
-  const g3 = modpPow(g3a, b3);
-  const r4 = randomExponent(random);
-  const r5 = randomExponent(random);
-  const r6 = randomExponent(random);
-  const pb = modpPow(g3, r4);
-  const qb = mulmod(modpPow(G1, r4), modpPow(g2, y));
-  const cp = hash(5, modpPow(g3, r5), mulmod(modpPow(G1, r5), modpPow(g2, r6)));
-  const d5 = mod(r5 - r4 * cp, Q);
-  const d6 = mod(r6 - y * cp, Q);
-  const message = toBytes([modpPow(G1, b2), c2, d2, modpPow(G1, b3), c3, d3, pb, qb, cp, d5, d6]);
-  return { message, state: new SmpSecrets({ g3a, g2, g3, b3, pb, qb }) };
-}
-
-/** Step 3 (Alice): check message 2; message 3 = Pa, Qa, cP, D5, D6, Ra, cR, D7. */
-export function smpStep3(state: SmpSecrets, message: readonly Uint8Array[], random: RandomSource): { message: Uint8Array[]; state: SmpSecrets } | SmpCheckFailure {
-  if (message.length !== 11) return 'bad-proof';
-  const [g2b, c2, d2, g3b, c3, d3, pb, qb, cp, d5, d6] = toBig(message) as [bigint, bigint, bigint, bigint, bigint, bigint, bigint, bigint, bigint, bigint, bigint];
-  if (![g2b, g3b, pb, qb].every(isGroupElement)) return 'bad-group-element';
-  if (![d2, d3, d5, d6].every(isExponent)) return 'bad-exponent';
-  if (!checkLog(3, g2b, c2, d2) || !checkLog(4, g3b, c3, d3)) return 'bad-proof';
-  const x = state.get('x');
-  const a2 = state.get('a2');
-  const a3 = state.get('a3');
-  const g2 = modpPow(g2b, a2);
-  const g3 = modpPow(g3b, a3);
-  const expectedCp = hash(5, mulmod(modpPow(g3, d5), modpPow(pb, cp)), mulmod(mulmod(modpPow(G1, d5), modpPow(g2, d6)), modpPow(qb, cp)));
-  if (expectedCp !== cp) return 'bad-proof';
-  const r4 = randomExponent(random);
-  const r5 = randomExponent(random);
-  const r6 = randomExponent(random);
-  const r7 = randomExponent(random);
-  const pa = modpPow(g3, r4);
-  const qa = mulmod(modpPow(G1, r4), modpPow(g2, x));
-  const cpA = hash(6, modpPow(g3, r5), mulmod(modpPow(G1, r5), modpPow(g2, r6)));
-  const d5A = mod(r5 - r4 * cpA, Q);
-  const d6A = mod(r6 - x * cpA, Q);
-  const qaqb = divmod(qa, qb);
-  const ra = modpPow(qaqb, a3);
-  const cr = hash(7, modpPow(G1, r7), modpPow(qaqb, r7));
-  const d7 = mod(r7 - a3 * cr, Q);
-  const out = toBytes([pa, qa, cpA, d5A, d6A, ra, cr, d7]);
-  return { message: out, state: new SmpSecrets({ g3b, papb: divmod(pa, pb), qaqb, a3 }) };
-}
-
-/** Step 4 (Bob): check message 3; message 4 = Rb, cR, D7; and the verdict. */
-export function smpStep4(state: SmpSecrets, message: readonly Uint8Array[], random: RandomSource): { message: Uint8Array[]; success: boolean } | SmpCheckFailure {
-  if (message.length !== 8) return 'bad-proof';
-  const [pa, qa, cp, d5, d6, ra, cr, d7] = toBig(message) as [bigint, bigint, bigint, bigint, bigint, bigint, bigint, bigint];
-  if (![pa, qa, ra].every(isGroupElement)) return 'bad-group-element';
-  if (![d5, d6, d7].every(isExponent)) return 'bad-exponent';
-  const g2 = state.get('g2');
-  const g3 = state.get('g3');
-  const g3a = state.get('g3a');
-  const b3 = state.get('b3');
-  const expectedCp = hash(6, mulmod(modpPow(g3, d5), modpPow(pa, cp)), mulmod(mulmod(modpPow(G1, d5), modpPow(g2, d6)), modpPow(qa, cp)));
-  if (expectedCp !== cp) return 'bad-proof';
-  const qaqb = divmod(qa, state.get('qb'));
-  const expectedCr = hash(7, mulmod(modpPow(G1, d7), modpPow(g3a, cr)), mulmod(modpPow(qaqb, d7), modpPow(ra, cr)));
-  if (expectedCr !== cr) return 'bad-proof';
-  const r7 = randomExponent(random);
-  const rb = modpPow(qaqb, b3);
-  const crB = hash(8, modpPow(G1, r7), modpPow(qaqb, r7));
-  const d7B = mod(r7 - b3 * crB, Q);
-  const rab = modpPow(ra, b3);
-  const success = rab === divmod(pa, state.get('pb'));
-  return { message: toBytes([rb, crB, d7B]), success };
-}
-
-/** Step 5 (Alice): check message 4 and decide. */
-export function smpStep5(state: SmpSecrets, message: readonly Uint8Array[]): { success: boolean } | SmpCheckFailure {
-  if (message.length !== 3) return 'bad-proof';
-  const [rb, cr, d7] = toBig(message) as [bigint, bigint, bigint];
-  if (!isGroupElement(rb)) return 'bad-group-element';
-  if (!isExponent(d7)) return 'bad-exponent';
-  const qaqb = state.get('qaqb');
-  const expectedCr = hash(8, mulmod(modpPow(G1, d7), modpPow(state.get('g3b'), cr)), mulmod(modpPow(qaqb, d7), modpPow(rb, cr)));
-  if (expectedCr !== cr) return 'bad-proof';
-  const rab = modpPow(rb, state.get('a3'));
-  return { success: rab === state.get('papb') };
+/** Step 5 (Alice receives message 4): checks it and decides whether x = y. */
+export function smpStep5(state: SmpAliceExpect4, message: SmpMessage4): { success: boolean } | SmpCheckFailure {
+  const [rb, cr, d7] = big(message) as [bigint, bigint, bigint];
+  if (!isSmpGroupElement(rb)) return 'bad-group-element';
+  if (!isSmpExponent(d7)) return 'bad-exponent';
+  if (!checkEqualLogs(SMP_HASH.bobLogs, state.value('g3b'), state.value('qab'), rb, { c: cr, d: d7 })) return 'bad-proof';
+  return { success: modpPow(rb, state.value('a3')) === state.value('pab') };
 }

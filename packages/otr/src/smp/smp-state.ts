@@ -1,50 +1,63 @@
 /**
- * SMP states (Protocol-v3, "The SMP state machine"): SMPSTATE_EXPECT1 is
- * `idle`, or `awaiting-answer` once a valid message 1 arrived and the user has
- * yet to give a secret; then `expect2`, `expect3`, `expect4`. Each variant
- * holds only its step's secrets.
+ * SMP states (Protocol-v3, "The SMP state machine", "Expected Message").
+ * The spec's SMPSTATE_EXPECT1 is split in two: `idle`, and `awaiting-answer`
+ * once a valid message 1 arrived and the user has yet to give a secret
+ * (libotr stays in EXPECT1 then too). `expect2` .. `expect4` are the spec's
+ * states of the same names. Each variant holds only the secrets its next
+ * step needs, as opaque crypto/ objects.
  */
-import type { SmpSecrets } from '../crypto/smp-math.js';
+import type { SmpAliceExpect2, SmpAliceExpect4, SmpBobExpect3, SmpBobRequest } from '../crypto/smp-math.js';
 
 /** SMPSTATE_EXPECT1 with nothing pending. */
 export interface SmpIdle {
   readonly kind: 'idle';
 }
 
-/** SMPSTATE_EXPECT1 after a valid message 1: the user must answer. */
+/** SMPSTATE_EXPECT1 after a valid message 1 (or 1Q): the user must answer. */
 export interface SmpAwaitingAnswer {
   readonly kind: 'awaiting-answer';
+  /** The question of message 1Q, or null for message 1. */
   readonly question: string | null;
-  readonly received: SmpSecrets;
+  /** g2a and g3a from the checked message 1. */
+  readonly request: SmpBobRequest;
 }
 
-/** We sent message 1. */
+/** SMPSTATE_EXPECT2: we sent message 1. */
 export interface SmpExpect2 {
   readonly kind: 'expect2';
-  readonly secrets: SmpSecrets;
+  readonly secrets: SmpAliceExpect2;
 }
 
-/** We sent message 2. */
+/** SMPSTATE_EXPECT3: we sent message 2. */
 export interface SmpExpect3 {
   readonly kind: 'expect3';
-  readonly secrets: SmpSecrets;
+  readonly secrets: SmpBobExpect3;
 }
 
-/** We sent message 3. */
+/** SMPSTATE_EXPECT4: we sent message 3. */
 export interface SmpExpect4 {
   readonly kind: 'expect4';
-  readonly secrets: SmpSecrets;
+  readonly secrets: SmpAliceExpect4;
 }
 
 /** Every SMP state. */
 export type SmpState = SmpIdle | SmpAwaitingAnswer | SmpExpect2 | SmpExpect3 | SmpExpect4;
 
-/** The initial state. */
-export const SMP_IDLE: SmpIdle = { kind: 'idle' };
+/** The initial state (shared: it holds nothing). */
+export const SMP_IDLE: SmpIdle = Object.freeze({ kind: 'idle' });
 
-/** Forgets the secrets a state holds. */
+/** Wipes the secrets a state holds; the session calls it when MSGSTATE_ENCRYPTED ends. */
 export function wipeSmpState(state: SmpState): void {
-  if (state.kind === 'idle') return;
-  if (state.kind === 'awaiting-answer') state.received.wipe();
-  else state.secrets.wipe();
+  switch (state.kind) {
+    case 'idle':
+      return;
+    case 'awaiting-answer':
+      state.request.wipe();
+      return;
+    case 'expect2':
+    case 'expect3':
+    case 'expect4':
+      state.secrets.wipe();
+      return;
+  }
 }

@@ -1,394 +1,355 @@
 #!/usr/bin/python3
-"""A driver-protocol peer (shared/interop/DRIVER.md) on python3-potr 1.0.2.
-
-Run with Debian's /usr/bin/python3 (python3-potr, python3-pycryptodome). One
-process: a relay connection (echo-network framing), JSON commands on stdin,
-JSON events on stdout (nothing else), diagnostics on stderr. potr speaks OTR
-version 2 only, so --versions must include 2 (else exit status 2).
-
-potr has no callbacks for what a user would be shown: this wrapper derives
-the driver events from potr's return values, exceptions and SMP state after
-each call, and keeps its own trust store (peer_state.py). How potr differs
-from the contract, and what the wrapper does about it, is in ../README.md.
-"""
-import argparse
+"""A driver-protocol peer (shared/interop/DRIVER.md) on python-potr 1.0.2
+(Debian python3-potr), an independent OTR version 2 implementation used in
+sotto's interop tests. Run with /usr/bin/python3. See README.md for potr's
+deviations from the spec and the pycryptodome shim."""
 import json
-import logging
 import os
+import selectors
+import socket
+import struct
 import sys
+import tempfile
 import time
 
-import potr_compat
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import compat  # noqa: E402
 
-potr_compat.install()
+compat.install()
+import potr  # noqa: E402
+from potr import proto  # noqa: E402
+from potr.context import (STATE_ENCRYPTED, STATE_FINISHED, STATE_PLAINTEXT, FRAGMENT_SEND_ALL,  # noqa: E402
+                          ErrorReceived, NotEncryptedError, NotOTRMessage, UnencryptedMessage)
+from potr.crypt import SMPPROG_FAILED, SMPPROG_SUCCEEDED  # noqa: E402
 
-import potr.context as otr  # noqa: E402  (after the shim)
-from potr import crypt, proto  # noqa: E402
-
-from echo_relay import RelayConnection  # noqa: E402
-from peer_state import PeerState  # noqa: E402
-
-POLICIES = {
-    'manual': {'ALLOW_V2': True},
-    'opportunistic': {'ALLOW_V2': True, 'SEND_TAG': True, 'WHITESPACE_START_AKE': True,
-                      'ERROR_START_AKE': True},
-    'always': {'ALLOW_V2': True, 'SEND_TAG': True, 'WHITESPACE_START_AKE': True,
-               'ERROR_START_AKE': True, 'REQUIRE_ENCRYPTION': True},
-}
-MAX_STDIN_LINE = 1 << 20
-# Network errors shown to the user: at most this many per window (DRIVER.md: rate-limited).
-ERROR_BURST, ERROR_WINDOW = 10, 10.0
+out = sys.stdout
 
 
-class UsageExit(Exception):
-    """Bad flags: exit status 2."""
+def emit(**event):
+    out.write(json.dumps(event, ensure_ascii=False) + '\n')
+    out.flush()
 
 
-def parse_flags(argv):
-    parser = argparse.ArgumentParser(prog='potr-peer', allow_abbrev=False)
-    parser.add_argument('--relay', required=True)
-    parser.add_argument('--policy', choices=sorted(POLICIES), default='opportunistic')
-    parser.add_argument('--versions', default='2')
-    parser.add_argument('--max-message-size', default='0')
-    parser.add_argument('--state-dir')
-    parser.add_argument('--local-port')
-    flags = parser.parse_args(argv)  # exits with status 2 on bad flags
-    host, sep, port = flags.relay.rpartition(':')
-    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
-        raise UsageExit('--relay needs HOST:PORT')
-    flags.relay_host, flags.relay_port = host, int(port)
-    items = flags.versions.split(',')
-    if not all(item.isdigit() and item.isascii() for item in items):
-        raise UsageExit('--versions needs a comma-separated list of numbers')
-    if 2 not in {int(item) for item in items}:
-        raise UsageExit('potr speaks only OTR version 2')
-    if not flags.max_message_size.isdigit():
-        raise UsageExit('--max-message-size needs a number')
-    flags.max_message_size = int(flags.max_message_size)
-    if 1 <= flags.max_message_size <= 63:
-        raise UsageExit('--max-message-size must be 0 or at least 64')
-    if flags.local_port is not None:
-        if not flags.local_port.isdigit() or not 0 < int(flags.local_port) < 65536:
-            raise UsageExit('--local-port needs a port number')
-        flags.local_port = int(flags.local_port)
-    return flags
+def usage_exit(why):
+    sys.stderr.write('potr-peer: ' + why + '\n')
+    sys.exit(2)
 
 
-def emit(event, **fields):
-    record = {'event': event}
-    record.update(fields)
-    # ensure_ascii: stdout stays valid JSON whatever the text holds.
-    sys.stdout.write(json.dumps(record) + '\n')
-    sys.stdout.flush()
+class Peer:
+    def __init__(self, args):
+        self.policy_name = args['policy']
+        self.max_size = args['max_size']
+        self.state_dir = args['state_dir']
+        self.sock = None
+        self.address = ''
+        self.trust_file = os.path.join(self.state_dir, 'trust.json')
+        self.trust = json.load(open(self.trust_file)) if os.path.exists(self.trust_file) else {}
+        self.account = Account(self)
 
+    def policy(self, key):
+        name = self.policy_name
+        return {
+            'ALLOW_V1': False,
+            'ALLOW_V2': True,
+            'REQUIRE_ENCRYPTION': name == 'always',
+            'SEND_TAG': name != 'manual',
+            'WHITESPACE_START_AKE': name != 'manual',
+            'ERROR_START_AKE': name != 'manual',
+        }.get(key, False)
 
-def text_of(data):
-    return data.decode('utf-8', 'replace') if isinstance(data, bytes) else str(data)
+    # ---- trust, per peer address ----
+    def trusted(self, peer, fp):
+        return fp in self.trust.get(peer, [])
 
+    def set_trusted(self, peer, fp):
+        self.trust.setdefault(peer, [])
+        if fp not in self.trust[peer]:
+            self.trust[peer].append(fp)
+        tmp = self.trust_file + '.tmp'
+        with open(tmp, 'w') as f:
+            json.dump(self.trust, f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, self.trust_file)
+        emit(event='trusted', peer=peer, fingerprint=fp)
 
-def looks_like_otr(data):
-    """An OTR-encoded message or fragment: never shown as text, even when potr gives up on it."""
-    return b'?OTR:' in data or data.startswith(b'?OTR,') or data.startswith(b'?OTR|')
-
-
-class DriverContext(otr.Context):
-    """potr's per-peer context, wired to the relay and the driver's events."""
-
-    def getPolicy(self, key):
-        return self.user.driver.policy.get(key, False)
-
-    def inject(self, msg, appdata=None):
-        self.user.driver.relay.send(self.peer, bytes(msg))
-
-    def setCurrentTrust(self, trustLevel):
-        # potr sets trust itself after SMP ('' on a failure, which would remove
-        # earlier trust; 'smp' only when no question was asked). The driver
-        # contract decides trust instead, in Driver.after_receive.
-        pass
-
-    def handleQuery(self, message, appdata=None):
-        # potr starts the AKE on any whitespace tag; the manual policy must not.
-        if isinstance(message, proto.TaggedPlaintext) and not self.getPolicy('WHITESPACE_START_AKE'):
+    # ---- relay ----
+    def relay_send(self, to, data):
+        if isinstance(data, str):
+            data = data.encode('utf-8')
+        if not data:
             return
-        super().handleQuery(message, appdata=appdata)
+        to_b = to.encode('utf-8')
+        self.sock.sendall(struct.pack('!I', len(to_b)) + to_b + struct.pack('!I', len(data)) + data)
 
-    def _wentEncrypted(self):
-        super()._wentEncrypted()
-        self.user.driver.on_secure(self)
+    def context(self, peer):
+        return self.account.getContext(peer)
 
+    # ---- events from potr ----
+    def went_secure(self, ctx):
+        fp = ctx.crypto.theirPubkey.cfingerprint()
+        trusted = self.trusted(ctx.peer, fp)
+        if not trusted and self.trust.get(ctx.peer):
+            emit(event='fingerprint-changed', peer=ctx.peer, fingerprint=fp)
+        emit(event='secure', peer=ctx.peer, version=2, fingerprint=fp, ssid=ctx.crypto.sessionId.hex(), trusted=trusted)
 
-class DriverAccount(otr.Account):
-    contextclass = DriverContext
+    def receive(self, sender, data):
+        ctx = self.context(sender)
+        smp_before = ctx.crypto.smp.state if ctx.crypto.smp else 1
+        try:
+            text, tlvs = ctx.receiveMessage(data)
+        except UnencryptedMessage as e:
+            emit(event='message', **{'from': sender}, text=self.text(e.args[0]), encrypted=False)
+            return
+        except NotOTRMessage as e:
+            shown = self.text(e.args[0])
+            if shown:
+                emit(event='message', **{'from': sender}, text=shown, encrypted=False)
+            return
+        except ErrorReceived as e:
+            emit(event='error', peer=sender, message='the peer reported an OTR error: ' + self.text(bytes(e.args[0].error) if hasattr(e.args[0], 'error') else b''))
+            if self.policy('ERROR_START_AKE'):
+                self.relay_send(sender, self.account.getDefaultQueryMessage(self.policy))
+            return
+        except NotEncryptedError:
+            emit(event='error', peer=sender, message='unreadable encrypted message')
+            return
+        except Exception as e:  # keep running after any malformed input
+            sys.stderr.write('potr-peer: error handling a message: %r\n' % (e,))
+            return
+        if text:
+            emit(event='message', **{'from': sender}, text=self.text(text), encrypted=True)
+        for tlv in tlvs or []:
+            self.handle_tlv(ctx, tlv, smp_before)
 
-    def __init__(self, driver, max_message_size):
-        super().__init__('peer', 'echo', max_message_size)
-        self.driver = driver
-
-    def loadPrivkey(self):
-        return self.driver.state.load_key()
-
-    def savePrivkey(self):
-        self.driver.state.save_key(self.privkey)
-
-    def saveTrusts(self):
-        pass  # trust lives in PeerState
-
-
-class Driver:
-    def __init__(self, flags):
-        self.policy = POLICIES[flags.policy]
-        self.state = PeerState(flags.state_dir)
-        self.account = DriverAccount(self, flags.max_message_size)
-        self.relay = None
-        self.held = {}  # peer -> texts refused under REQUIRE_ENCRYPTION, sent once secure
-        self.flush_after_receive = set()
-        self.error_times = []
-
-    # ---- events derived from potr ----
-
-    def on_secure(self, ctx):
-        fingerprint = ctx.crypto.theirPubkey.cfingerprint()
-        trusted = self.state.is_verified(ctx.peer, fingerprint)
-        if not trusted and self.state.has_verified(ctx.peer):
-            emit('fingerprint-changed', peer=ctx.peer, fingerprint=fingerprint)
-        emit('secure', peer=ctx.peer, version=2, fingerprint=fingerprint,
-             ssid=ctx.crypto.sessionId.hex(), trusted=trusted)
-        # Held texts go out after potr has sent the AKE's last message.
-        self.flush_after_receive.add(ctx.peer)
-
-    def trust_current(self, ctx):
-        fingerprint = ctx.crypto.theirPubkey.cfingerprint()
-        self.state.verify(ctx.peer, fingerprint)
-        emit('trusted', peer=ctx.peer, fingerprint=fingerprint)
-
-    def network_error(self, peer, message):
-        now = time.monotonic()
-        self.error_times = [t for t in self.error_times if now - t < ERROR_WINDOW]
-        if len(self.error_times) < ERROR_BURST:
-            self.error_times.append(now)
-            emit('error', peer=peer, message=message)
-
-    def after_receive(self, ctx, tlvs):
+    def handle_tlv(self, ctx, tlv, smp_before):
         smp = ctx.crypto.smp
-        for tlv in tlvs:
-            if isinstance(tlv, proto.SMPABORTTLV):
-                emit('smp-aborted', peer=ctx.peer)
-            elif isinstance(tlv, (proto.SMP1TLV, proto.SMP1QTLV)):
-                if smp is not None and smp.state == 0 and smp.prog == crypt.SMPPROG_OK:
-                    question = text_of(tlv.msg) if isinstance(tlv, proto.SMP1QTLV) else None
-                    emit('smp-request', peer=ctx.peer, question=question)
-                else:
-                    emit('smp-aborted', peer=ctx.peer)  # potr answered with an abort
-            elif isinstance(tlv, proto.SMP2TLV):
-                if smp is None or smp.prog != crypt.SMPPROG_OK:
-                    emit('smp-aborted', peer=ctx.peer)
-            elif isinstance(tlv, (proto.SMP3TLV, proto.SMP4TLV)):
-                progress = smp.prog if smp is not None else crypt.SMPPROG_CHEATED
-                if progress == crypt.SMPPROG_SUCCEEDED:
-                    emit('smp-result', peer=ctx.peer, success=True)
-                    self.trust_current(ctx)
-                elif progress == crypt.SMPPROG_FAILED:
-                    # potr also sends an SMP abort to the peer here (README.md).
-                    emit('smp-result', peer=ctx.peer, success=False)
-                else:
-                    emit('smp-aborted', peer=ctx.peer)
-        if any(isinstance(tlv, proto.DisconnectTLV) for tlv in tlvs):
-            emit('finished', peer=ctx.peer)
-
-    # ---- network ----
-
-    def on_frame(self, sender, content):
-        ctx = self.account.getContext(sender)
-        try:
-            plaintext, tlvs = ctx.receiveMessage(content)
-        except otr.NotOTRMessage as plain:
-            shown = plain.args[0] if plain.args else content
-            if looks_like_otr(content):
-                self.network_error(sender, 'OTR message that could not be read')
-            elif shown:
-                emit('message', **{'from': sender, 'text': text_of(shown), 'encrypted': False})
-        except otr.UnencryptedMessage as plain:
-            if plain.args and plain.args[0]:
-                emit('message', **{'from': sender, 'text': text_of(plain.args[0]), 'encrypted': False})
-        except otr.ErrorReceived as error:
-            detail = text_of(error.args[0].error) if error.args else ''
-            emit('error', peer=sender, message='OTR error from the peer: ' + detail.strip())
-            if self.policy.get('ERROR_START_AKE') and ctx.state != otr.STATE_ENCRYPTED:
-                self.send_query(ctx)
-        except otr.NotEncryptedError:
-            self.network_error(sender, 'encrypted message outside a private conversation')
-        except crypt.InvalidParameterError:
-            self.network_error(sender, 'unreadable or invalid OTR message')
-        except Exception as failure:  # potr raises many types on malformed input
-            logging.exception('potr failed on a message from %s', sender)
-            self.network_error(sender, 'malformed message (%s)' % type(failure).__name__)
-        else:
-            if plaintext:
-                emit('message', **{'from': sender, 'text': text_of(plaintext), 'encrypted': True})
-            self.after_receive(ctx, tlvs)
-        for peer in sorted(self.flush_after_receive):
-            self.flush_held(self.account.getContext(peer))
-        self.flush_after_receive.clear()
-
-    def send_query(self, ctx):
-        self.relay.send(ctx.peer, self.account.getDefaultQueryMessage(ctx.getPolicy))
-
-    def flush_held(self, ctx):
-        for text in self.held.pop(ctx.peer, []):
-            if ctx.state != otr.STATE_ENCRYPTED:
-                break
-            self.send_text(ctx, text)
-
-    def send_text(self, ctx, text):
-        out = ctx.sendMessage(otr.FRAGMENT_SEND_ALL, text.encode('utf-8'))
-        if out:
-            self.relay.send(ctx.peer, out)
-
-    # ---- commands ----
-
-    def command(self, line):
-        """Runs one stdin line; False ends the process."""
-        try:
-            request = json.loads(line)
-        except ValueError:
-            emit('error', peer=None, message='not a JSON line')
-            return True
-        if not isinstance(request, dict) or not isinstance(request.get('cmd'), str):
-            emit('error', peer=None, message='a command needs "cmd"')
-            return True
-        name = request['cmd']
-        if name == 'quit':
-            return False
-        to = request.get('to')
-        if not isinstance(to, str):
-            emit('error', peer=None, message='"%s" needs "to"' % name)
-            return True
-        handler = getattr(self, 'cmd_' + name.replace('-', '_'), None) \
-            if name in ('send', 'start', 'end', 'smp', 'smp-answer', 'smp-abort', 'trust', 'symkey') else None
-        if handler is None:
-            emit('error', peer=None, message='unknown command ' + name)
-            return True
-        try:
-            handler(self.account.getContext(to), request)
-        except (TypeError, ValueError, UnicodeError) as bad:
-            emit('error', peer=to, message='bad %s command: %s' % (name, bad))
-        return True
+        if isinstance(tlv, proto.DisconnectTLV):
+            emit(event='finished', peer=ctx.peer)
+        elif isinstance(tlv, proto.SMPABORTTLV):
+            emit(event='smp-aborted', peer=ctx.peer)
+        elif isinstance(tlv, (proto.SMP1TLV, proto.SMP1QTLV)):
+            if smp is not None and smp.state == 0:
+                question = self.text(tlv.msg) if isinstance(tlv, proto.SMP1QTLV) else None
+                emit(event='smp-request', peer=ctx.peer, question=question)
+        elif isinstance(tlv, (proto.SMP3TLV, proto.SMP4TLV)):
+            if smp is not None and smp.prog in (SMPPROG_SUCCEEDED, SMPPROG_FAILED):
+                success = smp.prog == SMPPROG_SUCCEEDED
+                emit(event='smp-result', peer=ctx.peer, success=success)
+                if success:
+                    self.set_trusted(ctx.peer, ctx.crypto.theirPubkey.cfingerprint())
+        elif isinstance(tlv, proto.ExtraKeyTLV):
+            pass
 
     @staticmethod
-    def string(request, key, required=True):
-        value = request.get(key)
-        if value is None and not required:
-            return None
-        if not isinstance(value, str):
-            raise TypeError('"%s" must be a string' % key)
-        value.encode('utf-8')  # lone surrogates raise UnicodeError here
-        return value
+    def text(data):
+        if isinstance(data, bytes):
+            return data.decode('utf-8', 'replace')
+        return str(data)
 
-    def cmd_send(self, ctx, request):
-        text = self.string(request, 'text')
-        if ctx.state == otr.STATE_FINISHED:
-            emit('not-sent', to=ctx.peer, reason='finished')
-        elif ctx.state == otr.STATE_PLAINTEXT and self.policy.get('REQUIRE_ENCRYPTION'):
-            self.held.setdefault(ctx.peer, []).append(text)
-            emit('not-sent', to=ctx.peer, reason='encryption-required')
-            self.send_query(ctx)
-        else:
-            self.send_text(ctx, text)
-
-    def cmd_start(self, ctx, _request):
-        self.send_query(ctx)
-
-    def cmd_end(self, ctx, _request):
-        if ctx.state == otr.STATE_PLAINTEXT:
-            emit('error', peer=ctx.peer, message='no private conversation to end')
-            return
-        ctx.disconnect()
-        emit('insecure', peer=ctx.peer)
-
-    def cmd_smp(self, ctx, request):
-        secret = self.string(request, 'secret')
-        question = self.string(request, 'question', required=False)
-        if ctx.state != otr.STATE_ENCRYPTED:
-            emit('smp-aborted', peer=ctx.peer)
-            return
-        ctx.smpInit(secret.encode('utf-8'),
-                    question=None if question is None else question.encode('utf-8'))
-
-    def cmd_smp_answer(self, ctx, request):
-        secret = self.string(request, 'secret')
-        smp = ctx.crypto.smp
-        if ctx.state != otr.STATE_ENCRYPTED or smp is None or smp.state != 0:
-            emit('error', peer=ctx.peer, message='no SMP request to answer')
-            return
-        ctx.smpGotSecret(secret.encode('utf-8'))
-
-    def cmd_smp_abort(self, ctx, _request):
-        if ctx.state == otr.STATE_ENCRYPTED:
-            ctx.smpAbort()
-        emit('smp-aborted', peer=ctx.peer)
-
-    def cmd_trust(self, ctx, _request):
-        if ctx.crypto.theirPubkey is None:
-            emit('error', peer=ctx.peer, message='no AKE with this peer yet')
-            return
-        self.trust_current(ctx)
-
-    def cmd_symkey(self, ctx, _request):
-        emit('error', peer=ctx.peer, message='symkey needs OTR version 3; potr speaks version 2')
-
-    # ---- main loop ----
-
-    def run(self, flags):
-        key = self.account.getPrivkey()  # generated and saved on first use
-        self.relay = RelayConnection(flags.relay_host, flags.relay_port, flags.local_port)
-        emit('ready', address=self.relay.address, fingerprint=key.cfingerprint())
-        pending = b''
-        while True:
-            stdin_ready, relay_ready = self.relay.wait()
-            if relay_ready:
-                frames = self.relay.receive()
-                if frames is None:
-                    print('potr-peer: relay closed the connection', file=sys.stderr)
-                    return 1
-                for sender, content in frames:
-                    self.on_frame(sender, content)
-            if stdin_ready:
-                chunk = os.read(0, 65536)
-                if not chunk:
-                    return 0  # end of stdin = quit
-                pending += chunk
-                while b'\n' in pending:
-                    line, pending = pending.split(b'\n', 1)
-                    if line.strip() and not self.line(line):
-                        return 0
-                if len(pending) > MAX_STDIN_LINE:
-                    pending = b''
-                    emit('error', peer=None, message='stdin line too long')
-
-    def line(self, raw):
+    # ---- commands ----
+    def command(self, line):
         try:
-            text = raw.decode('utf-8')
-        except UnicodeDecodeError:
-            emit('error', peer=None, message='stdin line is not UTF-8')
+            cmd = json.loads(line)
+            if not isinstance(cmd, dict):
+                raise ValueError
+        except ValueError:
+            emit(event='error', peer=None, message='bad command line')
             return True
-        return self.command(text)
+        name, to = cmd.get('cmd'), cmd.get('to')
+        if name == 'quit':
+            return False
+        if not isinstance(to, str):
+            emit(event='error', peer=None, message='missing to')
+            return True
+        ctx = self.context(to)
+        if name == 'send':
+            text = cmd.get('text', '')
+            if ctx.state == STATE_PLAINTEXT and self.policy('REQUIRE_ENCRYPTION'):
+                emit(event='not-sent', to=to, reason='encryption-required')
+            try:
+                msg = ctx.sendMessage(FRAGMENT_SEND_ALL, text.encode('utf-8'))
+                if msg:
+                    self.relay_send(to, msg)
+            except NotEncryptedError:
+                emit(event='not-sent', to=to, reason='finished')
+        elif name == 'start':
+            self.relay_send(to, self.account.getDefaultQueryMessage(self.policy))
+        elif name == 'end':
+            if ctx.state == STATE_PLAINTEXT:
+                emit(event='error', peer=to, message='no private conversation to end')
+            else:
+                ctx.disconnect()
+                emit(event='insecure', peer=to)
+        elif name == 'smp':
+            if ctx.state != STATE_ENCRYPTED or not isinstance(cmd.get('secret'), str):
+                emit(event='smp-aborted', peer=to)
+            else:
+                q = cmd.get('question')
+                ctx.smpInit(cmd['secret'].encode('utf-8'), question=q.encode('utf-8') if isinstance(q, str) else None)
+        elif name == 'smp-answer':
+            if ctx.state != STATE_ENCRYPTED or not ctx.crypto.smp or ctx.crypto.smp.state != 0:
+                emit(event='error', peer=to, message='nothing to answer')
+            else:
+                ctx.smpGotSecret(cmd.get('secret', '').encode('utf-8'))
+        elif name == 'smp-abort':
+            if ctx.state == STATE_ENCRYPTED:
+                ctx.smpAbort()
+            emit(event='smp-aborted', peer=to)
+        elif name == 'trust':
+            if ctx.crypto.theirPubkey is None:
+                emit(event='error', peer=to, message='no fingerprint to trust')
+            else:
+                self.set_trusted(to, ctx.crypto.theirPubkey.cfingerprint())
+        elif name == 'symkey':
+            emit(event='error', peer=to, message='the extra symmetric key needs OTR version 3')
+        else:
+            emit(event='error', peer=None, message='unknown command')
+        return True
 
 
-def main(argv):
-    logging.basicConfig(stream=sys.stderr, level=logging.WARNING,
-                        format='potr-peer: %(name)s: %(message)s')
-    try:
-        flags = parse_flags(argv)
-    except UsageExit as usage:
-        print('potr-peer: %s' % usage, file=sys.stderr)
-        return 2
-    driver = Driver(flags)
-    try:
-        return driver.run(flags)
-    except ConnectionError as failure:
-        print('potr-peer: relay: %s' % failure, file=sys.stderr)
-        return 1
+class Context(potr.context.Context):
+    def __init__(self, account, peername):
+        super().__init__(account, peername)
+        self.peer_app = account.peer_app
+
+    def getPolicy(self, key):
+        return self.peer_app.policy(key)
+
+    def inject(self, msg, appdata=None):
+        self.peer_app.relay_send(self.peer, msg)
+
+    def setState(self, newstate):
+        old = self.state
+        super().setState(newstate)
+        if newstate == STATE_ENCRYPTED:
+            self.peer_app.went_secure(self)
+        del old
+
+
+class Account(potr.context.Account):
+    contextclass = Context
+
+    def __init__(self, peer_app):
+        self.peer_app = peer_app
+        self.keyfile = os.path.join(peer_app.state_dir, 'potr.key')
+        super().__init__('peer', 'echo', peer_app.max_size)
+
+    def loadPrivkey(self):
+        if os.path.exists(self.keyfile):
+            with open(self.keyfile, 'rb') as f:
+                return potr.crypt.PK.parsePrivateKey(f.read())[0]
+        return None
+
+    def savePrivkey(self):
+        tmp = self.keyfile + '.tmp'
+        with open(tmp, 'wb') as f:
+            f.write(self.getPrivkey().serializePrivateKey())
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, self.keyfile)
+
+    def saveTrusts(self):
+        pass
+
+
+def parse_args(argv):
+    args = {'relay': None, 'policy': 'opportunistic', 'max_size': 0, 'state_dir': None, 'local_port': None}
+    i = 0
+    while i < len(argv):
+        a = argv[i]
+        if i + 1 >= len(argv):
+            usage_exit('option needs a value: ' + a)
+        v = argv[i + 1]
+        i += 2
+        if a == '--relay':
+            args['relay'] = v
+        elif a == '--policy':
+            if v not in ('manual', 'opportunistic', 'always'):
+                usage_exit('bad --policy')
+            args['policy'] = v
+        elif a == '--versions':
+            parts = v.split(',')
+            if not v or not all(p.isdigit() for p in parts):
+                usage_exit('bad --versions')
+            if '2' not in parts:
+                usage_exit('python-potr speaks OTR version 2 only')
+        elif a == '--max-message-size':
+            if not v.isdigit() or 1 <= int(v) <= 63:
+                usage_exit('bad --max-message-size')
+            args['max_size'] = int(v)
+        elif a == '--state-dir':
+            args['state_dir'] = v
+        elif a == '--local-port':
+            args['local_port'] = int(v)
+        else:
+            usage_exit('unknown option ' + a)
+    if not args['relay']:
+        usage_exit('--relay HOST:PORT is required')
+    if args['state_dir'] is None:
+        args['state_dir'] = tempfile.mkdtemp(prefix='potr-peer-')
+    os.makedirs(args['state_dir'], mode=0o700, exist_ok=True)
+    return args
+
+
+def connect(host, port, local_port):
+    deadline = time.time() + 10
+    while True:
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            if local_port:
+                s.bind((host, local_port))
+            s.connect((host, port))
+            return s
+        except OSError:
+            s.close()
+            if not local_port or time.time() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def main():
+    args = parse_args(sys.argv[1:])
+    peer = Peer(args)
+    host, port = args['relay'].rsplit(':', 1)
+    peer.sock = connect(host, int(port), args['local_port'])
+    me = peer.sock.getsockname()
+    peer.address = '%s:%d' % (me[0], me[1])
+    emit(event='ready', address=peer.address, fingerprint=peer.account.getPrivkey().cfingerprint())
+    sel = selectors.DefaultSelector()
+    sel.register(sys.stdin, selectors.EVENT_READ, 'stdin')
+    sel.register(peer.sock, selectors.EVENT_READ, 'relay')
+    netbuf = b''
+    inbuf = b''
+    while True:
+        for key, _ in sel.select():
+            if key.data == 'stdin':
+                chunk = os.read(sys.stdin.fileno(), 65536)
+                if not chunk:
+                    return 0
+                inbuf += chunk
+                while b'\n' in inbuf:
+                    line, inbuf = inbuf.split(b'\n', 1)
+                    if line.strip() and not peer.command(line.decode('utf-8', 'replace')):
+                        return 0
+            else:
+                chunk = peer.sock.recv(65536)
+                if not chunk:
+                    sys.stderr.write('potr-peer: relay closed\n')
+                    return 0
+                netbuf += chunk
+                while len(netbuf) >= 4:
+                    alen = struct.unpack('!I', netbuf[:4])[0]
+                    if len(netbuf) < 8 + alen:
+                        break
+                    clen = struct.unpack('!I', netbuf[4 + alen:8 + alen])[0]
+                    if len(netbuf) < 8 + alen + clen:
+                        break
+                    sender = netbuf[4:4 + alen].decode('utf-8')
+                    content = netbuf[8 + alen:8 + alen + clen]
+                    netbuf = netbuf[8 + alen + clen:]
+                    peer.receive(sender, content)
 
 
 if __name__ == '__main__':
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main())

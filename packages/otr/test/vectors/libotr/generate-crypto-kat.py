@@ -184,7 +184,7 @@ def dsa_case(binary, index_js, workdir, name, origin, parts, path=None):
 
 
 def dh_case(binary, note, our_private, their_public, counter_top):
-    fields = run(binary, "dh", our_private, hexint(their_public) if their_public else "00", MESSAGE, counter_top)
+    fields = run(binary, "dh", our_private, hexint(their_public), MESSAGE, counter_top)
     case = {"note": note, "ourPrivate": our_private, "theirPublic": hexint(their_public), "message": MESSAGE, "counterTop": counter_top}
     case.update(fields)
     case["accepted"] = case.pop("akeKeys") == "accepted"
