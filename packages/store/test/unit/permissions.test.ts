@@ -79,6 +79,7 @@ describe('permissions', () => {
     const x = (JSON.parse(readFileSync(join(dir, 'keys.json'), 'utf8')) as { accounts: { alice: { x: string } } }).accounts.alice.x;
     writeFileSync(join(dir, 'keys.json'), readFileSync(join(dir, 'keys.json'), 'utf8').replace('"version": 1', '"version": 1,'), { mode: 0o600 });
     const error = await openStore(dir).catch((e: unknown) => e as Error);
-    expect(String((error as Error).message)).not.toContain(x);
+    expect(error).toMatchObject({ code: 'corrupt' });
+    expect((error as Error).message).not.toContain(x);
   });
 });
