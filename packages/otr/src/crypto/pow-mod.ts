@@ -78,18 +78,26 @@ export function powMod(modulusBytes: Uint8Array, modulus: bigint, base: bigint, 
     const odd = typeof exponent === 'bigint' ? (exponent & 1n) === 1n : ((exponent[exponent.length - 1] ?? 0) & 1) === 1;
     return odd ? reduced : 1n;
   }
+  // Euler's criterion x^((m-1)/2) (the subgroup membership test) and Fermat's
+  // x^(m-1) give ±1 by design: skip the attempt OpenSSL would refuse.
+  if (exponent === (modulus - 1n) >> 1n || exponent === modulus - 1n) return powByOneLess(modulusBytes, modulus, reduced, exponent);
   const exponentBytes = typeof exponent === 'bigint' ? bigintToBytes(exponent) : exponent;
   try {
     return opensslPow(modulusBytes, reduced, exponentBytes);
   } catch {
-    // The result is 1 or modulus-1 (see above): compute base^(e-1) * base.
-    const lower = bigintToBytes((typeof exponent === 'bigint' ? exponent : bytesToBigint(exponent)) - 1n);
-    try {
-      return mod(opensslPow(modulusBytes, reduced, lower) * reduced, modulus);
-    } finally {
-      lower.fill(0);
-    }
+    // The result is 1 or modulus-1 (see above).
+    return powByOneLess(modulusBytes, modulus, reduced, exponent);
   } finally {
     if (exponentBytes !== exponent) exponentBytes.fill(0);
+  }
+}
+
+/** base^(e-1) * base: for a base in [2, m-2] and e >= 1, base^(e-1) is never ±1 when base^e is. */
+function powByOneLess(modulusBytes: Uint8Array, modulus: bigint, base: bigint, exponent: bigint | Uint8Array): bigint {
+  const lower = bigintToBytes((typeof exponent === 'bigint' ? exponent : bytesToBigint(exponent)) - 1n);
+  try {
+    return mod(opensslPow(modulusBytes, base, lower) * base, modulus);
+  } finally {
+    lower.fill(0);
   }
 }

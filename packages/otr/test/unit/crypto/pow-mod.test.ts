@@ -23,8 +23,12 @@ function referencePow(base: bigint, exponent: bigint, modulus: bigint): bigint {
 }
 
 // A DSA modulus (1024-bit p with a 160-bit q dividing p-1): libotr's key in test/vectors/libotr/dsa.json.
-const dsaVectors = JSON.parse(readFileSync(new URL('../../vectors/libotr/dsa.json', import.meta.url), 'utf8')) as { keys: { key: { p: string } }[] };
+const dsaVectors = JSON.parse(readFileSync(new URL('../../vectors/libotr/dsa.json', import.meta.url), 'utf8')) as {
+  keys: { key: { p: string; q: string; g: string } }[];
+};
 const DSA_P = BigInt('0x' + (dsaVectors.keys[0]?.key.p ?? ''));
+const DSA_Q = BigInt('0x' + (dsaVectors.keys[0]?.key.q ?? ''));
+const DSA_G = BigInt('0x' + (dsaVectors.keys[0]?.key.g ?? ''));
 const DSA_P_BYTES = bigintToBytes(DSA_P);
 
 describe('modpPow (1536-bit MODP group)', () => {
@@ -87,6 +91,13 @@ describe('powMod (DSA moduli)', () => {
       }),
       { numRuns: 40 },
     );
+  });
+
+  it('gives g^q = 1 and g^(2q) = 1 for the order-q generator (results OpenSSL refuses)', () => {
+    expect(powMod(DSA_P_BYTES, DSA_P, DSA_G, DSA_Q)).toBe(1n);
+    expect(powMod(DSA_P_BYTES, DSA_P, DSA_G, 2n * DSA_Q)).toBe(1n);
+    expect(powMod(DSA_P_BYTES, DSA_P, DSA_G, DSA_Q + 1n)).toBe(DSA_G);
+    expect(powMod(DSA_P_BYTES, DSA_P, 5n, (DSA_P - 1n) / 2n)).toBe(referencePow(5n, (DSA_P - 1n) / 2n, DSA_P));
   });
 
   it('keeps separate moduli apart in its cache', () => {
