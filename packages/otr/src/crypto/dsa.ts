@@ -34,6 +34,8 @@ export interface DsaPublicKey {
 /** A DSA private key; x stays a {@link Secret} and inspection is redacted. */
 export class DsaPrivateKey {
   readonly #x: Secret;
+
+  /** Wraps a consistent key; use {@link dsaPrivateKeyFromParts} to check parts from outside. */
   constructor(
     readonly publicKey: DsaPublicKey,
     x: Secret,
@@ -51,6 +53,7 @@ export class DsaPrivateKey {
     this.#x.wipe();
   }
 
+  /** Redacted, so a key never reaches a log. */
   toString(): string {
     return '[DsaPrivateKey: redacted]';
   }
@@ -125,7 +128,12 @@ export function dsaPrivateKeyFromParts(parts: { p: Uint8Array; q: Uint8Array; g:
   if (!isValidDsaPublicKey(publicKey)) return undefined;
   const x = bytesToBigint(parts.x);
   if (x <= 1n || x >= bytesToBigint(publicKey.q)) return undefined;
-  if (dsaPow(publicKey.p, bytesToBigint(publicKey.g), parts.x) !== bytesToBigint(publicKey.y)) return undefined;
+  try {
+    if (dsaPow(publicKey.p, bytesToBigint(publicKey.g), parts.x) !== bytesToBigint(publicKey.y)) return undefined;
+  } catch {
+    // A modulus OpenSSL cannot work with (not prime): not a key.
+    return undefined;
+  }
   return new DsaPrivateKey(publicKey, new Secret(Uint8Array.from(stripLeadingZeros(parts.x))));
 }
 
