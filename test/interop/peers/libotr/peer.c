@@ -117,6 +117,29 @@ static int relay_connect(const char *host, int port, int local_port) {
     return -1;
 }
 
+/* ---- SMP requests awaiting an answer ----
+ * libotr's otrl_message_respond_smp has no request to answer unless SMP
+ * message 1 arrived (it dereferences state that only step 2a sets), so the
+ * peer remembers, per peer address, whether the user was asked. */
+
+typedef struct Pending { char *peer; struct Pending *next; } Pending;
+static Pending *smp_pending = NULL;
+
+static int smp_is_pending(const char *peer) {
+    for (Pending *p = smp_pending; p; p = p->next) if (strcmp(p->peer, peer) == 0) return 1;
+    return 0;
+}
+static void smp_clear(const char *peer) {
+    for (Pending **p = &smp_pending; *p; p = &(*p)->next) {
+        if (strcmp((*p)->peer, peer) == 0) { Pending *gone = *p; *p = gone->next; free(gone->peer); free(gone); return; }
+    }
+}
+static void smp_set(const char *peer) {
+    if (smp_is_pending(peer)) return;
+    Pending *p = malloc(sizeof *p);
+    p->peer = strdup(peer); p->next = smp_pending; smp_pending = p;
+}
+
 /* ---- trust helpers ---- */
 
 static int peer_has_trusted(const char *peer) {
@@ -162,10 +185,10 @@ static void cb_inject(void *o, const char *a, const char *p, const char *r, cons
 static void cb_update_context_list(void *o) { (void)o; }
 static void cb_new_fingerprint(void *o, OtrlUserState u, const char *a, const char *p, const char *n, unsigned char f[20]) { (void)o; (void)u; (void)a; (void)p; (void)n; (void)f; }
 static void cb_write_fingerprints(void *o) { (void)o; otrl_privkey_write_fingerprints(us, fpfile); }
-static void cb_gone_secure(void *o, ConnContext *c) { (void)o; emit_secure(c); }
+static void cb_gone_secure(void *o, ConnContext *c) { (void)o; smp_clear(c->username); emit_secure(c); }
 /* libotr reports the peer's TLV 1 (disconnected) through the TLV list, not here. */
 static void cb_gone_insecure(void *o, ConnContext *c) { (void)o; (void)c; }
-static void cb_still_secure(void *o, ConnContext *c, int r) { (void)o; (void)r; emit_secure(c); }
+static void cb_still_secure(void *o, ConnContext *c, int r) { (void)o; (void)r; smp_clear(c->username); emit_secure(c); }
 static int cb_max_message_size(void *o, ConnContext *c) { (void)o; (void)c; return max_size; }
 static const char *cb_account_name(void *o, const char *a, const char *p) { (void)o; (void)p; return strdup(a); }
 static void cb_account_name_free(void *o, const char *n) { (void)o; free((char *)n); }
@@ -197,20 +220,24 @@ static void cb_handle_smp_event(void *o, OtrlSMPEvent event, ConnContext *c, uns
     switch (event) {
         case OTRL_SMPEVENT_ASK_FOR_SECRET:
         case OTRL_SMPEVENT_ASK_FOR_ANSWER: {
+            smp_set(c->username);
             Buf b = {0}; ev_begin(&b, "smp-request"); ev_str(&b, "peer", c->username);
             ev_str(&b, "question", event == OTRL_SMPEVENT_ASK_FOR_ANSWER ? question : NULL); ev_end(&b);
             break;
         }
         case OTRL_SMPEVENT_CHEATED:
         case OTRL_SMPEVENT_ERROR:
+            smp_clear(c->username);
             otrl_message_abort_smp(us, &ops, NULL, c);
             simple_event("smp-aborted", "peer", c->username);
             break;
         case OTRL_SMPEVENT_ABORT:
+            smp_clear(c->username);
             simple_event("smp-aborted", "peer", c->username);
             break;
         case OTRL_SMPEVENT_SUCCESS:
         case OTRL_SMPEVENT_FAILURE: {
+            smp_clear(c->username);
             Buf b = {0}; ev_begin(&b, "smp-result"); ev_str(&b, "peer", c->username);
             ev_raw(&b, "success", event == OTRL_SMPEVENT_SUCCESS ? "true" : "false"); ev_end(&b);
             if (event == OTRL_SMPEVENT_SUCCESS) set_trusted(c);
@@ -231,6 +258,14 @@ static void cb_handle_msg_event(void *o, OtrlMessageEvent event, ConnContext *c,
         }
         case OTRL_MSGEVENT_CONNECTION_ENDED: {
             Buf b = {0}; ev_begin(&b, "not-sent"); ev_str(&b, "to", peer); ev_str(&b, "reason", "finished"); ev_end(&b);
+            break;
+        }
+        case OTRL_MSGEVENT_RCVDMSG_UNENCRYPTED: {
+            /* libotr withholds plaintext that arrives in an encrypted session
+             * (or under REQUIRE_ENCRYPTION) and hands it over here; a client
+             * shows it, marked as not encrypted. */
+            Buf b = {0}; ev_begin(&b, "message"); ev_str(&b, "from", peer); ev_str(&b, "text", message ? message : "");
+            ev_raw(&b, "encrypted", "false"); ev_end(&b);
             break;
         }
         case OTRL_MSGEVENT_RCVDMSG_GENERAL_ERR: error_event(peer, message ? message : "OTR error"); break;
@@ -269,6 +304,7 @@ static int handle_command(const char *line) {
     if (!cmd) error_event(NULL, "missing cmd");
     else if (strcmp(cmd, "quit") == 0) keep = 0;
     else if (!to) error_event(NULL, "missing to");
+    else if (strcmp(cmd, "send") == 0 && !json_string(&obj, "text")) error_event(to, "send needs a text");
     else if (strcmp(cmd, "send") == 0) {
         const char *text = json_string(&obj, "text");
         char *newmessage = NULL;
@@ -283,18 +319,23 @@ static int handle_command(const char *line) {
     } else if (strcmp(cmd, "end") == 0) {
         ctx = context_for(to);
         if (!ctx || ctx->msgstate == OTRL_MSGSTATE_PLAINTEXT) error_event(to, "no private conversation to end");
-        else { otrl_message_disconnect_all_instances(us, &ops, NULL, ACCOUNT, PROTOCOL, to); simple_event("insecure", "peer", to); }
+        else { smp_clear(to); otrl_message_disconnect_all_instances(us, &ops, NULL, ACCOUNT, PROTOCOL, to); simple_event("insecure", "peer", to); }
     } else if (strcmp(cmd, "smp") == 0) {
         const char *secret = json_string(&obj, "secret");
         const char *question = json_string(&obj, "question");
+        smp_clear(to); /* starting our own SMP drops a request we had not answered */
         if (!encrypted_context(to, &ctx) || !secret) simple_event("smp-aborted", "peer", to);
         else if (question) otrl_message_initiate_smp_q(us, &ops, NULL, ctx, question, (const unsigned char *)secret, strlen(secret));
         else otrl_message_initiate_smp(us, &ops, NULL, ctx, (const unsigned char *)secret, strlen(secret));
     } else if (strcmp(cmd, "smp-answer") == 0) {
         const char *secret = json_string(&obj, "secret");
-        if (!encrypted_context(to, &ctx) || !secret) error_event(to, "nothing to answer");
-        else otrl_message_respond_smp(us, &ops, NULL, ctx, (const unsigned char *)secret, strlen(secret));
+        if (!encrypted_context(to, &ctx) || !secret || !smp_is_pending(to)) error_event(to, "nothing to answer");
+        else {
+            smp_clear(to);
+            otrl_message_respond_smp(us, &ops, NULL, ctx, (const unsigned char *)secret, strlen(secret));
+        }
     } else if (strcmp(cmd, "smp-abort") == 0) {
+        smp_clear(to);
         if (encrypted_context(to, &ctx)) otrl_message_abort_smp(us, &ops, NULL, ctx);
         simple_event("smp-aborted", "peer", to);
     } else if (strcmp(cmd, "trust") == 0) {
@@ -304,7 +345,8 @@ static int handle_command(const char *line) {
     } else if (strcmp(cmd, "symkey") == 0) {
         double use = 0;
         const char *usedata = json_string(&obj, "usedata");
-        if (!encrypted_context(to, &ctx) || ctx->protocol_version < 3 || json_number(&obj, "use", &use) != 0) error_event(to, "symkey needs a v3 private conversation and a use");
+        if (usedata && (strlen(usedata) % 2 != 0 || strspn(usedata, "0123456789abcdef") != strlen(usedata))) error_event(to, "usedata must be lowercase hex");
+        else if (!encrypted_context(to, &ctx) || ctx->protocol_version < 3 || json_number(&obj, "use", &use) != 0 || use < 0 || use > 4294967295.0 || use != (double)(unsigned long)use) error_event(to, "symkey needs a v3 private conversation and a use");
         else {
             size_t n = usedata ? strlen(usedata) / 2 : 0;
             unsigned char *ud = malloc(n + 1), key[OTRL_EXTRAKEY_BYTES];
@@ -347,6 +389,14 @@ static void handle_frame(const char *from, const char *text) {
 
 static void usage_exit(const char *why) { fprintf(stderr, "libotr-peer: %s\n", why); exit(2); }
 
+/* A decimal number from `lo` to `hi`, or exit status 2. */
+static int number_flag(const char *v, long lo, long hi, const char *why) {
+    if (!*v || strspn(v, "0123456789") != strlen(v) || strlen(v) > 9) usage_exit(why);
+    long n = strtol(v, NULL, 10);
+    if (n < lo || n > hi) usage_exit(why);
+    return (int)n;
+}
+
 int main(int argc, char **argv) {
     const char *relay = NULL, *state_dir = NULL;
     int local_port = 0, v2 = 1, v3 = 1;
@@ -363,18 +413,21 @@ int main(int argc, char **argv) {
             else usage_exit("bad --policy");
         } else if (strcmp(a, "--versions") == 0) {
             v2 = v3 = 0;
-            char copy[64]; snprintf(copy, sizeof copy, "%s", v);
-            if (!*copy) usage_exit("empty --versions");
+            char copy[64];
+            /* Numbers separated by single commas: no empty item, no other character. */
+            if (!*v || strlen(v) >= sizeof copy || strspn(v, "0123456789,") != strlen(v) || v[0] == ',' ||
+                v[strlen(v) - 1] == ',' || strstr(v, ",,")) usage_exit("bad --versions");
+            snprintf(copy, sizeof copy, "%s", v);
             for (char *tok = strtok(copy, ","); tok; tok = strtok(NULL, ",")) {
                 if (strcmp(tok, "2") == 0) v2 = 1; else if (strcmp(tok, "3") == 0) v3 = 1;
                 else if (strspn(tok, "0123456789") != strlen(tok) || !*tok) usage_exit("bad --versions");
             }
             if (!v2 && !v3) usage_exit("no supported version in --versions");
         } else if (strcmp(a, "--max-message-size") == 0) {
-            max_size = atoi(v);
-            if (max_size < 0 || (max_size >= 1 && max_size <= 63)) usage_exit("bad --max-message-size");
+            max_size = number_flag(v, 0, 100000000, "bad --max-message-size");
+            if (max_size >= 1 && max_size <= 63) usage_exit("bad --max-message-size");
         } else if (strcmp(a, "--state-dir") == 0) state_dir = v;
-        else if (strcmp(a, "--local-port") == 0) local_port = atoi(v);
+        else if (strcmp(a, "--local-port") == 0) local_port = number_flag(v, 1, 65535, "bad --local-port");
         else usage_exit("unknown option");
     }
     if (!relay) usage_exit("--relay HOST:PORT is required");
@@ -410,7 +463,9 @@ int main(int argc, char **argv) {
     char host[64]; int port = 0;
     const char *colon = strrchr(relay, ':');
     if (!colon || (size_t)(colon - relay) >= sizeof host) usage_exit("bad --relay");
-    memcpy(host, relay, (size_t)(colon - relay)); host[colon - relay] = 0; port = atoi(colon + 1);
+    memcpy(host, relay, (size_t)(colon - relay)); host[colon - relay] = 0; port = number_flag(colon + 1, 1, 65535, "bad --relay");
+    struct in_addr probe;
+    if (inet_pton(AF_INET, host, &probe) != 1) usage_exit("--relay needs an IPv4 HOST:PORT");
     relay_fd = relay_connect(host, port, local_port);
     if (relay_fd < 0) { fprintf(stderr, "libotr-peer: cannot connect to relay %s\n", relay); return 1; }
 
