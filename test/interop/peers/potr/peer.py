@@ -13,14 +13,14 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import compat  # noqa: E402
+import potr_compat  # noqa: E402
 
-compat.install()
+potr_compat.install()
 import potr  # noqa: E402
 from potr import proto  # noqa: E402
 from potr.context import (STATE_ENCRYPTED, STATE_FINISHED, STATE_PLAINTEXT, FRAGMENT_SEND_ALL,  # noqa: E402
                           ErrorReceived, NotEncryptedError, NotOTRMessage, UnencryptedMessage)
-from potr.crypt import SMPPROG_FAILED, SMPPROG_SUCCEEDED  # noqa: E402
+from potr.crypt import SMPPROG_CHEATED, SMPPROG_FAILED, SMPPROG_SUCCEEDED  # noqa: E402
 
 out = sys.stdout
 
@@ -102,6 +102,11 @@ class Peer:
             emit(event='message', **{'from': sender}, text=self.text(e.args[0]), encrypted=False)
             return
         except NotOTRMessage as e:
+            if data.startswith((b'?OTR,', b'?OTR|')) or b'?OTR:' in data:
+                # potr hands back OTR messages it cannot parse (v3, garbage) as
+                # "not OTR"; an OTR message is never shown as text.
+                sys.stderr.write('potr-peer: unreadable OTR message from %s\n' % sender)
+                return
             shown = self.text(e.args[0])
             if shown:
                 emit(event='message', **{'from': sender}, text=shown, encrypted=False)
@@ -132,8 +137,15 @@ class Peer:
             if smp is not None and smp.state == 0:
                 question = self.text(tlv.msg) if isinstance(tlv, proto.SMP1QTLV) else None
                 emit(event='smp-request', peer=ctx.peer, question=question)
+            else:
+                emit(event='smp-aborted', peer=ctx.peer)  # potr answered with an abort
+        elif isinstance(tlv, proto.SMP2TLV):
+            if smp is None or smp.prog == SMPPROG_CHEATED:
+                emit(event='smp-aborted', peer=ctx.peer)  # out of order or invalid: potr aborted
         elif isinstance(tlv, (proto.SMP3TLV, proto.SMP4TLV)):
-            if smp is not None and smp.prog in (SMPPROG_SUCCEEDED, SMPPROG_FAILED):
+            if smp is None or smp.prog == SMPPROG_CHEATED:
+                emit(event='smp-aborted', peer=ctx.peer)
+            elif smp.prog in (SMPPROG_SUCCEEDED, SMPPROG_FAILED):
                 success = smp.prog == SMPPROG_SUCCEEDED
                 emit(event='smp-result', peer=ctx.peer, success=success)
                 if success:
@@ -150,6 +162,13 @@ class Peer:
     # ---- commands ----
     def command(self, line):
         try:
+            return self.run_command(line)
+        except Exception as e:  # malformed input never ends the process
+            emit(event='error', peer=None, message='bad command: %r' % (e,))
+            return True
+
+    def run_command(self, line):
+        try:
             cmd = json.loads(line)
             if not isinstance(cmd, dict):
                 raise ValueError
@@ -164,7 +183,10 @@ class Peer:
             return True
         ctx = self.context(to)
         if name == 'send':
-            text = cmd.get('text', '')
+            text = cmd.get('text')
+            if not isinstance(text, str):
+                emit(event='error', peer=to, message='send needs a text')
+                return True
             if ctx.state == STATE_PLAINTEXT and self.policy('REQUIRE_ENCRYPTION'):
                 emit(event='not-sent', to=to, reason='encryption-required')
             try:
@@ -218,6 +240,12 @@ class Context(potr.context.Context):
 
     def inject(self, msg, appdata=None):
         self.peer_app.relay_send(self.peer, msg)
+
+    def handleQuery(self, message, appdata=None):
+        # potr starts the AKE on every whitespace tag; the manual policy must not.
+        if isinstance(message, proto.TaggedPlaintext) and not self.getPolicy('WHITESPACE_START_AKE'):
+            return
+        super().handleQuery(message, appdata=appdata)
 
     def setState(self, newstate):
         old = self.state
@@ -280,11 +308,16 @@ def parse_args(argv):
         elif a == '--state-dir':
             args['state_dir'] = v
         elif a == '--local-port':
+            if not v.isdigit() or not 0 < int(v) < 65536:
+                usage_exit('bad --local-port')
             args['local_port'] = int(v)
         else:
             usage_exit('unknown option ' + a)
     if not args['relay']:
         usage_exit('--relay HOST:PORT is required')
+    host, _, port = args['relay'].rpartition(':')
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        usage_exit('bad --relay')
     if args['state_dir'] is None:
         args['state_dir'] = tempfile.mkdtemp(prefix='potr-peer-')
     os.makedirs(args['state_dir'], mode=0o700, exist_ok=True)
