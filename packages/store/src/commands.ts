@@ -5,11 +5,11 @@
  * The client parses arguments, opens the store with --state-dir, prints.
  */
 import { StoreError } from './errors.js';
-import { humanFingerprint } from './fingerprint-text.js';
+import { humanFingerprint, requireFingerprint } from './fingerprint-text.js';
 import type { ImportReport } from './import-plan.js';
 import { exportBlinkPem, exportBlinkPotr, importBlinkPem, importBlinkPotr } from './migrate/blink.js';
 import { exportLibotr, importLibotr, libotrFilesIn, type ExportReport } from './migrate/libotr.js';
-import { requireFingerprint, type KeyInfo, type RetiredKeyInfo, type Store } from './store.js';
+import type { KeyInfo, RetiredKeyInfo, Store } from './store.js';
 import { isVerifiedStatus, type FingerprintRecord } from './trust.js';
 
 /** The formats `keys import` and `keys export` understand. */

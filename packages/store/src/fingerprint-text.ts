@@ -5,6 +5,7 @@
  * "Public keys, signatures, and fingerprints"), or with colons.
  */
 import { formatFingerprint } from '@sotto/otr';
+import { StoreError } from './errors.js';
 
 const HEX40 = /^[0-9a-f]{40}$/;
 
@@ -12,6 +13,13 @@ const HEX40 = /^[0-9a-f]{40}$/;
 export function normalizeFingerprint(text: string): string | undefined {
   const compact = text.replace(/[\s:]/g, '').toLowerCase();
   return HEX40.test(compact) ? compact : undefined;
+}
+
+/** A fingerprint in canonical form, or an 'invalid' StoreError quoting (the start of) the text. */
+export function requireFingerprint(text: string): string {
+  const fingerprint = normalizeFingerprint(text);
+  if (fingerprint === undefined) throw new StoreError('invalid', `not a fingerprint: expected 40 hex digits, got ${JSON.stringify(text.slice(0, 60))}`);
+  return fingerprint;
 }
 
 /** True for the store's canonical spelling. */

@@ -134,7 +134,10 @@ function refuseIfLive(dir: string, path: string, owner: LockOwner): void {
       dir,
     );
   }
-  if (owner.pid === process.pid || isAlive(owner.pid)) {
+  if (owner.pid === process.pid) {
+    throw new StoreError('locked', `${dir} is already open in this process; use the open store`, dir);
+  }
+  if (isAlive(owner.pid)) {
     throw new StoreError(
       'locked',
       `${dir} is in use by another sotto (process ${owner.pid}); close it first. If no sotto is running, remove ${path}`,

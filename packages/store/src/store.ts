@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { generateDsaKey, systemRandom, type DsaPrivateKey } from '@sotto/otr';
 import { StoreError } from './errors.js';
 import { writeFileAtomic } from './atomic-file.js';
-import { normalizeFingerprint } from './fingerprint-text.js';
+import { normalizeFingerprint, requireFingerprint } from './fingerprint-text.js';
 import { FILES } from './paths.js';
 import type { DirectoryLock } from './lock.js';
 import { encodeKeysFile, encodeRetiredKeysFile, keyFingerprint, type RetireReason, type RetiredKey, type StoredKey } from './files/keys-file.js';
@@ -55,13 +55,6 @@ function newInstanceTag(): number {
     const tag = new DataView(systemRandom(4).buffer).getUint32(0);
     if (tag >= MIN_INSTANCE_TAG) return tag;
   }
-}
-
-/** A contact's fingerprint in canonical form, or an 'invalid' error. */
-export function requireFingerprint(text: string): string {
-  const fingerprint = normalizeFingerprint(text);
-  if (fingerprint === undefined) throw new StoreError('invalid', `not a fingerprint: expected 40 hex digits, got ${JSON.stringify(text.slice(0, 60))}`);
-  return fingerprint;
 }
 
 /** The identity and trust store of one state directory. Obtain one with `openStore`. */

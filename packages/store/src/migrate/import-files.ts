@@ -62,9 +62,9 @@ export async function writeExportFiles(dir: string, files: readonly { name: stri
   } catch (error) {
     throw fromSystemError(error, dir, 'create');
   }
-  const paths = files.map((file) => join(dir, file.name));
+  const targets = files.map((file) => ({ path: join(dir, file.name), data: file.data }));
   if (!overwrite) {
-    for (const path of paths) {
+    for (const { path } of targets) {
       const exists = await stat(path).then(
         () => true,
         (error: unknown) => {
@@ -75,6 +75,6 @@ export async function writeExportFiles(dir: string, files: readonly { name: stri
       if (exists) throw new StoreError('exists', `${path} already exists; nothing was exported. Choose an empty directory or ask to overwrite`, path);
     }
   }
-  for (const [index, file] of files.entries()) await writeFileAtomic(paths[index] ?? '', file.data);
-  return paths;
+  for (const { path, data } of targets) await writeFileAtomic(path, data);
+  return targets.map((target) => target.path);
 }

@@ -53,6 +53,31 @@ function runAndKill(dir: string, first: number, killAfterMs: number): Promise<st
   });
 }
 
+describe('two processes', () => {
+  it('refuses a second process while a writer has the directory open, and lets it in once the writer is gone', async () => {
+    const dir = tempDir();
+    const child = spawn(process.execPath, [CHILD, storeEntry, otrEntry, dir, '1'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      // Wait until the writer has committed something, so it is certainly holding the directory.
+      let output = '';
+      await new Promise<void>((resolve) =>
+        child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+          output += chunk;
+          if (output.includes('\ntrust ')) resolve();
+        }),
+      );
+      const error = await openStore(dir).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'locked', file: dir, message: expect.stringContaining(String(child.pid)) as string });
+    } finally {
+      child.kill('SIGKILL');
+      await new Promise((resolve) => child.once('exit', resolve));
+    }
+    const store = await openStore(dir);
+    expect(store.contacts('alice').length).toBeGreaterThan(0);
+    await store.close();
+  });
+});
+
 describe('crash safety', () => {
   it('keeps every committed change across SIGKILLs at random points', async () => {
     const dir = tempDir();
