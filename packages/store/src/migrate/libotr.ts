@@ -160,6 +160,9 @@ export async function exportLibotr(store: Store, dir: string, options: LibotrExp
     }
   }
   try {
+    if (keys.length === 0 && tags.length === 0 && fingerprints.length === 0) {
+      throw new StoreError('not-found', `nothing to export: ${store.dir} holds no keys, instance tags or fingerprints`);
+    }
     const fingerprintsText = encodeLibotrFingerprints(fingerprints);
     const tagsText = encodeLibotrInstanceTags(tags);
     if (!fingerprintsText.ok) throw new StoreError('invalid', `cannot export: ${fingerprintsText.problem}`);

@@ -142,6 +142,13 @@ describe('importLibotr', () => {
     });
   });
 
+  it('has nothing to export from an empty store', async () => {
+    await withStore(async (store) => {
+      const out = join(tempDir(), 'out');
+      await expect(exportLibotr(store, out)).rejects.toMatchObject({ code: 'not-found' });
+    });
+  });
+
   it('reports a missing file by name', async () => {
     await withStore(async (store) => {
       const missing = join(tempDir(), 'otr.private_key');
