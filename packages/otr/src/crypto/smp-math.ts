@@ -4,9 +4,11 @@
  * the secret x, and one function per protocol step. Alice runs steps 1, 3
  * and 5, Bob 2a (check message 1), 2b (his answer), and 4.
  *
- * Every received group element must lie in [2, p-2] and every received D
- * in [1, q), as libotr's check_group_elem and check_expon demand, and every
- * proof must verify; a step reports the first failed kind of check. Random
+ * Every received group element must lie in [2, p-2] (libotr's
+ * check_group_elem) and, stricter than libotr, in the order-q subgroup;
+ * every received D must lie in [1, q) (check_expon); every proof must
+ * verify. A step reports the first kind of check that failed: group
+ * elements, then exponents, then proofs in message order. Random
  * exponents are drawn in libotr's order (step 2b draws b2 and b3 that
  * libotr draws when message 1 arrives), so with the same random bytes the
  * messages are byte for byte libotr's.
@@ -50,7 +52,8 @@ const REDACTED = '[SmpState: redacted]';
 abstract class SmpValues<Name extends string> {
   #values = new Map<Name, Secret>();
 
-  protected constructor(values: Record<Name, bigint>) {
+  /** Internal to crypto/: only the step functions create states. */
+  constructor(values: Record<Name, bigint>) {
     for (const [name, value] of Object.entries(values) as [Name, bigint][]) this.#values.set(name, new Secret(bigintToBytes(value)));
   }
 
@@ -89,49 +92,34 @@ abstract class SmpValues<Name extends string> {
 export class SmpAliceExpect2 extends SmpValues<'x' | 'a2' | 'a3'> {
   /** Discriminates the state types (they are otherwise alike). */
   readonly stage = 'alice-expect2';
-  /** Internal to crypto/. */
-  constructor(values: Record<'x' | 'a2' | 'a3', bigint>) {
-    super(values);
-  }
 }
 
 /** Bob after a valid message 1, before his user answers: g2a, g3a. */
 export class SmpBobRequest extends SmpValues<'g2a' | 'g3a'> {
   /** Discriminates the state types. */
   readonly stage = 'bob-request';
-  /** Internal to crypto/. */
-  constructor(values: Record<'g2a' | 'g3a', bigint>) {
-    super(values);
-  }
 }
 
 /** Bob after message 2 (SMPSTATE_EXPECT3): g3a, g2, g3, b3, Pb, Qb. */
 export class SmpBobExpect3 extends SmpValues<'g3a' | 'g2' | 'g3' | 'b3' | 'pb' | 'qb'> {
   /** Discriminates the state types. */
   readonly stage = 'bob-expect3';
-  /** Internal to crypto/. */
-  constructor(values: Record<'g3a' | 'g2' | 'g3' | 'b3' | 'pb' | 'qb', bigint>) {
-    super(values);
-  }
 }
 
 /** Alice after message 3 (SMPSTATE_EXPECT4): g3b, Pa/Pb, Qa/Qb, a3. */
 export class SmpAliceExpect4 extends SmpValues<'g3b' | 'pab' | 'qab' | 'a3'> {
   /** Discriminates the state types. */
   readonly stage = 'alice-expect4';
-  /** Internal to crypto/. */
-  constructor(values: Record<'g3b' | 'pab' | 'qab' | 'a3', bigint>) {
-    super(values);
-  }
 }
 
 /** Any SMP step state. */
 export type SmpSecrets = SmpAliceExpect2 | SmpBobRequest | SmpBobExpect3 | SmpAliceExpect4;
 
 const big = (values: readonly Uint8Array[]): bigint[] => values.map(bytesToBigint);
-/** MPI bodies of a message, in order; the caller names the tuple type the values make up. */
-const asMessage = <Message extends readonly Uint8Array[]>(values: readonly bigint[]): Message =>
-  values.map((value) => bigintToBytes(value)) as unknown as Message;
+/** The MPI bodies of a message's values, keeping the tuple's length in its type. */
+function asMessage<Values extends readonly [] | readonly bigint[]>(values: Values): { readonly [K in keyof Values]: Uint8Array } {
+  return values.map((value) => bigintToBytes(value)) as unknown as { readonly [K in keyof Values]: Uint8Array };
+}
 const secretValue = (secret: Secret): bigint => bytesToBigint(secret.expose());
 
 /**
@@ -150,7 +138,7 @@ export function smpStep1(secret: Secret, random: RandomSource): { message: SmpMe
   const a3 = randomSmpExponent(random);
   const proof2 = proveKnowLog(SMP_HASH.alice2, a2, random);
   const proof3 = proveKnowLog(SMP_HASH.alice3, a3, random);
-  const message = asMessage<SmpMessage1>([modpPow(G1, a2), proof2.c, proof2.d, modpPow(G1, a3), proof3.c, proof3.d]);
+  const message = asMessage([modpPow(G1, a2), proof2.c, proof2.d, modpPow(G1, a3), proof3.c, proof3.d]);
   return { message, state: new SmpAliceExpect2({ x: secretValue(secret), a2, a3 }) };
 }
 
@@ -180,7 +168,7 @@ export function smpStep2b(request: SmpBobRequest, secret: Secret, random: Random
   const pb = modpPow(generators.g3, r4);
   const qb = mulP(modpPow(G1, r4), modpPow(generators.g2, y));
   const coords = proveEqualCoords(SMP_HASH.bobCoords, generators, r4, y, random);
-  const message = asMessage<SmpMessage2>([modpPow(G1, b2), proof2.c, proof2.d, modpPow(G1, b3), proof3.c, proof3.d, pb, qb, coords.c, coords.d1, coords.d2]);
+  const message = asMessage([modpPow(G1, b2), proof2.c, proof2.d, modpPow(G1, b3), proof3.c, proof3.d, pb, qb, coords.c, coords.d1, coords.d2]);
   return { message, state: new SmpBobExpect3({ g3a, ...generators, b3, pb, qb }) };
 }
 
@@ -208,7 +196,7 @@ export function smpStep3(
   const qab = divP(qa, qb);
   const ra = modpPow(qab, a3);
   const logs = proveEqualLogs(SMP_HASH.aliceLogs, qab, a3, random);
-  const out = asMessage<SmpMessage3>([pa, qa, coords.c, coords.d1, coords.d2, ra, logs.c, logs.d]);
+  const out = asMessage([pa, qa, coords.c, coords.d1, coords.d2, ra, logs.c, logs.d]);
   return { message: out, state: new SmpAliceExpect4({ g3b, pab: divP(pa, pb), qab, a3 }) };
 }
 
@@ -225,7 +213,7 @@ export function smpStep4(state: SmpBobExpect3, message: SmpMessage3, random: Ran
   const rb = modpPow(qab, b3);
   const logs = proveEqualLogs(SMP_HASH.bobLogs, qab, b3, random);
   const success = modpPow(ra, b3) === divP(pa, state.value('pb'));
-  return { message: asMessage<SmpMessage4>([rb, logs.c, logs.d]), success };
+  return { message: asMessage([rb, logs.c, logs.d]), success };
 }
 
 /** Step 5 (Alice receives message 4): checks it and decides whether x = y. */

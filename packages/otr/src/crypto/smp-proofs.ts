@@ -62,9 +62,16 @@ export function randomSmpExponent(random: RandomSource): bigint {
   return value;
 }
 
-/** libotr's check_group_elem, inverted: true when 2 <= x <= p-2. */
+/**
+ * True when x is a group element the peer may send: 2 <= x <= p-2, as the
+ * spec and libotr's check_group_elem demand, and x^q = 1, i.e. x lies in
+ * the order-q subgroup that g1 generates. libotr skips the second check;
+ * every value an honest peer sends is a power or quotient of powers of g1,
+ * so it passes, while a cheater's -g1^a (order 2q) could otherwise pass
+ * the proofs half of the time and carry a bit of information.
+ */
 export function isSmpGroupElement(x: bigint): boolean {
-  return x >= 2n && x <= MODP_PRIME - 2n;
+  return x >= 2n && x <= MODP_PRIME - 2n && modpPow(x, MODP_ORDER) === 1n;
 }
 
 /** libotr's check_expon, inverted: true when 1 <= x < q. */

@@ -19,7 +19,8 @@
  *   each sends an abort and goes idle; the aborts then arrive in idle and are
  *   absorbed. Both users see `smp-aborted` (by: 'protocol', reason
  *   'unexpected') and no SMP runs: a clean, deterministic outcome that needs
- *   no tie-break and is what libotr and python-potr do as well.
+ *   no tie-break. It is the spec's rule, which python-potr follows and
+ *   libotr's clients apply on its ERROR event, so mixed pairs agree.
  * - Starting while an SMP runs or a request waits for an answer sends an
  *   abort and message 1 in the same data message (the spec's "restart").
  *   A peer that reads TLVs in order (ours, python-potr) drops its SMP and
