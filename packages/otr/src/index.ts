@@ -11,6 +11,7 @@ export {
   Secret,
   deterministicRandom,
   dsaPrivateKeyFromParts,
+  dsaPrivateKeyFromPrivateParts,
   dsaPrivateKeyToParts,
   fingerprint,
   formatFingerprint,

@@ -137,6 +137,23 @@ export function dsaPrivateKeyFromParts(parts: { p: Uint8Array; q: Uint8Array; g:
   return new DsaPrivateKey(publicKey, new Secret(Uint8Array.from(stripLeadingZeros(parts.x))));
 }
 
+/**
+ * Builds a private key from p, q, g and x alone (PKCS#8 files carry no y):
+ * y = g^x mod p is computed here, then checked like {@link dsaPrivateKeyFromParts}.
+ */
+export function dsaPrivateKeyFromPrivateParts(parts: { p: Uint8Array; q: Uint8Array; g: Uint8Array; x: Uint8Array }): DsaPrivateKey | undefined {
+  const p = stripLeadingZeros(parts.p);
+  const g = bytesToBigint(parts.g);
+  if (p.length === 0 || g <= 1n || g >= bytesToBigint(p)) return undefined;
+  let y: bigint;
+  try {
+    y = dsaPow(p, g, parts.x);
+  } catch {
+    return undefined;
+  }
+  return dsaPrivateKeyFromParts({ ...parts, y: bigintToBytes(y) });
+}
+
 /** The parts of a private key (minimal bytes; x as a fresh Secret the caller wipes), for storage and export. */
 export function dsaPrivateKeyToParts(key: DsaPrivateKey): DsaPublicKey & { x: Secret } {
   return { ...key.publicKey, x: new Secret(Uint8Array.from(key.exposePrivate())) };

@@ -9,6 +9,7 @@ export { compareDhPublic, dhSharedSecret, generateDhKeyPair, isValidDhPublic, ty
 export {
   DsaPrivateKey,
   dsaPrivateKeyFromParts,
+  dsaPrivateKeyFromPrivateParts,
   dsaPrivateKeyToParts,
   dsaSign,
   dsaVerify,
