@@ -1,75 +1,15 @@
 /**
  * The SMP state machine (Protocol-v3, "The SMP state machine"), two
  * instances talking directly: full runs, aborts at every step by either
- * side, every TLV in every state, replays, simultaneous starts, restarts,
- * malformed and forged messages, wiping of left states.
+ * side, replays, simultaneous starts, restarts, forged messages, usage
+ * errors, wiping of left states. Every TLV in every state: smp-table.test.ts.
  */
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { deterministicRandom } from '../../../src/crypto/random.js';
 import { UsageError } from '../../../src/errors.js';
-import { SMP_IDLE, smpAbort, smpAnswer, smpReceive, smpStart, type SmpContext, type SmpEvent, type SmpState, type SmpStep } from '../../../src/smp/index.js';
-import { TLV_SMP1, TLV_SMP1Q, TLV_SMP2, TLV_SMP3, TLV_SMP4, TLV_SMP_ABORT, type Tlv } from '../../../src/wire/tlv.js';
-
-const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
-const fpA = new Uint8Array(20).fill(0xa1);
-const fpB = new Uint8Array(20).fill(0xb2);
-const ssid = Uint8Array.from([8, 7, 6, 5, 4, 3, 2, 1]);
-
-interface Party {
-  state: SmpState;
-  readonly context: SmpContext;
-  readonly events: SmpEvent[];
-  readonly outbox: Tlv[][];
-}
-
-function party(name: string, ours: Uint8Array, theirs: Uint8Array): Party {
-  return { state: SMP_IDLE, context: { ourFingerprint: ours, theirFingerprint: theirs, ssid, random: deterministicRandom(name) }, events: [], outbox: [] };
-}
-
-function pair(seed = 'pair') {
-  return { alice: party(`${seed} alice`, fpA, fpB), bob: party(`${seed} bob`, fpB, fpA) };
-}
-
-function apply(p: Party, step: SmpStep): SmpStep {
-  p.state = step.next;
-  if (step.send.length > 0) p.outbox.push(step.send);
-  p.events.push(...step.events);
-  return step;
-}
-
-const start = (p: Party, secret: string, question?: string) => apply(p, smpStart(p.state, utf8(secret), question, p.context));
-const answer = (p: Party, secret: string) => apply(p, smpAnswer(p.state, utf8(secret), p.context));
-const abort = (p: Party) => apply(p, smpAbort(p.state));
-
-/** Hands `to` every TLV `from` sent (oldest data message first, TLVs in order). */
-function deliver(from: Party, to: Party): void {
-  const messages = from.outbox.splice(0);
-  for (const tlvs of messages) for (const tlv of tlvs) receive(to, tlv);
-}
-
-function receive(p: Party, tlv: Tlv): SmpStep {
-  const step = smpReceive(p.state, tlv, p.context);
-  if (step === undefined) throw new Error(`TLV ${tlv.type} not handled`);
-  return apply(p, step);
-}
-
-const types = (tlvs: readonly Tlv[]): number[] => tlvs.map((tlv) => tlv.type);
-const sent = (p: Party): number[][] => p.outbox.map(types);
-
-/** Runs a whole SMP; `until` stops after that many deliveries (1: Bob has message 1, ... 4: Alice has message 4). */
-function runTo(until: 0 | 1 | 2 | 3 | 4, secrets: [string, string] = ['s', 's'], seed = 'pair') {
-  const { alice, bob } = pair(seed);
-  start(alice, secrets[0]);
-  if (until >= 1) {
-    deliver(alice, bob);
-    answer(bob, secrets[1]);
-  }
-  if (until >= 2) deliver(bob, alice);
-  if (until >= 3) deliver(alice, bob);
-  if (until >= 4) deliver(bob, alice);
-  return { alice, bob };
-}
+import { SMP_IDLE, type SmpState } from '../../../src/smp/index.js';
+import { TLV_SMP1, TLV_SMP1Q, TLV_SMP2, TLV_SMP3, TLV_SMP4, TLV_SMP_ABORT } from '../../../src/wire/tlv.js';
+import { abort, answer, deliver, fpA, fpB, pair, receive, runTo, sent, start, types, utf8 } from './smp-pair.js';
 
 describe('complete runs', () => {
   it('equal secrets: message 1 to 4, then both report success and are idle', () => {
@@ -167,101 +107,6 @@ describe('aborts at every step, by either side', () => {
     const step = receive(alice, { type: TLV_SMP_ABORT, value: new Uint8Array(0) });
     expect(step).toEqual({ next: SMP_IDLE, send: [], events: [] });
   });
-});
-
-/** One party in each state, plus a real TLV of each SMP type from another run. */
-function partyIn(kind: SmpState['kind']): Party {
-  const { alice, bob } = runTo(kind === 'expect4' ? 2 : kind === 'idle' ? 0 : 1, ['s', 's'], `state ${kind}`);
-  if (kind === 'idle') return bob;
-  if (kind === 'awaiting-answer') {
-    const fresh = pair(`state ${kind}`);
-    start(fresh.alice, 's');
-    deliver(fresh.alice, fresh.bob);
-    return fresh.bob;
-  }
-  return kind === 'expect3' ? bob : alice;
-}
-
-function sampleTlvs(): Record<number, Tlv> {
-  const { alice, bob } = pair('samples');
-  const out: Record<number, Tlv> = {};
-  const take = (p: Party): Tlv => {
-    const tlv = p.outbox.at(-1)?.at(-1);
-    if (tlv === undefined) throw new Error('nothing sent');
-    return tlv;
-  };
-  start(alice, 's', 'q?');
-  out[TLV_SMP1Q] = take(alice);
-  out[TLV_SMP1] = { type: TLV_SMP1, value: out[TLV_SMP1Q].value.subarray(3) };
-  deliver(alice, bob);
-  answer(bob, 's');
-  out[TLV_SMP2] = take(bob);
-  deliver(bob, alice);
-  out[TLV_SMP3] = take(alice);
-  deliver(alice, bob);
-  out[TLV_SMP4] = take(bob);
-  return out;
-}
-
-describe('every SMP TLV in every state', () => {
-  const samples = sampleTlvs();
-  const accepts: Record<SmpState['kind'], number[]> = {
-    idle: [TLV_SMP1, TLV_SMP1Q],
-    'awaiting-answer': [TLV_SMP1, TLV_SMP1Q],
-    expect2: [TLV_SMP2],
-    expect3: [TLV_SMP3],
-    expect4: [TLV_SMP4],
-  };
-  for (const kind of Object.keys(accepts) as SmpState['kind'][]) {
-    for (const type of [TLV_SMP1, TLV_SMP2, TLV_SMP3, TLV_SMP4, TLV_SMP1Q]) {
-      const tlv = samples[type];
-      if (tlv === undefined) throw new Error('sample missing');
-      if (accepts[kind].includes(type)) {
-        if (type === TLV_SMP1 || type === TLV_SMP1Q) {
-          it(`${kind} + TLV ${type}: a new request`, () => {
-            const p = partyIn(kind);
-            const old = p.state;
-            const step = receive(p, tlv);
-            expect(step.send).toEqual([]);
-            expect(step.events).toEqual([{ kind: 'smp-request', question: type === TLV_SMP1Q ? 'q?' : null }]);
-            expect(step.next.kind).toBe('awaiting-answer');
-            if (old.kind === 'awaiting-answer') expect(old.request.wiped).toBe(true);
-          });
-        } else {
-          it(`${kind} + TLV ${type} from another run: its proofs fail, abort`, () => {
-            const p = partyIn(kind);
-            const step = receive(p, tlv);
-            expect(step).toEqual({ next: SMP_IDLE, send: [{ type: TLV_SMP_ABORT, value: new Uint8Array(0) }], events: [{ kind: 'smp-aborted', by: 'protocol', reason: 'bad-proof' }] });
-          });
-        }
-        it(`${kind} + TLV ${type} with a malformed value: abort`, () => {
-          const p = partyIn(kind);
-          const step = receive(p, { type, value: tlv.value.subarray(0, tlv.value.length - 1) });
-          expect(types(step.send)).toEqual([TLV_SMP_ABORT]);
-          expect(step.events).toEqual([{ kind: 'smp-aborted', by: 'protocol', reason: 'malformed' }]);
-          expect(step.next).toBe(SMP_IDLE);
-        });
-      } else {
-        it(`${kind} + TLV ${type}: unexpected, abort and start over; left secrets wiped`, () => {
-          const p = partyIn(kind);
-          const old = p.state;
-          const step = receive(p, tlv);
-          expect(step).toEqual({ next: SMP_IDLE, send: [{ type: TLV_SMP_ABORT, value: new Uint8Array(0) }], events: [{ kind: 'smp-aborted', by: 'protocol', reason: 'unexpected' }] });
-          if (old.kind === 'expect2' || old.kind === 'expect3' || old.kind === 'expect4') expect(old.secrets.wiped).toBe(true);
-          if (old.kind === 'awaiting-answer') expect(old.request.wiped).toBe(true);
-        });
-      }
-    }
-    it(`${kind} + TLV 6: idle, nothing sent`, () => {
-      const p = partyIn(kind);
-      const step = receive(p, { type: TLV_SMP_ABORT, value: new Uint8Array(0) });
-      expect(step).toEqual({ next: SMP_IDLE, send: [], events: kind === 'idle' ? [] : [{ kind: 'smp-aborted', by: 'peer' }] });
-    });
-    it(`${kind}: TLVs 0, 1, 8 and unknown types are not SMP's`, () => {
-      const p = partyIn(kind);
-      for (const type of [0, 1, 8, 9, 0xffff]) expect(smpReceive(p.state, { type, value: new Uint8Array(0) }, p.context)).toBeUndefined();
-    });
-  }
 });
 
 describe('replays', () => {
