@@ -7,10 +7,8 @@
  * Blink writes "verified" for both SMP and manual checks, so imported trust
  * is recorded as verified by hand, with its origin in the history.
  */
-import * as otr from '@sotto/otr';
-import type { DsaPrivateKey } from '@sotto/otr';
+import { dsaPrivateKeyFromPrivateParts, type DsaPrivateKey } from '@sotto/otr';
 import { StoreError } from '../errors.js';
-import type { DsaParts } from '../formats/dsa-parts.js';
 import { encodePemDsaKey, parsePemDsaKey, type PemDsaParts } from '../formats/pem-dsa.js';
 import { encodePotrPrivateKey, parsePotrPrivateKey } from '../formats/potr-private-key.js';
 import { encodePotrTrustedPeers, parsePotrTrustedPeers, type PotrTrustedPeer } from '../formats/potr-trusted-peers.js';
@@ -62,18 +60,10 @@ export async function importBlinkPotr(
   return store.applyImport(plan(options.account, key, peers, options));
 }
 
-/**
- * A key from PKCS#8 parts, which carry no y. Deriving y = g^x mod p is
- * arithmetic that belongs to @sotto/otr's crypto; until it exports
- * `dsaPrivateKeyFromPrivateParts`, such keys are refused with a clear error.
- */
+/** A key from PEM parts; PKCS#8 carries no y, which @sotto/otr's crypto derives (y = g^x mod p). */
 function keyFromPemParts(parts: PemDsaParts, file: string): DsaPrivateKey {
   if (parts.y !== undefined) return keyFromParts({ ...parts, y: parts.y }, file, 'the key');
-  const derive: unknown = (otr as Record<string, unknown>).dsaPrivateKeyFromPrivateParts;
-  if (typeof derive !== 'function') {
-    throw new StoreError('bad-import', `${file}: PKCS#8 keys cannot be imported by this build (it lacks dsaPrivateKeyFromPrivateParts). Nothing was imported`, file);
-  }
-  const key = (derive as (parts: Omit<DsaParts, 'y'>) => DsaPrivateKey | undefined)(parts);
+  const key = dsaPrivateKeyFromPrivateParts(parts);
   if (key === undefined) throw badImport(file, 'the key is not a usable OTR DSA key (its numbers are inconsistent or of the wrong size)');
   return key;
 }
