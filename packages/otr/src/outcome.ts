@@ -49,6 +49,8 @@ export type OtrEvent =
       readonly peer: string;
       readonly instance: number;
       readonly by: 'us' | 'peer' | 'protocol';
+      /** For `by: 'protocol'`: why SMP stopped (an out-of-order, malformed or failing message). */
+      readonly reason?: 'unexpected' | 'malformed' | 'bad-group-element' | 'bad-exponent' | 'bad-proof';
     }
   | {
       readonly kind: 'extra-key';
