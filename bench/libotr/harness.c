@@ -6,7 +6,7 @@
  * workload: {"impl":"libotr","workload",...,"median","unit","runs"}.
  *
  * Usage: harness [--quick] [--sessions N] [--workloads a,b,c] [--messages-scale F]
- *        [--runs-scale F]
+ *                [--runs-scale F] [--keygen-runs N]
  * Workloads and units follow bench/README.md (the same for every implementation).
  */
 #define _GNU_SOURCE
@@ -316,7 +316,7 @@ static void bench_keygen(int runs) {
 
 static void bench_ake(int runs) {
     double *t = calloc((size_t)runs, sizeof *t);
-    for (int i = -2; i < runs; i++) { /* two warm-up rounds */
+    for (int i = -10; i < runs; i++) { /* ten warm-up rounds */
         reset_contexts();
         double t0 = now_ms();
         run_ake();
@@ -331,7 +331,7 @@ static void bench_smp(int runs) {
     double *t = calloc((size_t)runs, sizeof *t);
     reset_contexts();
     run_ake();
-    for (int i = -1; i < runs; i++) {
+    for (int i = -3; i < runs; i++) { /* three warm-up rounds */
         alice.smp_success = bob.smp_success = alice.smp_failed = bob.smp_failed = 0;
         double t0 = now_ms();
         otrl_message_initiate_smp(alice.us, &ops, &alice, context_of(&alice),
@@ -443,7 +443,7 @@ static int messages_of(int full, int quick_count) {
 }
 
 int main(int argc, char **argv) {
-    int sessions = -1;
+    int sessions = -1, keygen_runs = -1;
     const char *only = NULL;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--quick")) quick = 1;
@@ -451,6 +451,7 @@ int main(int argc, char **argv) {
         else if (!strcmp(argv[i], "--workloads") && i + 1 < argc) only = argv[++i];
         else if (!strcmp(argv[i], "--messages-scale") && i + 1 < argc) messages_scale = atof(argv[++i]);
         else if (!strcmp(argv[i], "--runs-scale") && i + 1 < argc) runs_scale = atof(argv[++i]);
+        else if (!strcmp(argv[i], "--keygen-runs") && i + 1 < argc) keygen_runs = atoi(argv[++i]);
         else die("unknown argument %s", argv[i]);
     }
     if (sessions < 0) sessions = quick ? 200 : 10000;
@@ -464,7 +465,7 @@ int main(int argc, char **argv) {
     setup_side(&bob);
 
 #define WANT(w) wanted(only, w)
-    if (WANT("keygen")) bench_keygen(runs_of(10));
+    if (WANT("keygen")) bench_keygen(quick ? 1 : keygen_runs > 0 ? keygen_runs : runs_of(100));
     if (WANT("ake")) bench_ake(quick ? 1 : (runs_of(30) < 20 ? 20 : runs_of(30)));
     if (WANT("smp")) bench_smp(runs_of(20));
     if (WANT("data_100B_alternating")) bench_alternating(runs_of(5), messages_of(10000, 1000));

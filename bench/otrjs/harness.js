@@ -10,7 +10,7 @@
 // OTR.prototype.io with a synchronous emit of the same 'io' events.
 //
 // Usage: node bench/otrjs/harness.js [--quick] [--sessions N] [--workloads a,b]
-//        [--messages-scale F] [--runs-scale F]
+//        [--messages-scale F] [--runs-scale F] [--keygen-runs N]
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -37,6 +37,7 @@ const { values: args } = parseArgs({
     workloads: { type: 'string' },
     'messages-scale': { type: 'string', default: '1' },
     'runs-scale': { type: 'string', default: '1' },
+    'keygen-runs': { type: 'string' },
   },
 });
 const quick = args.quick;
@@ -79,17 +80,21 @@ class Side {
     });
     this.otr.on('error', (err) => fail(`error: ${err}`));
   }
+
+  receive(msg) {
+    this.otr.receiveMsg(msg);
+    if (this.askSecret) {
+      // The SMP answer is a user decision: give it after the call returns.
+      this.askSecret = false;
+      this.otr.smpSecret(SECRET);
+    }
+  }
 }
 
 function drain() {
   while (queue.length > 0) {
     const [to, msg] = queue.shift();
-    to.otr.receiveMsg(msg);
-    if (to.askSecret) {
-      // The SMP answer is a user decision: give it after the call returns.
-      to.askSecret = false;
-      to.otr.smpSecret(SECRET);
-    }
+    to.receive(msg);
   }
 }
 
@@ -145,7 +150,7 @@ function benchKeygen(runs) {
 // first DH keys in the OTR constructor).
 function benchAke(keys, runs) {
   const t = [];
-  for (let i = -2; i < runs; i++) {
+  for (let i = -10; i < runs; i++) {
     const t0 = nowMs();
     const [alice] = pair(keys);
     runAke(alice);
@@ -158,7 +163,7 @@ function benchSmp(keys, runs) {
   const [alice, bob] = pair(keys);
   runAke(alice);
   const t = [];
-  for (let i = -1; i < runs; i++) {
+  for (let i = -3; i < runs; i++) {
     alice.trust = bob.trust = null;
     const t0 = nowMs();
     alice.otr.smpSecret(SECRET);
@@ -227,7 +232,7 @@ function benchMemory(keys, sessions) {
 
 const keys = { alice: new DSA(), bob: new DSA(), aliceTag: OTR.makeInstanceTag(), bobTag: OTR.makeInstanceTag() };
 const sessions = args.sessions !== undefined ? Number(args.sessions) : quick ? 200 : 10000;
-if (want('keygen')) benchKeygen(runsOf(10));
+if (want('keygen')) benchKeygen(quick ? 1 : args['keygen-runs'] !== undefined ? Number(args['keygen-runs']) : runsOf(100));
 if (want('ake')) benchAke(keys, quick ? 1 : Math.max(20, runsOf(30)));
 if (want('smp')) benchSmp(keys, runsOf(20));
 if (want('data_100B_alternating')) benchAlternating(keys, runsOf(5), messagesOf(10000, 1000));

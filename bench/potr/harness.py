@@ -17,7 +17,7 @@ This harness also builds DSA keys without pycryptodome's primality checks (see
 _construct_unchecked), as PyCrypto did.
 
 Usage: harness.py [--quick] [--sessions N] [--workloads a,b,c] [--messages-scale F]
-                  [--runs-scale F]
+                  [--runs-scale F] [--keygen-runs N]
 """
 import argparse
 import gc
@@ -177,11 +177,11 @@ def bench_keygen(runs):
 
 def bench_ake(alice, bob, runs):
     times = []
-    for i in range(runs + 2):  # two warm-up rounds
+    for i in range(runs + 10):  # ten warm-up rounds
         reset(alice, bob)
         t0 = now_ms()
         run_ake(alice, bob)
-        if i >= 2:
+        if i >= 10:
             times.append(now_ms() - t0)
     emit('ake', statistics.median(times), 'ms', runs)
 
@@ -192,7 +192,7 @@ def bench_smp(alice, bob, runs):
     a = alice.getContext(bob.alias)
     b = bob.getContext(alice.alias)
     times = []
-    for i in range(runs + 1):  # one warm-up round
+    for i in range(runs + 3):  # three warm-up rounds
         a.smp_trust = b.smp_trust = None
         b.smp_asked = False
         t0 = now_ms()
@@ -201,7 +201,7 @@ def bench_smp(alice, bob, runs):
         dt = now_ms() - t0
         if not (a.smpIsSuccess() and b.smpIsSuccess() and a.smp_trust == 'smp' and b.smp_trust == 'smp'):
             raise SystemExit('potr harness: SMP did not succeed')
-        if i >= 1:
+        if i >= 3:
             times.append(dt)
     emit('smp', statistics.median(times), 'ms', runs)
 
@@ -270,6 +270,7 @@ def main():
                         help='fraction of the data messages to send per run (slow references)')
     parser.add_argument('--runs-scale', type=float, default=1.0,
                         help='fraction of the runs per workload (slow references)')
+    parser.add_argument('--keygen-runs', type=int, default=None)
     args = parser.parse_args()
     quick = args.quick
     sessions = args.sessions if args.sessions is not None else (200 if quick else 10000)
@@ -288,7 +289,7 @@ def main():
     alice.other, bob.other = bob, alice
 
     if want('keygen'):
-        bench_keygen(runs_of(10))
+        bench_keygen(1 if quick else args.keygen_runs or runs_of(100))
     if want('ake'):
         bench_ake(alice, bob, 1 if quick else max(20, runs_of(30)))
     if want('smp'):

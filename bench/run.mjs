@@ -1,0 +1,287 @@
+// Runs the OTR benchmarks for sotto and the reference implementations (libotr,
+// python-potr, otr.js) in one run, then prints a table, sotto's ratios against
+// each reference and the targets of the benchmark issue (met / missed).
+//
+//   node bench/run.mjs [--json] [--quick] [--impl sotto,libotr,...]
+//                      [--workloads ake,smp,...] [--full-references]
+//
+// --json             only the JSON lines {"impl","workload","median","unit","runs",...}
+// --quick            one run of each workload with small counts (CI smoke)
+// --full-references  give the slow references (potr, otr.js) the full message,
+//                    run and session counts instead of the reduced ones
+//
+// Each harness is built (sotto: tsc; libotr: gcc) and run here; a reference that
+// cannot be built or run prints a note and the others still run. session_memory
+// runs in a process of its own so earlier workloads do not blur the RSS growth.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { cpus, release, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const BENCH = dirname(fileURLToPath(import.meta.url));
+const ROOT = dirname(BENCH);
+const BUILD = join(BENCH, 'build');
+const PYTHON = '/usr/bin/python3';
+
+const WORKLOADS = ['keygen', 'ake', 'smp', 'data_100B_alternating', 'data_10KiB_oneway', 'session_memory'];
+const IMPLS = ['sotto', 'libotr', 'potr', 'otr.js'];
+// Lower is better for these units; higher for msg/s.
+const LOWER_IS_BETTER = new Set(['ms', 'KiB/session']);
+
+const { values: opts } = parseArgs({
+  options: {
+    json: { type: 'boolean', default: false },
+    quick: { type: 'boolean', default: false },
+    impl: { type: 'string' },
+    workloads: { type: 'string' },
+    'full-references': { type: 'boolean', default: false },
+  },
+});
+const selectedImpls = opts.impl ? opts.impl.split(',') : IMPLS;
+const selectedWorkloads = opts.workloads ? opts.workloads.split(',') : WORKLOADS;
+for (const w of selectedWorkloads) if (!WORKLOADS.includes(w)) usage(`unknown workload ${w}`);
+for (const i of selectedImpls) if (!IMPLS.includes(i)) usage(`unknown impl ${i}`);
+
+function usage(why) {
+  process.stderr.write(`bench: ${why}\n`);
+  process.exit(2);
+}
+
+const log = (line) => process.stderr.write(`${line}\n`);
+const notes = [];
+function note(line) {
+  notes.push(line);
+  log(`bench: ${line}`);
+}
+
+// ---- building and locating the harnesses ----------------------------------
+
+function run(cmd, args, options = {}) {
+  const r = spawnSync(cmd, args, { cwd: ROOT, encoding: 'utf8', ...options });
+  return { ok: r.status === 0, out: `${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? String(r.error) : ''}`.trim() };
+}
+
+const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+
+// The reduced counts for the slow references (their rates are per message, so
+// fewer messages measure the same thing; the JSON lines carry the counts).
+const SLOW = {
+  potr: {
+    full: { 'messages-scale': 0.2, 'runs-scale': 0.6, 'keygen-runs': 30, sessions: 2000 },
+    quick: { 'messages-scale': 0.1, sessions: 50 },
+  },
+  'otr.js': {
+    full: { 'messages-scale': 0.02, 'runs-scale': 0.5, 'keygen-runs': 20, sessions: 500 },
+    quick: { 'messages-scale': 0.02, sessions: 20 },
+  },
+};
+
+function scaleArgs(impl) {
+  const slow = SLOW[impl];
+  const chosen = !slow || (opts['full-references'] && !opts.quick) ? {} : opts.quick ? slow.quick : slow.full;
+  return Object.entries(chosen).flatMap(([k, v]) => [`--${k}`, String(v)]);
+}
+
+/** Returns {cmd, args} to run the harness, or a string saying why it cannot run. */
+function prepare(impl) {
+  mkdirSync(BUILD, { recursive: true });
+  switch (impl) {
+    case 'sotto': {
+      const lib = run(process.execPath, [tsc, '-b', 'packages/otr/tsconfig.build.json']);
+      if (!lib.ok) return `building @sotto/otr failed:\n${lib.out}`;
+      const harness = run(process.execPath, [tsc, '-p', 'bench/tsconfig.build.json']);
+      if (!harness.ok) return `building bench/sotto failed:\n${harness.out}`;
+      return { cmd: process.execPath, args: ['--expose-gc', join(BUILD, 'sotto', 'harness.js')] };
+    }
+    case 'libotr': {
+      const flags = run('pkg-config', ['--cflags', '--libs', 'libotr']);
+      if (!flags.ok) return 'libotr not found by pkg-config (Debian: apt-get install libotr5-dev pkg-config gcc)';
+      const exe = join(BUILD, 'libotr-harness');
+      const cc = run('gcc', ['-O2', '-Wall', '-Wextra', '-std=gnu11', '-o', exe, join(BENCH, 'libotr', 'harness.c'), ...flags.out.split(/\s+/).filter(Boolean)]);
+      if (!cc.ok) return `compiling bench/libotr/harness.c failed:\n${cc.out}`;
+      return { cmd: exe, args: [] };
+    }
+    case 'potr': {
+      if (!existsSync(PYTHON)) return `${PYTHON} not found (Debian: apt-get install python3 python3-potr)`;
+      const probe = run(PYTHON, ['-c', 'import potr, Cryptodome']);
+      if (!probe.ok) return 'python3-potr or pycryptodome missing (Debian: apt-get install python3-potr)';
+      const shim = join(ROOT, 'test', 'interop', 'peers', 'potr', 'potr_compat.py');
+      if (!existsSync(shim)) return `the potr compatibility shim ${shim} is missing`;
+      return { cmd: PYTHON, args: [join(BENCH, 'potr', 'harness.py')] };
+    }
+    case 'otr.js': {
+      const require = createRequire(join(ROOT, 'package.json'));
+      let pkg;
+      try {
+        pkg = JSON.parse(readFileSync(require.resolve('otr/package.json'), 'utf8'));
+      } catch {
+        return 'npm package `otr` is not installed (npm i -D otr@0.2.16)';
+      }
+      if (pkg.version !== '0.2.16') note(`otr.js is ${pkg.version}, not 0.2.16`);
+      return { cmd: process.execPath, args: ['--expose-gc', join(BENCH, 'otrjs', 'harness.js')] };
+    }
+    default:
+      throw new Error(impl);
+  }
+}
+
+/** Runs one harness process; resolves with its JSON lines (and streams them). */
+function runHarness(impl, how, workloads) {
+  const args = [...how.args, ...(opts.quick ? ['--quick'] : []), ...scaleArgs(impl), '--workloads', workloads.join(',')];
+  return new Promise((resolve) => {
+    const child = spawn(how.cmd, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const results = [];
+    let buffer = '';
+    let errors = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk) => {
+      buffer += chunk;
+      let nl;
+      while ((nl = buffer.indexOf('\n')) >= 0) {
+        const line = buffer.slice(0, nl).trim();
+        buffer = buffer.slice(nl + 1);
+        if (!line) continue;
+        let parsed;
+        try {
+          parsed = JSON.parse(line);
+        } catch {
+          log(`${impl}: ${line}`);
+          continue;
+        }
+        results.push(parsed);
+        if (opts.json) process.stdout.write(`${JSON.stringify(parsed)}\n`);
+        else log(`  ${impl.padEnd(7)} ${parsed.workload.padEnd(22)} ${format(parsed)}`);
+      }
+    });
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk) => {
+      errors += chunk;
+    });
+    child.on('close', (code, signal) => {
+      if (code !== 0) note(`${impl} harness exited with ${signal ?? code}${errors ? `: ${errors.trim()}` : ''}`);
+      resolve(results);
+    });
+  });
+}
+
+// ---- formatting -------------------------------------------------------------
+
+function num(x) {
+  if (!Number.isFinite(x)) return String(x);
+  const a = Math.abs(x);
+  if (a >= 100) return Math.round(x).toLocaleString('en-US');
+  if (a >= 10) return x.toFixed(1);
+  if (a >= 1) return x.toFixed(2);
+  return x.toPrecision(3);
+}
+
+function format(r) {
+  let s = `${num(r.median)} ${r.unit}`;
+  if (r.MB_per_s !== undefined) s += ` (${num(r.MB_per_s)} MB/s)`;
+  return s;
+}
+
+function table(rows) {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ')).join('\n');
+}
+
+/** How many times better sotto is than `ref` (> 1 = sotto better). */
+function advantage(s, ref) {
+  return LOWER_IS_BETTER.has(s.unit) ? ref.median / s.median : s.median / ref.median;
+}
+
+function machine() {
+  const cpu = cpus();
+  const libotr = run('pkg-config', ['--modversion', 'libotr']);
+  const py = existsSync(PYTHON) ? run(PYTHON, ['-c', 'import sys, Cryptodome; print(sys.version.split()[0], Cryptodome.__version__)']) : { ok: false };
+  const parts = [
+    `${cpu[0]?.model ?? 'unknown CPU'} x${cpu.length}`,
+    `${Math.round(totalmem() / 2 ** 30)} GiB RAM`,
+    `Linux ${release()}`,
+    `Node ${process.version}`,
+  ];
+  if (libotr.ok) parts.push(`libotr ${libotr.out}`);
+  if (py.ok) parts.push(`Python ${py.out.split(' ')[0]} + pycryptodome ${py.out.split(' ')[1]}`);
+  return parts.join(', ');
+}
+
+// ---- targets (from the benchmark issue; reported, never enforced) ------------
+
+function targets(get) {
+  const checks = [];
+  const vsLibotr = (workload, label, ok) => {
+    const s = get('sotto', workload);
+    const l = get('libotr', workload);
+    if (!s || !l) return checks.push([label, 'n/a', 'not run']);
+    const lower = LOWER_IS_BETTER.has(s.unit);
+    const ratio = s.median / l.median;
+    checks.push([label, `${num(ratio)}x libotr's ${lower ? 'time' : 'throughput'}`, ok(ratio) ? 'met' : 'MISSED']);
+  };
+  vsLibotr('ake', 'ake: time <= 0.33x libotr', (r) => r <= 0.33);
+  vsLibotr('smp', 'smp: time <= 0.4x libotr', (r) => r <= 0.4);
+  vsLibotr('data_100B_alternating', 'data_100B_alternating: >= 3x libotr', (r) => r >= 3);
+  vsLibotr('data_10KiB_oneway', 'data_10KiB_oneway: >= 1.3x libotr', (r) => r >= 1.3);
+  vsLibotr('keygen', 'keygen: no slower than libotr', (r) => r <= 1);
+  for (const w of WORKLOADS.filter((x) => x !== 'session_memory')) {
+    const s = get('sotto', w);
+    const o = get('otr.js', w);
+    const label = `${w}: >= 20x faster than otr.js`;
+    if (!s || !o) checks.push([label, 'n/a', 'not run']);
+    else {
+      const a = advantage(s, o);
+      checks.push([label, `${num(a)}x`, a >= 20 ? 'met' : 'MISSED']);
+    }
+  }
+  const m = get('sotto', 'session_memory');
+  checks.push(['session_memory: <= 32 KiB/session', m ? `${num(m.median)} KiB/session` : 'n/a', m ? (m.median <= 32 ? 'met' : 'MISSED') : 'not run']);
+  return checks;
+}
+
+// ---- main ---------------------------------------------------------------------
+
+const results = [];
+let sottoFailed = false;
+for (const impl of selectedImpls) {
+  if (!opts.json) log(`bench: ${impl}`);
+  const how = prepare(impl);
+  if (typeof how === 'string') {
+    if (impl === 'sotto') sottoFailed = true;
+    note(`${impl} skipped: ${how}`);
+    continue;
+  }
+  const timed = selectedWorkloads.filter((w) => w !== 'session_memory');
+  if (timed.length > 0) results.push(...(await runHarness(impl, how, timed)));
+  if (selectedWorkloads.includes('session_memory')) results.push(...(await runHarness(impl, how, ['session_memory'])));
+}
+if (results.every((r) => r.impl !== 'sotto') && selectedImpls.includes('sotto')) sottoFailed = true;
+
+if (!opts.json) {
+  const get = (impl, workload) => results.find((r) => r.impl === impl && r.workload === workload);
+  const impls = selectedImpls.filter((i) => results.some((r) => r.impl === i));
+  const rows = [['workload', ...impls]];
+  for (const w of selectedWorkloads) rows.push([w, ...impls.map((i) => (get(i, w) ? format(get(i, w)) : '-'))]);
+  const out = [];
+  out.push('', `Results (median; ${opts.quick ? 'QUICK smoke run, one run each: not a measurement' : 'see bench/README.md for runs and counts'})`, table(rows));
+
+  const refs = impls.filter((i) => i !== 'sotto');
+  if (impls.includes('sotto') && refs.length > 0) {
+    const ratioRows = [['workload', ...refs.map((r) => `vs ${r}`)]];
+    for (const w of selectedWorkloads) {
+      const s = get('sotto', w);
+      ratioRows.push([w, ...refs.map((r) => (s && get(r, w) ? `${num(advantage(s, get(r, w)))}x` : '-'))]);
+    }
+    out.push('', "sotto's advantage (>1 = sotto better; time and memory: ref/sotto, throughput: sotto/ref)", table(ratioRows));
+    out.push('', 'Targets (same run)', table([['target', 'measured', 'status'], ...targets(get)]));
+  }
+  const reduced = results.filter((r) => (r.messages !== undefined && r.messages < (r.workload === 'data_100B_alternating' ? 10000 : 1000)) || (r.sessions !== undefined && r.sessions < 10000));
+  if (reduced.length > 0 && !opts.quick) out.push('', `Reduced counts: ${reduced.map((r) => `${r.impl} ${r.workload} ${r.messages !== undefined ? `${r.messages} messages` : `${r.sessions} sessions`}`).join('; ')}`);
+  if (results.some((r) => r.impl === 'potr')) out.push('potr speaks OTR v2 only: its ake is a v2 AKE.');
+  for (const n of notes) out.push(`Note: ${n}`);
+  out.push(`Machine: ${machine()}`);
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+process.exit(sottoFailed ? 1 : 0);
