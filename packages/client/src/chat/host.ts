@@ -5,9 +5,9 @@
  * the library's deadlines on a timer. Both the terminal UI and the JSON
  * driver sit on top of it.
  */
-import { Account, UsageError, formatFingerprint, toHex, type OtrEvent, type Outcome, type Policy } from '@sotto/otr';
+import { Account, UsageError, formatFingerprint, toHex, type DsaPrivateKey, type OtrEvent, type Outcome, type Policy } from '@sotto/otr';
 import type { RelayConnection } from '../relay/connection.js';
-import type { Identity } from '../state/identity.js';
+import type { TrustBook } from '../state/trust-book.js';
 import type { DriverEvent } from './driver-events.js';
 
 /** How often protocol errors about one peer may reach the user. */
@@ -25,7 +25,8 @@ export class ChatHost {
   #connection: RelayConnection | undefined;
 
   constructor(
-    readonly identity: Identity,
+    identity: { readonly privateKey: DsaPrivateKey; readonly instanceTag: number },
+    private readonly trustBook: TrustBook,
     policy: Policy,
     maxMessageSize: number,
     private readonly emit: (event: DriverEvent) => void,
@@ -111,7 +112,7 @@ export class ChatHost {
       this.emit({ event: 'error', peer: to, message: 'no fingerprint to trust yet: start a private conversation first' });
       return;
     }
-    this.identity.setTrust(to, fingerprint, 'manual');
+    this.trustBook.verify(to, fingerprint, 'manual');
     this.emit({ event: 'trusted', peer: to, fingerprint });
   }
 
@@ -165,7 +166,7 @@ export class ChatHost {
       case 'secure': {
         const fingerprint = toHex(event.fingerprint);
         this.#lastFingerprint.set(event.peer, fingerprint);
-        const seen = this.identity.recordSeen(event.peer, fingerprint);
+        const seen = this.trustBook.seen(event.peer, fingerprint);
         if (seen.changed) this.emit({ event: 'fingerprint-changed', peer: event.peer, fingerprint });
         this.emit({ event: 'secure', peer: event.peer, version: event.version, fingerprint, ssid: toHex(event.ssid), trusted: seen.verified });
         return;
@@ -183,7 +184,7 @@ export class ChatHost {
         this.emit({ event: 'smp-result', peer: event.peer, success: event.success });
         const fingerprint = this.#lastFingerprint.get(event.peer);
         if (event.success && fingerprint !== undefined) {
-          this.identity.setTrust(event.peer, fingerprint, 'smp');
+          this.trustBook.verify(event.peer, fingerprint, 'smp');
           this.emit({ event: 'trusted', peer: event.peer, fingerprint });
         }
         return;
