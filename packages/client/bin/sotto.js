@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The sotto command; the TypeScript sources are built into dist/ by `npm ci` (prepare).
-import { main } from '../dist/main.js';
+// The sotto command. The TypeScript sources are built into dist/ by `npm ci` (the root prepare script).
+import { run } from '../dist/main.js';
 
-process.exitCode = await main(process.argv.slice(2));
+await run();

@@ -1,0 +1,96 @@
+/** The `--help` texts of `sotto` and its commands. */
+
+/** `sotto --help`. */
+export const MAIN_HELP = `Usage: sotto <command> [options]
+
+Private (Off-the-Record) chat in the terminal.
+
+Commands:
+  chat      chat privately over an echo-network relay (--json: the interop driver protocol)
+  relay     run an echo-network relay
+  keys      show, import, export or regenerate your long-term key
+  trust     list, verify or forget your contacts' fingerprints
+
+Run "sotto <command> --help" for a command's options.
+`;
+
+/** `sotto chat --help`. */
+export const CHAT_HELP = `Usage: sotto chat [options]
+
+Private (OTR) chat over an echo-network relay. Without --relay it joins the
+relay on 127.0.0.1:7878 and starts one itself if none is running, so two
+terminals running "sotto chat" can talk at once.
+
+Options:
+  --relay HOST:PORT        the relay to join (default 127.0.0.1:7878)
+  --json                   speak the JSON-lines driver protocol on stdin/stdout
+                           (shared/interop/DRIVER.md) instead of the terminal chat
+  --policy NAME            manual | opportunistic (default) | always
+                             manual: OTR only when asked (/otr start, or the peer starts it)
+                             opportunistic: also announce OTR and start it when the peer can
+                             always: never send unencrypted; start OTR first
+  --versions LIST          OTR versions to use, e.g. 3 or 2,3 (default 2,3)
+  --max-message-size N     split OTR messages longer than N characters (0 = never; at least 64)
+  --state-dir DIR          where your key, instance tag and trust live
+                           (default $XDG_CONFIG_HOME/sotto, or ~/.config/sotto;
+                           with --json a fresh temporary directory)
+  --local-port PORT        connect from this local port, so your address stays the same
+  --account NAME           the account in the state directory (default "default")
+  -h, --help               show this help
+
+In the chat, type /help for commands.
+`;
+
+/** `sotto relay --help`. */
+export const RELAY_HELP = `Usage: sotto relay [--host 127.0.0.1] [--port 7878] [--max-clients N] [--max-frame-bytes N]
+
+Runs an echo-network relay (the framing of otr4j's echonetwork): each client
+is known by the IP:PORT of its connection, and a frame sent to an address is
+delivered to that client, or dropped if it is not connected. Logs connections
+to stderr. Stop it with Ctrl-C.
+
+Options:
+  --host HOST              address to listen on (default 127.0.0.1)
+  --port PORT              port to listen on (default 7878; 0 = any free port)
+  --max-clients N          most clients at once (default 256)
+  --max-frame-bytes N      largest message accepted (default 1048576)
+  -h, --help               show this help
+`;
+
+/** `sotto keys --help`. */
+export const KEYS_HELP = `Usage: sotto keys show [--state-dir DIR] [--account NAME]
+       sotto keys regenerate [--state-dir DIR] [--account NAME]
+       sotto keys import --format libotr|blink-potr|blink-pem [--from DIR] [--key-file F]
+                         [--trust-file F] [--instance-tags-file F] [--account-name NAME]
+                         [--protocol P] [--replace] [--state-dir DIR] [--account NAME]
+       sotto keys export --format libotr|blink-potr|blink-pem --to DIR [--account-name NAME]
+                         [--protocol P] [--overwrite] [--state-dir DIR] [--account NAME]
+
+show        your fingerprint (created on first use) and instance tag
+regenerate  a new key; the old one is kept in retired-keys.json, and your
+            contacts will have to verify you again
+import      another client's key and trust (libotr/Pidgin/irssi-otr: --from ~/.purple
+            or --key-file otr.private_key --trust-file otr.fingerprints
+            --instance-tags-file otr.instance_tags; Blink: private_key.dsa and
+            trusted_peers with blink-potr, otr.key with blink-pem). Every file is
+            checked before anything changes; a different existing key is only
+            replaced with --replace (and kept in retired-keys.json).
+export      your key (and trust, where the format has it) into DIR for another
+            client; the files hold your private key: keep them private
+
+The state directory defaults to $XDG_CONFIG_HOME/sotto (or ~/.config/sotto).
+`;
+
+/** `sotto trust --help`. */
+export const TRUST_HELP = `Usage: sotto trust list [PEER] [--state-dir DIR] [--account NAME]
+       sotto trust verify PEER FINGERPRINT [--state-dir DIR] [--account NAME]
+       sotto trust forget PEER [FINGERPRINT] [--state-dir DIR] [--account NAME]
+
+list        every fingerprint your peers used, verified or not
+verify      mark PEER's FINGERPRINT as verified (40 hex digits; spaces allowed,
+            as in "ABCD1234 ABCD1234 ..."); do it only after comparing it with
+            the peer another way (in person, by phone)
+forget      drop one fingerprint of PEER, or all of them
+
+PEER is the address the peer chats from (e.g. 127.0.0.1:40123).
+`;

@@ -1,0 +1,134 @@
+/**
+ * `sotto chat`: opens the identity, joins the relay (starting one here when
+ * none listens on the default address), and runs the terminal chat or, with
+ * --json, the driver protocol, until the user quits, input ends, a stop
+ * signal arrives or the relay goes away. Then it closes everything in order:
+ * conversations (interactive only), relay connection, own relay, store.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { defaultStateDir } from '@sotto/store';
+import { parseChatOptions, type ChatOptions } from '../cli/chat-options.js';
+import { describeError } from '../cli/errors.js';
+import { CHAT_HELP } from '../cli/help.js';
+import { warn, type Io } from '../cli/io.js';
+import { runJsonDriver, eventWriter } from '../driver/json-driver.js';
+import { openIdentity, type Identity } from '../identity.js';
+import { connectToRelay, type ConnectOptions, type RelayConnection } from '../net/relay-client.js';
+import { startRelay, type Relay } from '../relay/server.js';
+import { ChatHost } from '../session/chat-host.js';
+import type { DriverEvent } from '../session/driver-events.js';
+import { TerminalChat } from '../terminal/terminal-chat.js';
+
+/** Runs `sotto chat ARGS`; resolves to the exit status. */
+export async function chatCommand(args: readonly string[], io: Io): Promise<number> {
+  const options = parseChatOptions(args);
+  if (options.help) {
+    io.stdout.write(CHAT_HELP);
+    return 0;
+  }
+  // The driver contract: without --state-dir, a fresh identity in a temporary directory.
+  const temporary = options.stateDir === undefined && options.json ? mkdtempSync(join(tmpdir(), 'sotto-')) : undefined;
+  try {
+    const dir = options.stateDir ?? temporary ?? defaultStateDir(io.env);
+    const identity = await openIdentity(dir, options.account, {
+      fallbackProfiles: options.stateDir === undefined && !options.json,
+      onWriteError: (error) => warn(io, `could not save trust: ${describeError(error).message}`),
+    });
+    try {
+      const notes = identity.dir === resolve(dir) ? [] : [`Another sotto is using ${dir}; this one uses the identity in ${identity.dir}.`];
+      return await chatWith(options, identity, notes, io);
+    } finally {
+      await identity.close();
+    }
+  } finally {
+    if (temporary !== undefined) rmSync(temporary, { recursive: true, force: true });
+  }
+}
+
+/** Connects, starting a relay here if the default one is not running (never for an explicit --relay). */
+async function joinRelay(options: ChatOptions, connect: ConnectOptions, notes: string[]): Promise<{ connection: RelayConnection; ownRelay?: Relay }> {
+  try {
+    return { connection: await connectToRelay(connect) };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ECONNREFUSED' || options.relayGiven) throw error;
+  }
+  let ownRelay: Relay | undefined;
+  try {
+    ownRelay = await startRelay({ host: options.relay.host, port: options.relay.port, log: () => undefined });
+    notes.push(`No relay was running on ${options.relay.host}:${options.relay.port}, so this sotto runs one; others join it with "sotto chat". It stops when you quit.`);
+  } catch (error) {
+    // Another sotto started one at the same moment: join that one.
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+  }
+  try {
+    return { connection: await connectToRelay(connect), ...(ownRelay === undefined ? {} : { ownRelay }) };
+  } catch (error) {
+    await ownRelay?.close();
+    throw error;
+  }
+}
+
+async function chatWith(options: ChatOptions, identity: Identity, notes: string[], io: Io): Promise<number> {
+  // Events wait here until the user interface exists, so none is lost or printed before `ready`.
+  const early: DriverEvent[] = [];
+  let sink = (event: DriverEvent): void => void early.push(event);
+  const host = new ChatHost({
+    privateKey: identity.privateKey,
+    instanceTag: identity.instanceTag,
+    trust: identity.trust,
+    policy: options.policy,
+    versions: options.versions,
+    maxMessageSize: options.maxMessageSize,
+    emit: (event) => sink(event),
+    // Diagnostics would garble the terminal chat; SOTTO_DEBUG shows them anyway.
+    log: (line) => (options.json || io.env.SOTTO_DEBUG !== undefined ? warn(io, line) : undefined),
+  });
+  let relayLost: (reason: string) => void = () => undefined;
+  const lost = new Promise<string>((resolve) => (relayLost = resolve));
+  const { connection, ownRelay } = await joinRelay(
+    options,
+    {
+      host: options.relay.host,
+      port: options.relay.port,
+      ...(options.localPort === undefined ? {} : { localPort: options.localPort }),
+      onMessage: (from, text) => host.receive(from, text),
+      onClose: relayLost,
+    },
+    notes,
+  );
+  host.attach((to, text) => connection.send(to, text));
+
+  let ui: { done: Promise<void>; close(): void; peers(): string[] };
+  if (options.json) {
+    const write = eventWriter(io.stdout);
+    for (const note of notes) warn(io, note);
+    write({ event: 'ready', address: connection.address, fingerprint: host.fingerprintHex });
+    sink = write;
+    const driver = runJsonDriver(host, io.stdin, write);
+    ui = { done: driver.done, close: () => driver.close(), peers: () => [] };
+  } else {
+    const terminal = new TerminalChat({ host, address: connection.address, stateDir: identity.dir, input: io.stdin, output: io.stdout, env: io.env });
+    const done = terminal.run(notes);
+    sink = (event) => terminal.show(event);
+    ui = { done, close: () => terminal.close(), peers: () => terminal.peers() };
+  }
+  for (const event of early.splice(0)) sink(event);
+
+  let unregister: () => void = () => undefined;
+  const stopped = new Promise<void>((resolve) => (unregister = io.onStop(resolve)));
+  const reason = await Promise.race([ui.done.then(() => undefined), stopped.then(() => undefined), lost]);
+  unregister();
+  ui.close();
+  if (reason === undefined) {
+    // A chat client ends its private conversations when it quits, so the peers know (libotr clients do).
+    if (!options.json) host.endAll(ui.peers());
+    await connection.close();
+  } else {
+    warn(io, `${reason}; the chat has ended.`);
+  }
+  host.close();
+  await ownRelay?.close();
+  return reason === undefined ? 0 : 1;
+}

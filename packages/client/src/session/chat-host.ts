@@ -1,0 +1,287 @@
+/**
+ * The client's core: one OTR account on one relay connection. It turns user
+ * commands into library calls, each outcome into frames for the relay and
+ * {@link DriverEvent}s, keeps the library's deadlines on a timer, and decides
+ * trust from the account's {@link TrustBook}. The terminal chat and the JSON
+ * driver both sit on top of it and see the same events.
+ */
+import { Account, UsageError, formatFingerprint, toHex, type DsaPrivateKey, type OtrEvent, type Outcome, type RandomSource } from '@sotto/otr';
+import { DeadlineTimer } from './deadline-timer.js';
+import type { DriverEvent } from './driver-events.js';
+import { policyFor, type PolicyName, type Versions } from './policy-names.js';
+import type { TrustBook } from './trust-book.js';
+
+/** How often undecodable OTR messages from one peer may be reported as `error` events. */
+const ERROR_EVENT_INTERVAL_MS = 1000;
+
+/** What a chat host is built from. */
+export interface ChatHostOptions {
+  readonly privateKey: DsaPrivateKey;
+  readonly instanceTag: number;
+  readonly trust: TrustBook;
+  readonly policy: PolicyName;
+  readonly versions: Versions;
+  /** The transport's largest message (0 = unlimited). */
+  readonly maxMessageSize: number;
+  /** Receives every event, in order. */
+  readonly emit: (event: DriverEvent) => void;
+  /** Diagnostics (stderr). */
+  readonly log: (line: string) => void;
+  readonly clock?: () => number;
+  readonly random?: RandomSource;
+}
+
+/** One account's conversations, driven by user commands and relay messages. */
+export class ChatHost {
+  readonly #account: Account;
+  readonly #options: ChatHostOptions;
+  readonly #clock: () => number;
+  readonly #timer: DeadlineTimer;
+  /** Fingerprint (hex) of each peer's latest AKE, for `trust`. */
+  readonly #lastFingerprint = new Map<string, string>();
+  readonly #lastErrorEvent = new Map<string, number>();
+  #policy: PolicyName;
+  #transport: ((to: string, text: string) => void) | undefined;
+
+  constructor(options: ChatHostOptions) {
+    this.#options = options;
+    this.#clock = options.clock ?? Date.now;
+    this.#policy = options.policy;
+    this.#account = new Account({
+      privateKey: options.privateKey,
+      instanceTag: options.instanceTag,
+      policy: policyFor(options.policy, options.versions),
+      maxMessageSize: options.maxMessageSize,
+      ...(options.random === undefined ? {} : { random: options.random }),
+    });
+    this.#timer = new DeadlineTimer(() => this.#account.nextDeadline(), (now) => this.#apply(this.#account.onDeadline(now)), this.#clock);
+  }
+
+  /** Our fingerprint, 40 lower-case hex digits. */
+  get fingerprintHex(): string {
+    return toHex(this.#account.ourFingerprint);
+  }
+
+  /** Our fingerprint in libotr's human format (five groups of eight upper-case hex digits). */
+  get fingerprintHuman(): string {
+    return formatFingerprint(this.#account.ourFingerprint);
+  }
+
+  /** The current policy's name. */
+  get policy(): PolicyName {
+    return this.#policy;
+  }
+
+  /** Sets where outgoing texts go (the relay connection). */
+  attach(transport: (to: string, text: string) => void): void {
+    this.#transport = transport;
+  }
+
+  /** A text arrived from `from`. Never throws. */
+  receive(from: string, text: string): void {
+    try {
+      this.#apply(this.#account.receive(from, text, this.#clock()));
+    } catch (error) {
+      this.#options.log(`internal error on a message from ${from}: ${(error as Error).message}`);
+      this.#emit({ event: 'error', peer: from, message: 'a received message could not be handled' });
+    }
+  }
+
+  /** The user typed `text` to `to`. */
+  send(to: string, text: string): void {
+    this.#guard(to, () => this.#account.send(to, text, this.#clock()));
+  }
+
+  /** The user asks for a private conversation (a query message). */
+  start(to: string): void {
+    this.#guard(to, () => this.#account.startOtr(to, this.#clock()));
+  }
+
+  /** The user ends the private conversation (encrypted or finished). */
+  end(to: string): void {
+    if (this.status(to).messageState === 'plaintext') {
+      this.#emit({ event: 'error', peer: to, message: `there is no private conversation with ${to} to end` });
+      return;
+    }
+    this.#guard(to, () => this.#account.endOtr(to, this.#clock()));
+  }
+
+  /** The user starts SMP; without a private conversation SMP cannot run (`smp-aborted`). */
+  smp(to: string, secret: string, question: string | undefined): void {
+    if (this.status(to).messageState !== 'encrypted') {
+      this.#emit({ event: 'smp-aborted', peer: to });
+      return;
+    }
+    this.#guard(to, () => this.#account.startSmp(to, secret, question, this.#clock()));
+  }
+
+  /** The user answers the peer's SMP request. */
+  smpAnswer(to: string, secret: string): void {
+    const status = this.status(to);
+    if (status.messageState !== 'encrypted' || status.smp !== 'awaiting-answer') {
+      this.#emit({ event: 'error', peer: to, message: `${to} has not asked to authenticate; there is nothing to answer` });
+      return;
+    }
+    this.#guard(to, () => this.#account.answerSmp(to, secret, this.#clock()));
+  }
+
+  /** The user aborts SMP; the driver contract reports `smp-aborted` for every user abort. */
+  smpAbort(to: string): void {
+    if (this.status(to).messageState !== 'encrypted') {
+      this.#emit({ event: 'smp-aborted', peer: to });
+      return;
+    }
+    this.#guard(to, () => {
+      const outcome = this.#account.abortSmp(to, this.#clock());
+      // Aborting an idle SMP still sends the abort TLV but yields no event; the user still gets an answer.
+      if (!outcome.events.some((event) => event.kind === 'smp-aborted')) {
+        outcome.events.push({ kind: 'smp-aborted', peer: to, instance: this.status(to).instance, by: 'us' });
+      }
+      return outcome;
+    });
+  }
+
+  /** The user verified the fingerprint of the peer's latest AKE by hand. */
+  trust(to: string): void {
+    const fingerprint = this.#lastFingerprint.get(to);
+    if (fingerprint === undefined) {
+      this.#emit({ event: 'error', peer: to, message: `no fingerprint of ${to} to trust yet: start a private conversation first` });
+      return;
+    }
+    this.#options.trust.verify(to, fingerprint, 'manual', new Date(this.#clock()));
+    this.#emit({ event: 'trusted', peer: to, fingerprint });
+  }
+
+  /** Announces use of the extra symmetric key (v3 only). */
+  symkey(to: string, use: number, useData: Uint8Array): void {
+    const status = this.status(to);
+    if (status.messageState !== 'encrypted') {
+      this.#emit({ event: 'error', peer: to, message: 'the extra symmetric key needs a private conversation' });
+      return;
+    }
+    if (status.version !== 3) {
+      this.#emit({ event: 'error', peer: to, message: 'the extra symmetric key needs OTR version 3' });
+      return;
+    }
+    this.#guard(to, () => this.#account.useExtraSymmetricKey(to, use, useData, this.#clock()));
+  }
+
+  /** Changes the policy of every conversation (keeping the allowed versions). */
+  setPolicy(name: PolicyName): void {
+    this.#policy = name;
+    this.#account.setPolicy(policyFor(name, this.#options.versions));
+  }
+
+  /** The library's view of the conversation with `peer`. */
+  status(peer: string): ReturnType<Account['status']> {
+    return this.#account.status(peer);
+  }
+
+  /** The fingerprint (hex) of the peer's latest AKE, if there was one. */
+  lastFingerprint(peer: string): string | undefined {
+    return this.#lastFingerprint.get(peer);
+  }
+
+  /** Whether `fingerprint` is verified for `peer`. */
+  isVerified(peer: string, fingerprint: string): boolean {
+    return this.#options.trust.isVerified(peer, fingerprint);
+  }
+
+  /** Ends every private conversation (the peers see `finished`), as a chat client does on quit. */
+  endAll(peers: Iterable<string>): void {
+    for (const peer of peers) {
+      if (this.status(peer).messageState === 'encrypted') this.#guard(peer, () => this.#account.endOtr(peer, this.#clock()));
+    }
+  }
+
+  /** Stops the timer and wipes every session secret. */
+  close(): void {
+    this.#timer.close();
+    this.#account.wipe();
+  }
+
+  #emit(event: DriverEvent): void {
+    this.#options.emit(event);
+  }
+
+  /** Runs a user command; misuse the library refuses becomes an `error` event. */
+  #guard(peer: string, call: () => Outcome): void {
+    let outcome: Outcome;
+    try {
+      outcome = call();
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      this.#emit({ event: 'error', peer, message: error.message });
+      return;
+    }
+    this.#apply(outcome);
+  }
+
+  #apply(outcome: Outcome): void {
+    for (const message of outcome.send) {
+      if (this.#transport === undefined) this.#options.log(`not connected: dropped a message to ${message.to}`);
+      else this.#transport(message.to, message.text);
+    }
+    for (const shown of outcome.show) this.#emit({ event: 'message', from: shown.from, text: shown.text, encrypted: shown.encrypted });
+    for (const event of outcome.events) this.#event(event);
+    this.#timer.reschedule();
+  }
+
+  #event(event: OtrEvent): void {
+    const peer = event.peer;
+    switch (event.kind) {
+      case 'secure': {
+        const fingerprint = toHex(event.fingerprint);
+        this.#lastFingerprint.set(peer, fingerprint);
+        const seen = this.#options.trust.seen(peer, fingerprint, new Date(this.#clock()));
+        if (seen.changed) this.#emit({ event: 'fingerprint-changed', peer, fingerprint });
+        this.#emit({ event: 'secure', peer, version: event.version, fingerprint, ssid: toHex(event.ssid), trusted: seen.verified });
+        return;
+      }
+      case 'insecure':
+      case 'finished':
+        this.#emit({ event: event.kind, peer });
+        return;
+      case 'smp-request':
+        this.#emit({ event: 'smp-request', peer, question: event.question });
+        return;
+      case 'smp-result': {
+        this.#emit({ event: 'smp-result', peer, success: event.success });
+        const fingerprint = this.#lastFingerprint.get(peer);
+        if (event.success && fingerprint !== undefined) {
+          this.#options.trust.verify(peer, fingerprint, 'smp', new Date(this.#clock()));
+          this.#emit({ event: 'trusted', peer, fingerprint });
+        }
+        return;
+      }
+      case 'smp-aborted':
+        this.#emit({ event: 'smp-aborted', peer });
+        return;
+      case 'extra-key': {
+        const key = toHex(event.key.expose());
+        event.key.wipe();
+        this.#emit({ event: 'symkey', peer, use: event.use, usedata: toHex(event.useData), key });
+        return;
+      }
+      case 'not-sent':
+        this.#emit({ event: 'not-sent', to: peer, reason: event.reason });
+        return;
+      case 'peer-error':
+        this.#emit({ event: 'error', peer, message: `${peer} reported an OTR error: ${event.text}` });
+        return;
+      case 'protocol-error': {
+        this.#options.log(`protocol error from ${peer}: ${event.code} (${event.detail})`);
+        const now = this.#clock();
+        // Rate-limited: a peer sending garbage must not flood the user.
+        if (now - (this.#lastErrorEvent.get(peer) ?? -Infinity) >= ERROR_EVENT_INTERVAL_MS) {
+          this.#lastErrorEvent.set(peer, now);
+          this.#emit({ event: 'error', peer, message: `an OTR message from ${peer} could not be read (${event.code})` });
+        }
+        return;
+      }
+      case 'dropped':
+        this.#options.log(`dropped a message from ${peer}: ${event.reason} (${event.detail})`);
+        return;
+    }
+  }
+}

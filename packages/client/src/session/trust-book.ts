@@ -1,0 +1,87 @@
+/**
+ * Which fingerprints are verified for which peer address, for one account of
+ * the store (shared/interop/DRIVER.md: "Trust is remembered per peer
+ * address"). Answers are synchronous, so the events of one outcome keep their
+ * order; writes go to the store in the background and `flush` waits for them.
+ *
+ * Why a copy in memory: the store updates its own memory only once a write is
+ * on disk, so a `trust` followed at once by a new AKE would otherwise read the
+ * old answer. The book loads a peer's records from the store the first time
+ * the peer comes up and from then on applies its own changes first.
+ */
+
+/** How a fingerprint was verified. */
+export type VerifiedBy = 'smp' | 'manual';
+
+/** What the book needs from the store (`Store` of @sotto/store has it). */
+export interface TrustStorage {
+  fingerprints(account: string, contact: string): readonly { readonly fingerprint: string; readonly status: 'unverified' | VerifiedBy }[];
+  recordSeen(account: string, contact: string, fingerprintHex: string, now: Date): Promise<unknown>;
+  setTrust(account: string, contact: string, fingerprintHex: string, status: VerifiedBy, now: Date): Promise<void>;
+}
+
+/** Trust decisions for one account; fingerprints are 40 lower-case hex digits. */
+export class TrustBook {
+  /** Per peer: fingerprint -> verified. */
+  readonly #peers = new Map<string, Map<string, boolean>>();
+  readonly #pending = new Set<Promise<void>>();
+
+  constructor(
+    private readonly storage: TrustStorage,
+    private readonly account: string,
+    private readonly onWriteError: (error: unknown) => void,
+  ) {}
+
+  #records(peer: string): Map<string, boolean> {
+    let records = this.#peers.get(peer);
+    if (records === undefined) {
+      records = new Map(this.storage.fingerprints(this.account, peer).map((record) => [record.fingerprint, record.status !== 'unverified']));
+      this.#peers.set(peer, records);
+    }
+    return records;
+  }
+
+  /** Whether `fingerprint` is verified for `peer`. */
+  isVerified(peer: string, fingerprint: string): boolean {
+    return this.#records(peer).get(fingerprint) ?? false;
+  }
+
+  /** Whether `peer` has any verified fingerprint. */
+  hasVerified(peer: string): boolean {
+    return [...this.#records(peer).values()].some(Boolean);
+  }
+
+  /**
+   * Records a fingerprint seen in an AKE. `changed` is true when the peer has
+   * verified fingerprints and this is not one of them (the driver's
+   * `fingerprint-changed`); `verified` when this one is verified.
+   */
+  seen(peer: string, fingerprint: string, now: Date): { changed: boolean; verified: boolean } {
+    const verified = this.isVerified(peer, fingerprint);
+    const changed = !verified && this.hasVerified(peer);
+    const records = this.#records(peer);
+    if (!records.has(fingerprint)) records.set(fingerprint, false);
+    this.#track(this.storage.recordSeen(this.account, peer, fingerprint, now));
+    return { changed, verified };
+  }
+
+  /** Marks a fingerprint verified for `peer`. */
+  verify(peer: string, fingerprint: string, by: VerifiedBy, now: Date): void {
+    this.#records(peer).set(fingerprint, true);
+    this.#track(this.storage.setTrust(this.account, peer, fingerprint, by, now));
+  }
+
+  /** Resolves once every write started so far has finished (failures were reported). */
+  async flush(): Promise<void> {
+    await Promise.all([...this.#pending]);
+  }
+
+  #track(write: Promise<unknown>): void {
+    const tracked = write.then(
+      () => undefined,
+      (error: unknown) => this.onWriteError(error),
+    );
+    this.#pending.add(tracked);
+    void tracked.finally(() => this.#pending.delete(tracked));
+  }
+}

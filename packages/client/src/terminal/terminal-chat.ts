@@ -1,0 +1,202 @@
+/**
+ * The interactive chat: a prompt naming the current peer and its lock state,
+ * slash commands (commands.ts) acted on through the chat host, and every
+ * event rendered as a line (renderer.ts). The first peer that writes becomes
+ * the current one; /to switches.
+ */
+import type { Readable, Writable } from 'node:stream';
+import type { ChatHost } from '../session/chat-host.js';
+import { Conversations } from '../session/conversations.js';
+import type { DriverEvent } from '../session/driver-events.js';
+import { INPUT_HELP, parseInput, type InputCommand } from './commands.js';
+import { humanFingerprint, lockLabel, palette, renderEvent, wantsColour, type Palette } from './renderer.js';
+import { Screen } from './screen.js';
+
+/** What the terminal chat needs. */
+export interface TerminalChatOptions {
+  readonly host: ChatHost;
+  /** Our address on the relay. */
+  readonly address: string;
+  /** The state directory, shown so the user knows which identity is in use. */
+  readonly stateDir: string;
+  readonly input: Readable;
+  readonly output: Writable & { isTTY?: boolean };
+  readonly env: NodeJS.ProcessEnv;
+}
+
+/** The running terminal chat. */
+export class TerminalChat {
+  readonly #options: TerminalChatOptions;
+  readonly #screen: Screen;
+  readonly #paint: Palette;
+  readonly #conversations = new Conversations();
+  #current: string | undefined;
+
+  constructor(options: TerminalChatOptions) {
+    this.#options = options;
+    this.#screen = new Screen(options.input, options.output);
+    this.#paint = palette(wantsColour(options.env, options.output.isTTY === true));
+  }
+
+  /** Shows one event from the host. */
+  show(event: DriverEvent): void {
+    this.#conversations.apply(event);
+    const peer = event.event === 'message' ? event.from : 'peer' in event ? event.peer : 'to' in event ? event.to : null;
+    if (this.#current === undefined && peer !== null && event.event !== 'error') this.#current = peer;
+    const line = renderEvent(event, this.#paint);
+    if (line === undefined) return;
+    const elsewhere = peer !== null && peer !== this.#current && event.event !== 'error';
+    this.#screen.print(elsewhere ? `${line} ${this.#paint.dim(`(/to ${peer} to talk to them)`)}` : line);
+    this.#refreshPrompt();
+  }
+
+  /** Prints the welcome and reads input until /quit or end of input. */
+  run(notes: readonly string[] = []): Promise<void> {
+    const p = this.#paint;
+    for (const note of notes) this.#screen.print(p.dim(note));
+    this.#screen.print(`Your address:     ${p.bold(this.#options.address)}  (give it to the person you want to talk to)`);
+    this.#screen.print(`Your fingerprint: ${p.bold(this.#options.host.fingerprintHuman)}`);
+    this.#screen.print(p.dim(`Identity and trust in ${this.#options.stateDir}. Policy: ${this.#options.host.policy}. Type /to ADDR to pick a peer, /help for commands.`));
+    this.#refreshPrompt();
+    return new Promise((resolve) => {
+      this.#screen.onLine((line) => {
+        this.#handle(parseInput(line.trim()));
+        this.#refreshPrompt();
+      });
+      this.#screen.onClose(resolve);
+    });
+  }
+
+  /** Stops reading input (the chat ended for another reason). */
+  close(): void {
+    this.#screen.close();
+  }
+
+  /** The peers the user talked with, for ending their conversations on quit. */
+  peers(): string[] {
+    return this.#conversations.list().map((view) => view.peer);
+  }
+
+  #refreshPrompt(): void {
+    const current = this.#current;
+    this.#screen.prompt(current === undefined ? '> ' : `[${current} ${lockLabel(this.#conversations.get(current).lock, this.#paint)}] > `);
+  }
+
+  #withPeer(action: (peer: string) => void): void {
+    if (this.#current === undefined) {
+      this.#screen.print(this.#paint.red('No peer yet: type /to ADDR first (the address the other person sees at start).'));
+      return;
+    }
+    this.#conversations.touch(this.#current);
+    action(this.#current);
+  }
+
+  #handle(command: InputCommand): void {
+    const host = this.#options.host;
+    const p = this.#paint;
+    switch (command.kind) {
+      case 'say':
+        if (command.text !== '') this.#withPeer((peer) => host.send(peer, command.text));
+        return;
+      case 'to':
+        this.#switchTo(command.host, command.port);
+        return;
+      case 'otr-start':
+        this.#withPeer((peer) => {
+          this.#screen.print(p.dim(`Asking ${peer} for a private conversation...`));
+          host.start(peer);
+        });
+        return;
+      case 'otr-end':
+        this.#withPeer((peer) => host.end(peer));
+        return;
+      case 'otr-info':
+        this.#withPeer((peer) => this.#info(peer));
+        return;
+      case 'smp':
+      case 'smp-answer':
+        this.#withPeer((peer) => {
+          if (host.status(peer).messageState !== 'encrypted') {
+            this.#screen.print(p.red(`No private conversation with ${peer}: start one with /otr start, then verify.`));
+          } else if (command.kind === 'smp') {
+            this.#screen.print(p.dim(`Asking ${peer} to verify${command.question === undefined ? '' : ` ("${command.question}")`}; waiting for their answer...`));
+            host.smp(peer, command.secret, command.question);
+          } else {
+            host.smpAnswer(peer, command.secret);
+          }
+        });
+        return;
+      case 'smp-abort':
+        this.#withPeer((peer) => host.smpAbort(peer));
+        return;
+      case 'trust':
+        this.#withPeer((peer) => host.trust(peer));
+        return;
+      case 'policy':
+        if (command.name !== undefined) host.setPolicy(command.name);
+        this.#screen.print(`Policy: ${host.policy}`);
+        return;
+      case 'peers':
+        this.#listPeers();
+        return;
+      case 'help':
+        this.#screen.print(INPUT_HELP);
+        return;
+      case 'quit':
+        this.#screen.close();
+        return;
+      case 'invalid':
+        this.#screen.print(p.red(command.message));
+        return;
+    }
+  }
+
+  #switchTo(host: string | undefined, port: number | undefined): void {
+    if (port === undefined) {
+      this.#screen.print(this.#current === undefined ? 'No current peer.' : `Talking to ${this.#current}.`);
+      return;
+    }
+    // A bare port means a peer on our own host, as everyone on a loopback relay is.
+    const ownHost = this.#options.address.slice(0, this.#options.address.lastIndexOf(':'));
+    const peer = `${host ?? ownHost}:${port}`;
+    if (peer === this.#options.address) {
+      this.#screen.print(this.#paint.red('That is your own address; give it to your peer and type theirs.'));
+      return;
+    }
+    this.#current = peer;
+    this.#conversations.touch(peer);
+    this.#screen.print(`Talking to ${peer} (${lockLabel(this.#conversations.get(peer).lock, this.#paint)}).`);
+  }
+
+  #info(peer: string): void {
+    const status = this.#options.host.status(peer);
+    const view = this.#conversations.get(peer);
+    const lines = [`${peer}: ${lockLabel(view.lock, this.#paint)}${status.version === undefined ? '' : `, OTR version ${status.version}`}`];
+    if (status.ssid !== undefined) {
+      const ssid = Buffer.from(status.ssid).toString('hex');
+      // The spec asks to emphasise one half of the SSID (the half the peer also emphasises for us).
+      const shown = status.ssidHalf === 'first' ? `${this.#paint.bold(ssid.slice(0, 8))} ${ssid.slice(8)}` : `${ssid.slice(0, 8)} ${this.#paint.bold(ssid.slice(8))}`;
+      lines.push(`  session id:        ${shown}  (compare it with ${peer} to check for a man in the middle)`);
+    }
+    if (view.fingerprint !== undefined) {
+      const verified = this.#options.host.isVerified(peer, view.fingerprint);
+      lines.push(`  their fingerprint: ${humanFingerprint(view.fingerprint)} ${verified ? this.#paint.green('verified') : this.#paint.yellow('unverified')}`);
+    }
+    lines.push(`  your fingerprint:  ${this.#options.host.fingerprintHuman}`);
+    if (status.smp !== 'idle') lines.push(`  verification: ${status.smp === 'awaiting-answer' ? 'waiting for your /smp answer' : 'in progress'}`);
+    lines.push(`  policy: ${this.#options.host.policy}`);
+    this.#screen.print(lines.join('\n'));
+  }
+
+  #listPeers(): void {
+    const views = this.#conversations.list();
+    if (views.length === 0) {
+      this.#screen.print('No conversations yet.');
+      return;
+    }
+    for (const view of views) {
+      const marker = view.peer === this.#current ? '*' : ' ';
+      this.#screen.print(`${marker} ${view.peer}  ${lockLabel(view.lock, this.#paint)}${view.wrote ? '' : this.#paint.dim('  (has not written)')}`);
+    }
+  }
+}
