@@ -44,7 +44,8 @@ export function describeError(error: unknown): ErrorReport {
   if (error instanceof OptionError) return { message: error.message, status: 2 };
   if (error instanceof StoreError) {
     const hint = error.code === 'locked' ? '' : error.file !== undefined && !error.message.includes(error.file) ? ` (${error.file})` : '';
-    return { message: `${error.message}${hint}`, status: 1 };
+    // 'invalid' is a value from the command line the store refused (a malformed fingerprint).
+    return { message: `${error.message}${hint}`, status: error.code === 'invalid' ? 2 : 1 };
   }
   if (error instanceof Error) {
     const system = describeSystemError(error);

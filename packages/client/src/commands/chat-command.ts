@@ -28,6 +28,9 @@ export async function chatCommand(args: readonly string[], io: Io): Promise<numb
     io.stdout.write(CHAT_HELP);
     return 0;
   }
+  // Listen for stop signals from the start, so one during start-up still closes the store cleanly.
+  let unregister: () => void = () => undefined;
+  const stopped = new Promise<void>((resolve) => (unregister = io.onStop(resolve)));
   // The driver contract: without --state-dir, a fresh identity in a temporary directory.
   const temporary = options.stateDir === undefined && options.json ? mkdtempSync(join(tmpdir(), 'sotto-')) : undefined;
   try {
@@ -38,11 +41,12 @@ export async function chatCommand(args: readonly string[], io: Io): Promise<numb
     });
     try {
       const notes = identity.dir === resolve(dir) ? [] : [`Another sotto is using ${dir}; this one uses the identity in ${identity.dir}.`];
-      return await chatWith(options, identity, notes, io);
+      return await chatWith(options, identity, notes, io, stopped);
     } finally {
       await identity.close();
     }
   } finally {
+    unregister();
     if (temporary !== undefined) rmSync(temporary, { recursive: true, force: true });
   }
 }
@@ -70,7 +74,7 @@ async function joinRelay(options: ChatOptions, connect: ConnectOptions, notes: s
   }
 }
 
-async function chatWith(options: ChatOptions, identity: Identity, notes: string[], io: Io): Promise<number> {
+async function chatWith(options: ChatOptions, identity: Identity, notes: string[], io: Io, stopped: Promise<void>): Promise<number> {
   // Events wait here until the user interface exists, so none is lost or printed before `ready`.
   const early: DriverEvent[] = [];
   let sink = (event: DriverEvent): void => void early.push(event);
@@ -116,10 +120,7 @@ async function chatWith(options: ChatOptions, identity: Identity, notes: string[
   }
   for (const event of early.splice(0)) sink(event);
 
-  let unregister: () => void = () => undefined;
-  const stopped = new Promise<void>((resolve) => (unregister = io.onStop(resolve)));
   const reason = await Promise.race([ui.done.then(() => undefined), stopped.then(() => undefined), lost]);
-  unregister();
   ui.close();
   if (reason === undefined) {
     // A chat client ends its private conversations when it quits, so the peers know (libotr clients do).

@@ -71,7 +71,8 @@ export async function keysCommand(args: readonly string[], io: Io): Promise<numb
   const parsed = parseArgs(args, KEYS_SPEC, 'sotto keys');
   const [sub, extra] = parsed.positionals;
   if (parsed.help || sub === undefined) {
-    io.stdout.write(KEYS_HELP);
+    // Asked for, help goes to stdout; as the answer to a missing subcommand it is an error message.
+    (parsed.help ? io.stdout : io.stderr).write(KEYS_HELP);
     return parsed.help ? 0 : 2;
   }
   const allowed = KEYS_OPTIONS[sub];
@@ -120,7 +121,7 @@ export async function trustCommand(args: readonly string[], io: Io): Promise<num
   const parsed = parseArgs(args, COMMON, 'sotto trust');
   const [sub, peer, ...rest] = parsed.positionals;
   if (parsed.help || sub === undefined) {
-    io.stdout.write(TRUST_HELP);
+    (parsed.help ? io.stdout : io.stderr).write(TRUST_HELP);
     return parsed.help ? 0 : 2;
   }
   // A fingerprint may be typed as libotr shows it, in five groups: join them.

@@ -103,7 +103,8 @@ export class TerminalChat {
         return;
       case 'otr-start':
         this.#withPeer((peer) => {
-          this.#screen.print(p.dim(`Asking ${peer} for a private conversation...`));
+          const refresh = host.status(peer).messageState === 'encrypted';
+          this.#screen.print(p.dim(refresh ? `Refreshing the private conversation with ${peer} (new keys)...` : `Asking ${peer} for a private conversation...`));
           host.start(peer);
         });
         return;

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { formatFingerprint } from '@sotto/otr';
+import { humanFingerprint, lockLabel, palette, renderEvent, sanitize, wantsColour } from '../../src/terminal/renderer.js';
+import type { DriverEvent } from '../../src/session/driver-events.js';
+
+const ESC = '\x1b';
+const FP = '0123456789abcdef0123456789abcdef01234567';
+
+describe('terminal rendering', () => {
+  it('uses colour only on a terminal without NO_COLOR (https://no-color.org)', () => {
+    expect(wantsColour({}, true)).toBe(true);
+    expect(wantsColour({ NO_COLOR: '1' }, true)).toBe(false);
+    expect(wantsColour({ NO_COLOR: '' }, true)).toBe(true);
+    expect(wantsColour({ TERM: 'dumb' }, true)).toBe(false);
+    expect(wantsColour({}, false)).toBe(false);
+  });
+
+  it('shows a fingerprint change in red with a request to verify again', () => {
+    const line = renderEvent({ event: 'fingerprint-changed', peer: '127.0.0.1:1', fingerprint: FP }, palette(true)) ?? '';
+    expect(line.startsWith(`${ESC}[1;31m`)).toBe(true);
+    expect(line).toMatch(/verify them again/i);
+    expect(lockLabel('fingerprint-changed', palette(true))).toContain(`${ESC}[1;31m`);
+  });
+
+  it('writes no escape codes at all without colour', () => {
+    const events: DriverEvent[] = [
+      { event: 'message', from: 'a', text: 'hi', encrypted: true },
+      { event: 'secure', peer: 'a', version: 3, fingerprint: FP, ssid: '00'.repeat(8), trusted: false },
+      { event: 'fingerprint-changed', peer: 'a', fingerprint: FP },
+      { event: 'smp-request', peer: 'a', question: 'q?' },
+      { event: 'smp-result', peer: 'a', success: false },
+      { event: 'error', peer: null, message: 'bad' },
+    ];
+    for (const event of events) expect(renderEvent(event, palette(false))).not.toContain(ESC);
+    for (const state of ['plaintext', 'encrypted-unverified', 'encrypted-verified', 'fingerprint-changed', 'finished'] as const) {
+      expect(lockLabel(state, palette(false))).not.toContain(ESC);
+    }
+  });
+
+  it('strips control characters a peer could use to repaint the terminal', () => {
+    const line = renderEvent({ event: 'message', from: 'a', text: `x${ESC}[2Jy\r\u202ez\x07`, encrypted: true }, palette(false)) ?? '';
+    // Only newline (a carriage return becomes one, indented) and tab survive.
+    expect(Array.from(line).filter((c) => (c < ' ' && c !== '\t' && c !== '\n') || c === '\x7f' || c === '\u202e')).toEqual([]);
+    expect(line).toContain('\ufffd[2Jy');
+    expect(sanitize('two\nlines\ttab')).toBe('two\n    lines\ttab');
+  });
+
+  it('formats fingerprints as the library does (libotr: five groups of eight upper-case digits)', () => {
+    expect(humanFingerprint(FP)).toBe('01234567 89ABCDEF 01234567 89ABCDEF 01234567');
+    expect(humanFingerprint(FP)).toBe(formatFingerprint(Uint8Array.from(Buffer.from(FP, 'hex'))));
+  });
+});

@@ -1,0 +1,104 @@
+/**
+ * The interactive chat as the README walks through it, two `sotto chat` run
+ * in-process on piped (non-terminal) input through a real relay: address,
+ * first message, /otr start, /smp with a question, /otr end, /quit.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { main } from '../../src/main.js';
+import { startRelay, type Relay } from '../../src/relay/server.js';
+import { memoryIo, type MemoryIo } from '../helpers/memory-io.js';
+
+let relay: Relay;
+beforeEach(async () => {
+  relay = await startRelay({ port: 0, log: () => undefined });
+});
+afterEach(async () => {
+  await relay.close();
+});
+
+interface Chat {
+  io: MemoryIo;
+  exit: Promise<number>;
+  type(line: string): void;
+  waitFor(pattern: RegExp): Promise<RegExpExecArray>;
+}
+
+const all: MemoryIo[] = [];
+const others = (): string => all.map((io) => `${io.stdout()}\n${io.stderr()}`).join('\n----\n');
+
+function chat(): Chat {
+  const io = memoryIo({ NO_COLOR: '1', SOTTO_DEBUG: '1' });
+  all.push(io);
+  const exit = main(['chat', '--relay', `${relay.host}:${relay.port}`, '--state-dir', mkdtempSync(join(tmpdir(), 'sotto-tty-'))], io.io);
+  let seen = 0;
+  return {
+    io,
+    exit,
+    type: (line) => io.stdin.write(`${line}\n`),
+    // Matches output written after the previous match, so each wait sees new lines only.
+    waitFor: async (pattern) => {
+      const deadline = Date.now() + 20_000;
+      for (;;) {
+        const rest = io.stdout().slice(seen);
+        const match = pattern.exec(rest);
+        if (match !== null) {
+          seen += match.index + match[0].length;
+          return match;
+        }
+        if (Date.now() > deadline) throw new Error(`no ${String(pattern)} in:\n${io.stdout()}\nstderr: ${io.stderr()}\nothers: ${others()}`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    },
+  };
+}
+
+it('walks through the README: talk, go private, verify with SMP, end, quit', async () => {
+  const alice = chat();
+  const bob = chat();
+  const aliceAddress = (await alice.waitFor(/Your address: +(\S+)/))[1] ?? '';
+  const bobAddress = (await bob.waitFor(/Your address: +(\S+)/))[1] ?? '';
+  const aliceFingerprint = (await alice.waitFor(/Your fingerprint: ((?:[0-9A-F]{8} ){4}[0-9A-F]{8})/))[1] ?? '';
+
+  bob.type(`/to ${aliceAddress}`);
+  await bob.waitFor(/Talking to \S+ \(plaintext\)/);
+  bob.type('hello alice');
+  await alice.waitFor(new RegExp(`\\[unencrypted\\] ${bobAddress}: hello alice`));
+
+  // Bob's plaintext carried the whitespace tag: under the default (opportunistic) policy Alice starts OTR at once.
+  const first = (await alice.waitFor(new RegExp(`Private conversation with ${bobAddress} \\(OTR v3, session id ([0-9a-f]{16})\\)\\. Their fingerprint: [0-9A-F ]{44} \\(unverified`)))[1];
+  await bob.waitFor(new RegExp(`Private conversation with ${aliceAddress} .*Their fingerprint: ${aliceFingerprint} \\(unverified`));
+  // Alice's first correspondent became her current peer; /otr start now refreshes the keys.
+  alice.type('/otr start');
+  await alice.waitFor(/Refreshing the private conversation/);
+  const second = (await alice.waitFor(/Private conversation with \S+ \(OTR v3, session id ([0-9a-f]{16})\)/))[1];
+  await bob.waitFor(/Private conversation with/);
+  expect(second).not.toBe(first);
+
+  bob.type('/smp Where did we meet? at the lake');
+  await alice.waitFor(/wants to verify your identity, asking: "Where did we meet\?"\. Reply with \/smp answer SECRET\./);
+  alice.type('/smp answer at the lake');
+  await alice.waitFor(/Verification with \S+ succeeded/);
+  await bob.waitFor(/Verification with \S+ succeeded/);
+  bob.type('/otr info');
+  await bob.waitFor(new RegExp(`${aliceAddress}: encrypted, verified, OTR version 3`));
+
+  bob.type('now privately');
+  await alice.waitFor(new RegExp(`\\[private\\] ${bobAddress}: now privately`));
+
+  alice.type('/otr end');
+  await alice.waitFor(/You ended the private conversation/);
+  await bob.waitFor(/ended the private conversation\. Nothing more is sent/);
+  bob.type('are you there?');
+  await bob.waitFor(/Not sent: \S+ ended the private conversation/);
+
+  bob.type('/frobnicate');
+  await bob.waitFor(/unknown command \/frobnicate/);
+  bob.type('/quit');
+  expect(await bob.exit).toBe(0);
+  alice.io.stdin.end();
+  expect(await alice.exit).toBe(0);
+  expect(alice.io.stdout() + bob.io.stdout()).not.toContain('\x1b[');
+});
