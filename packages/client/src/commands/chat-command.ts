@@ -15,8 +15,7 @@ import { CHAT_HELP } from '../cli/help.js';
 import { warn, type Io } from '../cli/io.js';
 import { runJsonDriver, eventWriter } from '../driver/json-driver.js';
 import { openIdentity, type Identity } from '../identity.js';
-import { connectToRelay, type ConnectOptions, type RelayConnection } from '../net/relay-client.js';
-import { startRelay, type Relay } from '../relay/server.js';
+import { RelayLink } from '../net/relay-link.js';
 import { ChatHost } from '../session/chat-host.js';
 import type { DriverEvent } from '../session/driver-events.js';
 import { TerminalChat } from '../terminal/terminal-chat.js';
@@ -51,29 +50,6 @@ export async function chatCommand(args: readonly string[], io: Io): Promise<numb
   }
 }
 
-/** Connects, starting a relay here if the default one is not running (never for an explicit --relay). */
-async function joinRelay(options: ChatOptions, connect: ConnectOptions, notes: string[]): Promise<{ connection: RelayConnection; ownRelay?: Relay }> {
-  try {
-    return { connection: await connectToRelay(connect) };
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ECONNREFUSED' || options.relayGiven) throw error;
-  }
-  let ownRelay: Relay | undefined;
-  try {
-    ownRelay = await startRelay({ host: options.relay.host, port: options.relay.port, log: () => undefined });
-    notes.push(`No relay was running on ${options.relay.host}:${options.relay.port}, so this sotto runs one; others join it with "sotto chat". It stops when you quit.`);
-  } catch (error) {
-    // Another sotto started one at the same moment: join that one.
-    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
-  }
-  try {
-    return { connection: await connectToRelay(connect), ...(ownRelay === undefined ? {} : { ownRelay }) };
-  } catch (error) {
-    await ownRelay?.close();
-    throw error;
-  }
-}
-
 async function chatWith(options: ChatOptions, identity: Identity, notes: string[], io: Io, stopped: Promise<void>): Promise<number> {
   // Events wait here until the user interface exists, so none is lost or printed before `ready`.
   const early: DriverEvent[] = [];
@@ -89,47 +65,45 @@ async function chatWith(options: ChatOptions, identity: Identity, notes: string[
     // Diagnostics would garble the terminal chat; SOTTO_DEBUG shows them anyway.
     log: (line) => (options.json || io.env.SOTTO_DEBUG !== undefined ? warn(io, line) : undefined),
   });
-  let relayLost: (reason: string) => void = () => undefined;
-  const lost = new Promise<string>((resolve) => (relayLost = resolve));
-  const { connection, ownRelay } = await joinRelay(
-    options,
-    {
-      host: options.relay.host,
-      port: options.relay.port,
-      ...(options.localPort === undefined ? {} : { localPort: options.localPort }),
-      onMessage: (from, text) => host.receive(from, text),
-      onClose: relayLost,
-    },
-    notes,
-  );
-  host.attach((to, text) => connection.send(to, text));
+  // Notes wait, like events, until there is somewhere to show them.
+  let note = (text: string): void => void notes.push(text);
+  const link = await RelayLink.open({
+    relay: options.relay,
+    mayHost: !options.relayGiven,
+    // Only a person gains from rejoining; a driver's address must not change under the harness.
+    rejoin: !options.relayGiven && !options.json,
+    ...(options.localPort === undefined ? {} : { localPort: options.localPort }),
+    onMessage: (from, text) => host.receive(from, text),
+    onNote: (text) => note(text),
+  });
+  host.attach((to, text) => link.send(to, text));
 
   let ui: { done: Promise<void>; close(): void; peers(): string[] };
   if (options.json) {
     const write = eventWriter(io.stdout);
-    for (const note of notes) warn(io, note);
-    write({ event: 'ready', address: connection.address, fingerprint: host.fingerprintHex });
+    for (const text of notes) warn(io, text);
+    note = (text) => warn(io, text);
+    write({ event: 'ready', address: link.address, fingerprint: host.fingerprintHex });
     sink = write;
     const driver = runJsonDriver(host, io.stdin, write);
     ui = { done: driver.done, close: () => driver.close(), peers: () => [] };
   } else {
-    const terminal = new TerminalChat({ host, address: connection.address, stateDir: identity.dir, input: io.stdin, output: io.stdout, env: io.env });
+    const terminal = new TerminalChat({ host, address: () => link.address, stateDir: identity.dir, input: io.stdin, output: io.stdout, env: io.env });
     const done = terminal.run(notes);
+    note = (text) => terminal.note(text);
     sink = (event) => terminal.show(event);
     ui = { done, close: () => terminal.close(), peers: () => terminal.peers() };
   }
   for (const event of early.splice(0)) sink(event);
 
-  const reason = await Promise.race([ui.done.then(() => undefined), stopped.then(() => undefined), lost]);
+  const reason = await Promise.race([ui.done.then(() => undefined), stopped.then(() => undefined), link.lost]);
   ui.close();
-  if (reason === undefined) {
+  if (reason === undefined && !options.json) {
     // A chat client ends its private conversations when it quits, so the peers know (libotr clients do).
-    if (!options.json) host.endAll(ui.peers());
-    await connection.close();
-  } else {
-    warn(io, `${reason}; the chat has ended.`);
+    host.endAll(ui.peers());
   }
+  if (reason !== undefined) warn(io, `${reason}; the chat has ended.`);
+  await link.close();
   host.close();
-  await ownRelay?.close();
   return reason === undefined ? 0 : 1;
 }

@@ -15,8 +15,8 @@ import { Screen } from './screen.js';
 /** What the terminal chat needs. */
 export interface TerminalChatOptions {
   readonly host: ChatHost;
-  /** Our address on the relay. */
-  readonly address: string;
+  /** Our address on the relay (it can change if the relay is replaced). */
+  readonly address: () => string;
   /** The state directory, shown so the user knows which identity is in use. */
   readonly stateDir: string;
   readonly input: Readable;
@@ -54,7 +54,7 @@ export class TerminalChat {
   run(notes: readonly string[] = []): Promise<void> {
     const p = this.#paint;
     for (const note of notes) this.#screen.print(p.dim(note));
-    this.#screen.print(`Your address:     ${p.bold(this.#options.address)}  (give it to the person you want to talk to)`);
+    this.#screen.print(`Your address:     ${p.bold(this.#options.address())}  (give it to the person you want to talk to)`);
     this.#screen.print(`Your fingerprint: ${p.bold(this.#options.host.fingerprintHuman)}`);
     this.#screen.print(p.dim(`Identity and trust in ${this.#options.stateDir}. Policy: ${this.#options.host.policy}. Type /to ADDR to pick a peer, /help for commands.`));
     this.#refreshPrompt();
@@ -65,6 +65,11 @@ export class TerminalChat {
       });
       this.#screen.onClose(resolve);
     });
+  }
+
+  /** Shows a note from the client itself (dimmed). */
+  note(text: string): void {
+    this.#screen.print(this.#paint.dim(text));
   }
 
   /** Stops reading input (the chat ended for another reason). */
@@ -158,9 +163,9 @@ export class TerminalChat {
       return;
     }
     // A bare port means a peer on our own host, as everyone on a loopback relay is.
-    const ownHost = this.#options.address.slice(0, this.#options.address.lastIndexOf(':'));
+    const ownHost = this.#options.address().slice(0, this.#options.address().lastIndexOf(':'));
     const peer = `${host ?? ownHost}:${port}`;
-    if (peer === this.#options.address) {
+    if (peer === this.#options.address()) {
       this.#screen.print(this.#paint.red('That is your own address; give it to your peer and type theirs.'));
       return;
     }

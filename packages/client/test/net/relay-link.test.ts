@@ -1,0 +1,96 @@
+/** Joining the default relay: starting one when none listens, and taking over when it goes away. */
+import { createServer } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { RelayLink, type RelayLinkOptions } from '../../src/net/relay-link.js';
+import { startRelay } from '../../src/relay/server.js';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
+    });
+  });
+}
+
+interface Peer {
+  link: RelayLink;
+  notes: string[];
+  received: string[];
+  next(): Promise<string>;
+}
+
+async function peer(port: number, options: Partial<RelayLinkOptions> = {}): Promise<Peer> {
+  const notes: string[] = [];
+  const received: string[] = [];
+  const link = await RelayLink.open({
+    relay: { host: '127.0.0.1', port },
+    mayHost: true,
+    rejoin: true,
+    onMessage: (from, text) => received.push(`${from} ${text}`),
+    onNote: (text) => notes.push(text),
+    ...options,
+  });
+  return {
+    link,
+    notes,
+    received,
+    next: async () => {
+      while (received.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+      return received.shift() ?? '';
+    },
+  };
+}
+
+async function until(condition: () => boolean): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe('RelayLink', () => {
+  it('starts a relay when none listens; the next one joins it', async () => {
+    const port = await freePort();
+    const a = await peer(port);
+    expect(a.notes.join()).toMatch(/this sotto runs one/);
+    const b = await peer(port);
+    expect(b.notes).toEqual([]);
+    a.link.send(b.link.address, 'hi');
+    expect(await b.next()).toBe(`${a.link.address} hi`);
+    await b.link.close();
+    await a.link.close();
+  });
+
+  it('never starts one for an explicit relay', async () => {
+    const port = await freePort();
+    await expect(peer(port, { mayHost: false })).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+  });
+
+  it('takes over when the relay goes away, keeping both addresses', async () => {
+    const port = await freePort();
+    const relay = await startRelay({ port, log: () => undefined });
+    const a = await peer(port);
+    const b = await peer(port);
+    const addresses = [a.link.address, b.link.address];
+    await relay.close();
+    await until(() => a.notes.length > 0 && b.notes.length > 0);
+    expect([a.link.address, b.link.address]).toEqual(addresses);
+    expect(a.notes.concat(b.notes).join('\n')).toMatch(/rejoined it with the same address/);
+    a.link.send(b.link.address, 'still here');
+    expect(await b.next()).toBe(`${addresses[0] ?? ''} still here`);
+    await Promise.all([a.link.close(), b.link.close()]);
+  });
+
+  it('without rejoin, reports the loss', async () => {
+    const port = await freePort();
+    const relay = await startRelay({ port, log: () => undefined });
+    const a = await peer(port, { rejoin: false });
+    await relay.close();
+    expect(await a.link.lost).toMatch(/relay/);
+    await a.link.close();
+  });
+});
