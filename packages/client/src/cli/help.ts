@@ -32,8 +32,9 @@ Options:
   --versions LIST          OTR versions to use, e.g. 3 or 2,3 (default 2,3)
   --max-message-size N     split OTR messages longer than N characters (0 = never; at least 64)
   --state-dir DIR          where your key, instance tag and trust live
-                           (default $XDG_CONFIG_HOME/sotto, or ~/.config/sotto;
-                           with --json a fresh temporary directory)
+                           (default $XDG_CONFIG_HOME/sotto, or ~/.config/sotto, and
+                           profile-2, profile-3... inside it while another sotto
+                           uses it; with --json a fresh temporary directory)
   --local-port PORT        connect from this local port, so your address stays the same
   --account NAME           the account in the state directory (default "default")
   -h, --help               show this help
