@@ -23,19 +23,10 @@ import {
   isDecodeError,
   decodeDataPayload,
   encodeDataPayload,
+  type DataFields,
   type Tlv,
 } from '../wire/index.js';
 import { concatBytes } from '../bytes.js';
-
-/** The fields of a data message we choose when sending. */
-export interface DataFields {
-  readonly flags: number;
-  readonly senderKeyId: number;
-  readonly recipientKeyId: number;
-  readonly nextDh: Uint8Array;
-  readonly counter: Uint8Array;
-  readonly encryptedMessage: Uint8Array;
-}
 
 /** A received data message, with the bytes its MAC covers. */
 export interface ReceivedData extends DataFields {
