@@ -8,7 +8,7 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { exportBlinkPem, exportBlinkPotr, importBlinkPem, importBlinkPotr, openStore, type Store } from '../../src/index.js';
-import { BLINK_FIXTURES, hasOpenssl, hasPythonModule, runPython } from '../helpers/external-tools.js';
+import { BLINK_FIXTURES, runPython } from '../helpers/external-tools.js';
 import { removeTempDirs, tempDir } from '../helpers/temp-dir.js';
 
 afterAll(removeTempDirs);
@@ -19,8 +19,6 @@ interface Expected {
 }
 const expected = JSON.parse(readFileSync(join(BLINK_FIXTURES, 'expected.json'), 'utf8')) as Expected;
 const NOW = new Date('2024-06-01T12:00:00.000Z');
-const hasPotr = hasPythonModule('potr');
-const hasCryptography = hasPythonModule('cryptography.hazmat.primitives.serialization');
 
 async function withStore<T>(run: (store: Store, dir: string) => Promise<T>): Promise<T> {
   const store = await openStore(tempDir());
@@ -83,7 +81,7 @@ describe('Blink, potr era', () => {
     });
   });
 
-  it.skipIf(!hasPotr)('exports private_key.dsa that python-potr reads with the same fingerprint, and trusted_peers Blink can load', async () => {
+  it('exports private_key.dsa that python-potr reads with the same fingerprint, and trusted_peers Blink can load', async () => {
     await withStore(async (store) => {
       await store.getOrCreateKey('alice');
       await store.setTrust('alice', 'bob@sip2sip.info', 'ab'.repeat(20), 'smp', NOW);
@@ -117,7 +115,7 @@ describe('Blink since 2016: otr.key', () => {
     });
   });
 
-  it.skipIf(!hasCryptography)('exports otr.key that python-cryptography loads with the same fingerprint', async () => {
+  it('exports otr.key that python-cryptography loads with the same fingerprint', async () => {
     await withStore(async (store) => {
       await store.getOrCreateKey('alice');
       const out = join(tempDir(), 'blink');
@@ -127,7 +125,7 @@ describe('Blink since 2016: otr.key', () => {
     });
   });
 
-  it.skipIf(!hasOpenssl)('exports otr.key from which openssl derives our public key', async () => {
+  it('exports otr.key from which openssl derives our public key', async () => {
     await withStore(async (store) => {
       const key = await store.getOrCreateKey('alice');
       const out = join(tempDir(), 'blink');
