@@ -53,7 +53,8 @@ function* marks(text: string): Generator<number> {
   for (let at = text.indexOf(OTR_MARK); at >= 0; at = text.indexOf(OTR_MARK, at + 1)) yield at;
 }
 
-const BASE64_CHAR = /[A-Za-z0-9+/=]/;
+/** The longest run of base64 characters from `lastIndex` (sticky: anchored there). */
+const BASE64_RUN = /[A-Za-z0-9+/=]*/y;
 
 /**
  * Decodes the encoded message whose "?OTR:" stands at `at`. The base64 run
@@ -61,8 +62,9 @@ const BASE64_CHAR = /[A-Za-z0-9+/=]/;
  * trying every mark of a long text stays linear.
  */
 function decodeEncodedAt(text: string, at: number): Incoming {
-  let end = at + ENCODED_PREFIX.length;
-  while (end < text.length && BASE64_CHAR.test(text.charAt(end))) end++;
+  BASE64_RUN.lastIndex = at + ENCODED_PREFIX.length;
+  BASE64_RUN.exec(text);
+  const end = BASE64_RUN.lastIndex;
   if (end < text.length && text.charAt(end) !== ENCODED_SUFFIX) {
     return { kind: 'malformed', error: new DecodeError('bad-base64', 'character outside the base64 alphabet in an encoded message') };
   }
@@ -71,6 +73,16 @@ function decodeEncodedAt(text: string, at: number): Incoming {
   const header = decodeHeader(bytes);
   if (header instanceof DecodeError) return { kind: 'malformed', error: header };
   return { kind: 'encoded', bytes, header };
+}
+
+/** The encoded message from `at` to the first ".", when that all decodes; else undefined (the caller looks closer). */
+function decodeWholeEncoded(text: string, at: number): Incoming | undefined {
+  const end = text.indexOf(ENCODED_SUFFIX, at + ENCODED_PREFIX.length);
+  if (end < 0) return undefined;
+  const bytes = decodeEncoded(text.slice(at, end + 1));
+  if (bytes instanceof DecodeError) return undefined;
+  const header = decodeHeader(bytes);
+  return header instanceof DecodeError ? undefined : { kind: 'encoded', bytes, header };
 }
 
 /** Classifies one received text. Never throws. */
@@ -82,6 +94,15 @@ export function classifyIncoming(text: string): Incoming {
     const parsed = decodeFragmentAt(text, at);
     if (!(parsed instanceof DecodeError)) return { kind: 'fragment', fragment: parsed.fragment };
     if (at === lead) return { kind: 'malformed', error: parsed };
+  }
+
+  // The usual case, a text that opens with an encoded message: the loop
+  // below would decide by that message alone, and when it decodes up to the
+  // first "." the character scan can be skipped (the strict base64 decoder
+  // has checked every character).
+  if (text.startsWith(ENCODED_PREFIX, lead)) {
+    const whole = decodeWholeEncoded(text, lead);
+    if (whole !== undefined) return whole;
   }
 
   for (const at of marks(text)) {
