@@ -5,9 +5,8 @@
 
 /** Big-endian unsigned bytes to bigint (empty = 0). */
 export function bytesToBigint(bytes: Uint8Array): bigint {
-  let hex = '';
-  for (const byte of bytes) hex += byte.toString(16).padStart(2, '0');
-  return hex === '' ? 0n : BigInt('0x' + hex);
+  if (bytes.length === 0) return 0n;
+  return BigInt('0x' + Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex'));
 }
 
 /**
@@ -25,11 +24,14 @@ export function bigintToBytes(value: bigint, width?: number): Uint8Array {
   return new Uint8Array(Buffer.from(hex, 'hex'));
 }
 
-/** Strips leading zero bytes (the canonical MPI body). */
+/**
+ * Strips leading zero bytes (the canonical MPI body): a plain Uint8Array view
+ * of the same memory, even when `bytes` is a Node Buffer.
+ */
 export function stripLeadingZeros(bytes: Uint8Array): Uint8Array {
   let start = 0;
   while (start < bytes.length && bytes[start] === 0) start++;
-  return bytes.subarray(start);
+  return new Uint8Array(bytes.buffer, bytes.byteOffset + start, bytes.byteLength - start);
 }
 
 /** x mod m, always non-negative. */

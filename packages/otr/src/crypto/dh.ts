@@ -4,8 +4,9 @@
  * in OpenSSL (pow-mod.ts). Every received public value must lie in [2, p-2],
  * as the spec requires ("Verify that ... g^x ... is a legal value").
  */
-import { bigintToBytes, bytesToBigint, stripLeadingZeros } from './bigint.js';
-import { isGroupElement, MODP_GENERATOR, MODP_PRIME_BYTES, modpPow } from './modp.js';
+import { compareBytes } from '../bytes.js';
+import { bigintToBytes, stripLeadingZeros } from './bigint.js';
+import { MODP_PRIME, MODP_PRIME_BYTES, modpPowBytes } from './modp.js';
 import type { RandomSource } from './random.js';
 import { Secret } from './secret.js';
 
@@ -19,6 +20,10 @@ export interface DhKeyPair {
   /** x: 40 bytes taken from the RandomSource. */
   readonly privateKey: Secret;
 }
+
+const GENERATOR = Uint8Array.of(2);
+/** p - 2, the largest legal public value. */
+const MAX_PUBLIC = bigintToBytes(MODP_PRIME - 2n);
 
 /** True for x = 0 or 1, which would give a trivial public value. */
 function isTrivialExponent(exponent: Uint8Array): boolean {
@@ -35,7 +40,7 @@ export function generateDhKeyPair(random: RandomSource): DhKeyPair {
     if (attempt === 8) throw new Error('the random source keeps returning zeros');
     exponent = random(PRIVATE_KEY_BYTES);
   }
-  const publicKey = bigintToBytes(modpPow(MODP_GENERATOR, exponent));
+  const publicKey = modpPowBytes(GENERATOR, exponent);
   return { publicKey, privateKey: new Secret(exponent) };
 }
 
@@ -43,14 +48,13 @@ export function generateDhKeyPair(random: RandomSource): DhKeyPair {
 export function isValidDhPublic(publicKey: Uint8Array): boolean {
   const body = stripLeadingZeros(publicKey);
   if (body.length > MODP_PRIME_BYTES.length) return false;
-  return isGroupElement(bytesToBigint(body));
+  return compareBytes(body, GENERATOR) >= 0 && compareBytes(body, MAX_PUBLIC) <= 0;
 }
 
 /** s = theirPublic^x mod p as minimal big-endian bytes, or undefined when theirPublic is not in [2, p-2]. */
 export function dhSharedSecret(ours: DhKeyPair, theirPublic: Uint8Array): Secret | undefined {
   if (!isValidDhPublic(theirPublic)) return undefined;
-  const shared = bigintToBytes(modpPow(bytesToBigint(theirPublic), ours.privateKey.expose()));
-  return new Secret(shared);
+  return new Secret(modpPowBytes(theirPublic, ours.privateKey.expose()));
 }
 
 /**
@@ -58,12 +62,5 @@ export function dhSharedSecret(ours: DhKeyPair, theirPublic: Uint8Array): Secret
  * ignored): -1, 0 or 1. Decides who is the "high" end of a key pairing.
  */
 export function compareDhPublic(a: Uint8Array, b: Uint8Array): number {
-  const left = stripLeadingZeros(a);
-  const right = stripLeadingZeros(b);
-  if (left.length !== right.length) return left.length > right.length ? 1 : -1;
-  for (let i = 0; i < left.length; i++) {
-    const difference = (left[i] ?? 0) - (right[i] ?? 0);
-    if (difference !== 0) return difference > 0 ? 1 : -1;
-  }
-  return 0;
+  return Math.sign(compareBytes(a, b));
 }

@@ -69,7 +69,7 @@ export class DsaPrivateKey {
 
 /** base^exponent mod p for a DSA modulus (minimal bytes), through OpenSSL. */
 function dsaPow(p: Uint8Array, base: bigint, exponent: bigint | Uint8Array): bigint {
-  return powMod(p, bytesToBigint(p), base, exponent);
+  return powMod(p, base, exponent);
 }
 
 /** Number of significant bits of a big-endian value. */
@@ -198,7 +198,7 @@ export function dsaVerify(key: DsaPublicKey, value: Uint8Array, signature: Uint8
   const s = bytesToBigint(signature.subarray(width));
   if (r <= 0n || r >= q || s <= 0n || s >= q) return false;
   try {
-    const p = stripLeadingZeros(key.p);
+    const p = key.p;
     const w = modInverse(s, q);
     const u1 = mod(bytesToBigint(value) * w, q);
     const u2 = mod(r * w, q);

@@ -5,7 +5,7 @@
  * faster than bigint square-and-multiply.
  */
 import { bigintToBytes } from './bigint.js';
-import { powMod } from './pow-mod.js';
+import { powMod, powModBytes } from './pow-mod.js';
 
 const PRIME_HEX =
   'FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A08798E3404DD' +
@@ -27,10 +27,13 @@ export const MODP_PRIME_BYTES = bigintToBytes(MODP_PRIME);
  * non-negative exponent; a secret exponent may be given as big-endian bytes.
  */
 export function modpPow(base: bigint, exponent: bigint | Uint8Array): bigint {
-  return powMod(MODP_PRIME_BYTES, MODP_PRIME, base, exponent);
+  return powMod(MODP_PRIME_BYTES, base, exponent);
 }
 
-/** True when 2 <= x <= p - 2 (the spec's check for DH public values and SMP elements). */
-export function isGroupElement(x: bigint): boolean {
-  return x >= 2n && x <= MODP_PRIME - 2n;
+/**
+ * base^exponent mod p on minimal big-endian bytes, for a base already known
+ * to lie in [2, p-2] and a secret exponent (DH's 2^x and (g^y)^x).
+ */
+export function modpPowBytes(base: Uint8Array, exponent: Uint8Array): Uint8Array {
+  return powModBytes(MODP_PRIME_BYTES, base, exponent);
 }

@@ -5,7 +5,8 @@
  * generator 2 the object is cheap to create (creating one with another
  * generator makes Node validate the group, ~80 ms), `generateKeys()` gives
  * 2^x mod p and `computeSecret(base)` gives base^x mod p for any base in
- * [2, p-2]. Objects are cached per modulus.
+ * [2, p-2]. Each modulus is prepared once (engine, bit length, m-1,
+ * (m-1)/2) and cached.
  *
  * OpenSSL 3 refuses to return a shared secret equal to 1 or p-1 (NIST SP
  * 800-56A), which legitimate arithmetic does produce (x^q for an element of
@@ -14,28 +15,45 @@
  * multiplication gives the answer.
  */
 import { createDiffieHellman, type DiffieHellman } from 'node:crypto';
-import { bigintToBytes, bytesToBigint, mod } from './bigint.js';
+import { bigintToBytes, bytesToBigint, mod, stripLeadingZeros } from './bigint.js';
 
-const TWO = Buffer.from([2]);
 const ONE = Buffer.from([1]);
-const cache = new Map<string, DiffieHellman>();
-const CACHE_LIMIT = 16;
+const TWO = Buffer.from([2]);
 /** OpenSSL's DH refuses moduli outside [512, 10000] bits; ours are 1024 to 3072. */
 const MIN_MODULUS_BITS = 512;
 const MAX_MODULUS_BITS = 10_000;
+const CACHE_LIMIT = 16;
 
-function engineFor(modulus: Uint8Array): DiffieHellman {
-  const key = Buffer.from(modulus).toString('base64');
-  let engine = cache.get(key);
-  if (engine === undefined) {
-    engine = createDiffieHellman(Buffer.from(modulus), TWO);
-    if (cache.size >= CACHE_LIMIT) {
-      const oldest = cache.keys().next().value;
-      if (oldest !== undefined) cache.delete(oldest);
+/** A modulus made ready for exponentiation. */
+interface Prepared {
+  readonly engine: DiffieHellman;
+  readonly value: bigint;
+  readonly minusOne: bigint;
+  readonly half: bigint;
+}
+
+/** By content (base64 of the bytes), bounded; and by identity, for the common case of the same array. */
+const byContent = new Map<string, Prepared>();
+const byIdentity = new WeakMap<Uint8Array, Prepared>();
+
+function prepare(modulusBytes: Uint8Array): Prepared {
+  const known = byIdentity.get(modulusBytes);
+  if (known !== undefined) return known;
+  const key = view(modulusBytes).toString('base64');
+  let prepared = byContent.get(key);
+  if (prepared === undefined) {
+    const value = bytesToBigint(modulusBytes);
+    const bits = value.toString(2).length;
+    if ((value & 1n) === 0n || bits < MIN_MODULUS_BITS || bits > MAX_MODULUS_BITS) throw new RangeError('unsupported modulus');
+    prepared = { engine: createDiffieHellman(Buffer.from(stripLeadingZeros(modulusBytes)), TWO), value, minusOne: value - 1n, half: (value - 1n) >> 1n };
+    if (byContent.size >= CACHE_LIMIT) {
+      const oldest = byContent.keys().next().value;
+      if (oldest !== undefined) byContent.delete(oldest);
     }
-    cache.set(key, engine);
+    byContent.set(key, prepared);
   }
-  return engine;
+  byIdentity.set(modulusBytes, prepared);
+  return prepared;
 }
 
 /** A Buffer sharing memory with `bytes` (no copy of a secret exponent is left behind). */
@@ -43,13 +61,16 @@ function view(bytes: Uint8Array): Buffer {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-/** base^exponent in OpenSSL, for base in [2, modulus-2]; throws when the result is 1 or modulus-1. */
-function opensslPow(modulusBytes: Uint8Array, base: bigint, exponent: Uint8Array): bigint {
-  const engine = engineFor(modulusBytes);
+/**
+ * base^exponent in OpenSSL, for base in [2, modulus-2] given as big-endian
+ * bytes (or undefined for 2); the result is OpenSSL's fresh buffer, zero-padded
+ * to the modulus size. Throws when the result is 1 or modulus-1.
+ */
+function opensslPow(prepared: Prepared, base: Uint8Array | undefined, exponent: Uint8Array): Buffer {
+  const engine = prepared.engine;
   engine.setPrivateKey(view(exponent));
   try {
-    if (base === 2n) return bytesToBigint(new Uint8Array(engine.generateKeys()));
-    return bytesToBigint(new Uint8Array(engine.computeSecret(Buffer.from(bigintToBytes(base)))));
+    return base === undefined ? engine.generateKeys() : engine.computeSecret(view(base));
   } finally {
     // Do not leave the exponent in the cached engine.
     engine.setPrivateKey(ONE);
@@ -60,43 +81,63 @@ function isZero(bytes: Uint8Array): boolean {
   return bytes.every((byte) => byte === 0);
 }
 
+const isOdd = (exponent: bigint | Uint8Array): boolean =>
+  typeof exponent === 'bigint' ? (exponent & 1n) === 1n : ((exponent[exponent.length - 1] ?? 0) & 1) === 1;
+
 /**
  * base^exponent mod modulus, for an odd modulus of 512 to 10000 bits given
- * both as minimal big-endian bytes and as a bigint. The exponent is a
- * non-negative bigint or big-endian bytes (bytes let a secret exponent skip
- * bigint). Bases outside [2, modulus-2] are handled arithmetically.
+ * as big-endian bytes. The exponent is a non-negative bigint or big-endian
+ * bytes (bytes let a secret exponent skip bigint). Bases outside
+ * [2, modulus-2] are handled arithmetically.
  */
-export function powMod(modulusBytes: Uint8Array, modulus: bigint, base: bigint, exponent: bigint | Uint8Array): bigint {
-  const bits = modulus.toString(2).length;
-  if ((modulus & 1n) === 0n || bits < MIN_MODULUS_BITS || bits > MAX_MODULUS_BITS) throw new RangeError('unsupported modulus');
+export function powMod(modulusBytes: Uint8Array, base: bigint, exponent: bigint | Uint8Array): bigint {
+  const prepared = prepare(modulusBytes);
+  const { value: modulus } = prepared;
   if (typeof exponent === 'bigint' && exponent < 0n) throw new RangeError('negative exponent');
-  const reduced = mod(base, modulus);
+  const reduced = base >= 0n && base < modulus ? base : mod(base, modulus);
   const zeroExponent = typeof exponent === 'bigint' ? exponent === 0n : isZero(exponent);
   if (zeroExponent || reduced === 1n) return 1n;
   if (reduced === 0n) return 0n;
-  if (reduced === modulus - 1n) {
-    const odd = typeof exponent === 'bigint' ? (exponent & 1n) === 1n : ((exponent[exponent.length - 1] ?? 0) & 1) === 1;
-    return odd ? reduced : 1n;
-  }
+  if (reduced === prepared.minusOne) return isOdd(exponent) ? reduced : 1n;
   // Euler's criterion x^((m-1)/2) (the subgroup membership test) and Fermat's
   // x^(m-1) give ±1 by design: skip the attempt OpenSSL would refuse.
-  if (exponent === (modulus - 1n) >> 1n || exponent === modulus - 1n) return powByOneLess(modulusBytes, modulus, reduced, exponent);
+  if (exponent === prepared.half || exponent === prepared.minusOne) return powByOneLess(prepared, reduced, exponent);
   const exponentBytes = typeof exponent === 'bigint' ? bigintToBytes(exponent) : exponent;
   try {
-    return opensslPow(modulusBytes, reduced, exponentBytes);
+    return bytesToBigint(opensslPow(prepared, reduced === 2n ? undefined : bigintToBytes(reduced), exponentBytes));
   } catch {
     // The result is 1 or modulus-1 (see above).
-    return powByOneLess(modulusBytes, modulus, reduced, exponent);
+    return powByOneLess(prepared, reduced, exponent);
   } finally {
     if (exponentBytes !== exponent) exponentBytes.fill(0);
   }
 }
 
+/**
+ * base^exponent mod modulus with base and result as minimal big-endian bytes,
+ * for a base the caller has checked lies in [2, modulus-2] and a secret
+ * exponent of at least 2 bits' worth (DH: 2^x and (g^y)^x). The result is a
+ * fresh array the caller owns (and wipes, for a shared secret).
+ */
+export function powModBytes(modulusBytes: Uint8Array, base: Uint8Array, exponent: Uint8Array): Uint8Array {
+  const prepared = prepare(modulusBytes);
+  const body = stripLeadingZeros(base);
+  const isTwo = body.length === 1 && body[0] === 2;
+  let result: Uint8Array;
+  try {
+    result = opensslPow(prepared, isTwo ? undefined : body, exponent);
+  } catch {
+    return bigintToBytes(powByOneLess(prepared, bytesToBigint(body), exponent));
+  }
+  return stripLeadingZeros(result);
+}
+
 /** base^(e-1) * base: for a base in [2, m-2] and e >= 1, base^(e-1) is never ±1 when base^e is. */
-function powByOneLess(modulusBytes: Uint8Array, modulus: bigint, base: bigint, exponent: bigint | Uint8Array): bigint {
+function powByOneLess(prepared: Prepared, base: bigint, exponent: bigint | Uint8Array): bigint {
   const lower = bigintToBytes((typeof exponent === 'bigint' ? exponent : bytesToBigint(exponent)) - 1n);
   try {
-    return mod(opensslPow(modulusBytes, base, lower) * base, modulus);
+    const partial = bytesToBigint(opensslPow(prepared, base === 2n ? undefined : bigintToBytes(base), lower));
+    return mod(partial * base, prepared.value);
   } finally {
     lower.fill(0);
   }
