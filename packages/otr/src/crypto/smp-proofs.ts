@@ -13,6 +13,7 @@
  */
 import { bigintToBytes, bytesToBigint, mod, modInverse } from './bigint.js';
 import { sha256 } from './hash.js';
+import { jacobiSymbol } from './jacobi.js';
 import { MODP_GENERATOR, MODP_ORDER, MODP_PRIME, modpPow } from './modp.js';
 import type { RandomSource } from './random.js';
 
@@ -64,14 +65,16 @@ export function randomSmpExponent(random: RandomSource): bigint {
 
 /**
  * True when x is a group element the peer may send: 2 <= x <= p-2, as the
- * spec and libotr's check_group_elem demand, and x^q = 1, i.e. x lies in
- * the order-q subgroup that g1 generates. libotr skips the second check;
- * every value an honest peer sends is a power or quotient of powers of g1,
- * so it passes, while a cheater's -g1^a (order 2q) could otherwise pass
- * the proofs half of the time and carry a bit of information.
+ * spec and libotr's check_group_elem demand, and x in the order-q subgroup
+ * that g1 generates, told by the Legendre symbol (jacobi.ts: for the safe
+ * prime p that subgroup is the squares, so this equals x^q = 1). libotr
+ * skips the second check; every value an honest peer sends is a power or
+ * quotient of powers of g1, so it passes, while a cheater's -g1^a (order 2q)
+ * could otherwise pass the proofs half of the time and, raised to our
+ * exponents, carry the parity of our secret back in the values we send.
  */
 export function isSmpGroupElement(x: bigint): boolean {
-  return x >= 2n && x <= MODP_PRIME - 2n && modpPow(x, MODP_ORDER) === 1n;
+  return x >= 2n && x <= MODP_PRIME - 2n && jacobiSymbol(x, MODP_PRIME) === 1;
 }
 
 /** libotr's check_expon, inverted: true when 1 <= x < q. */
