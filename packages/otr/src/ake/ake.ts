@@ -61,6 +61,8 @@ export interface AkeSuccess {
   readonly theirDhPublic: Uint8Array;
   /** Our DH key pair used in the AKE, with key id {@link AKE_KEY_ID}; ownership passes to the caller. */
   readonly ourDh: DhKeyPair;
+  /** s, the shared secret of ourDh and theirDhPublic; ownership passes to the caller. */
+  readonly shared: Secret;
   readonly ssid: Uint8Array;
   /** The half to emphasise: 'first' if we sent the Reveal Signature message. */
   readonly ssidHalf: 'first' | 'second';
@@ -156,7 +158,6 @@ const dhKeyInAwaitingDhKey: Handler<AwaitingDhKey, AkeMessage & { type: 'dh-key'
   const shared = isValidDhPublic(theirDhPublic) ? dhSharedSecret(state.ourDh, theirDhPublic) : undefined;
   if (shared === undefined) return { next: state, rejected: 'g^y out of range' };
   const keys = deriveAkeKeys(shared);
-  shared.wipe();
   const sealed = sealSignature(
     { encryptionKey: keys.c, authenticatorKey: keys.m1, macKey: keys.m2 },
     state.ourDh.publicKey,
@@ -173,6 +174,7 @@ const dhKeyInAwaitingDhKey: Handler<AwaitingDhKey, AkeMessage & { type: 'dh-key'
     since: context.now,
     ourDh: state.ourDh,
     theirDhPublic,
+    shared,
     keys,
     revealSignature,
   };
@@ -201,7 +203,6 @@ const revealInAwaitingRevealSig: Handler<AwaitingRevealSignature, AkeMessage & {
   const shared = dhSharedSecret(state.ourDh, theirDhPublic);
   if (shared === undefined) return { next: state, rejected: 'g^x out of range' };
   const keys = deriveAkeKeys(shared);
-  shared.wipe();
   const verified = openSignature(
     { encryptionKey: keys.c, authenticatorKey: keys.m1, macKey: keys.m2 },
     { encryptedSignature, mac },
@@ -210,6 +211,7 @@ const revealInAwaitingRevealSig: Handler<AwaitingRevealSignature, AkeMessage & {
   );
   if (verified === undefined) {
     keys.wipe();
+    shared.wipe();
     return { next: state, rejected: 'reveal signature did not verify' };
   }
   const sealed = sealSignature(
@@ -231,6 +233,7 @@ const revealInAwaitingRevealSig: Handler<AwaitingRevealSignature, AkeMessage & {
       theirKeyId: verified.keyId,
       theirDhPublic,
       ourDh: state.ourDh,
+      shared,
       ssid,
       ssidHalf: 'second',
     },
@@ -258,6 +261,7 @@ const signatureInAwaitingSig: Handler<AwaitingSignature, AkeMessage & { type: 's
       theirKeyId: verified.keyId,
       theirDhPublic: state.theirDhPublic,
       ourDh: state.ourDh,
+      shared: state.shared,
       ssid,
       ssidHalf: 'first',
     },

@@ -51,6 +51,8 @@ export interface AwaitingSignature {
   readonly ourDh: DhKeyPair;
   /** g^y as received. */
   readonly theirDhPublic: Uint8Array;
+  /** s = (g^y)^x, kept to key the first data-message pairing (the AKE's two keys). */
+  readonly shared: Secret;
   /** c, c', m1, m1', m2, m2' and ssid derived from s. */
   readonly keys: AkeKeys;
   /** The Reveal Signature message we sent, for retransmission. */
@@ -77,6 +79,7 @@ export function wipeAuthState(state: AuthState): void {
       return;
     case 'awaiting-sig':
       state.ourDh.privateKey.wipe();
+      state.shared.wipe();
       state.keys.wipe();
       return;
     default:

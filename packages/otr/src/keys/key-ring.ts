@@ -6,15 +6,19 @@
  *
  * Theory of operation: after the AKE, our AKE key is our_dh[1] and a fresh
  * key is our_dh[2] (our_keyid = 2); the peer's AKE key is their_y[their_keyid].
+ * The fresh key is made when it is first needed (the first message we send
+ * advertises it), not when the AKE ends: nothing on the wire can tell, and
+ * the AKE completes one exponentiation sooner. The pairing of the two AKE
+ * keys starts from the AKE's own shared secret rather than computing it again.
  * We always send with (our_keyid - 1, their_keyid) and advertise our_dh[our_keyid].
  * A verified message whose recipient key id is our_keyid proves the peer saw
  * our newest key, so we rotate ours; one whose sender key id is their_keyid
  * carries the peer's next key, so we rotate theirs. Lookups only ever accept
  * the current and previous ids, and id 0 never exists.
  */
-import { generateDhKeyPair, isValidDhPublic, type DhKeyPair, type RandomSource } from '../crypto/index.js';
+import { generateDhKeyPair, isValidDhPublic, type DhKeyPair, type RandomSource, type Secret } from '../crypto/index.js';
 import { bytesEqual } from '../bytes.js';
-import { deriveSessionKeys, wipeSessionKeys, type SessionKeys } from './session-keys.js';
+import { deriveSessionKeys, sessionKeysFromShared, wipeSessionKeys, type SessionKeys } from './session-keys.js';
 
 /** Why a received key pairing was refused. */
 export type KeyLookupFailure = 'bad-key-id' | 'bad-group-element';
@@ -24,8 +28,10 @@ const MAX_KEY_ID = 0xffffffff;
 
 /** Our and the peer's DH keys for one secure session, with derived session keys. */
 export class KeyRing {
+  readonly #random: RandomSource;
   #ourKeyId: number;
-  #ourCurrent: DhKeyPair;
+  /** our_dh[our_keyid]; undefined until first needed. */
+  #ourCurrent: DhKeyPair | undefined;
   #ourPrevious: DhKeyPair;
   #theirKeyId: number;
   #theirCurrent: Uint8Array;
@@ -33,17 +39,31 @@ export class KeyRing {
   readonly #sessions = new Map<string, SessionKeys>();
   #macKeysToReveal: Uint8Array[] = [];
 
-  private constructor(ourKeyId: number, ourPrevious: DhKeyPair, ourCurrent: DhKeyPair, theirKeyId: number, theirCurrent: Uint8Array) {
+  private constructor(ourKeyId: number, ourPrevious: DhKeyPair, theirKeyId: number, theirCurrent: Uint8Array, random: RandomSource) {
     this.#ourKeyId = ourKeyId;
     this.#ourPrevious = ourPrevious;
-    this.#ourCurrent = ourCurrent;
     this.#theirKeyId = theirKeyId;
     this.#theirCurrent = theirCurrent;
+    this.#random = random;
   }
 
-  /** Builds the ring after an AKE: `akeDh` (id `akeKeyId`) becomes our previous key, a fresh one our current. */
-  static afterAke(akeKeyId: number, akeDh: DhKeyPair, theirKeyId: number, theirPublic: Uint8Array, random: RandomSource): KeyRing {
-    return new KeyRing(akeKeyId + 1, akeDh, generateDhKeyPair(random), theirKeyId, theirPublic);
+  /**
+   * Builds the ring after an AKE: `akeDh` (id `akeKeyId`) becomes our
+   * previous key, a fresh one (made on first use) our current. `akeShared`,
+   * the AKE's s = (their AKE key)^(our AKE key), keys that pairing; the ring
+   * takes it over and wipes it.
+   */
+  static afterAke(akeKeyId: number, akeDh: DhKeyPair, theirKeyId: number, theirPublic: Uint8Array, akeShared: Secret, random: RandomSource): KeyRing {
+    // A copy: the received value may be a view of a whole message.
+    const ring = new KeyRing(akeKeyId + 1, akeDh, theirKeyId, Uint8Array.from(theirPublic), random);
+    ring.#sessions.set(`${akeKeyId}:${theirKeyId}`, sessionKeysFromShared(akeKeyId, akeDh.publicKey, theirKeyId, theirPublic, akeShared));
+    return ring;
+  }
+
+  /** our_dh[our_keyid], made now if this is its first use. */
+  #current(): DhKeyPair {
+    this.#ourCurrent ??= generateDhKeyPair(this.#random);
+    return this.#ourCurrent;
   }
 
   /**
@@ -62,13 +82,15 @@ export class KeyRing {
   sending(): { session: SessionKeys; nextDhPublic: Uint8Array } | undefined {
     const session = this.#session(this.#ourKeyId - 1, this.#theirKeyId);
     if (session === undefined) return undefined;
-    return { session, nextDhPublic: this.#ourCurrent.publicKey };
+    return { session, nextDhPublic: this.#current().publicKey };
   }
 
   /** The pairing a received message names, or why it is refused. */
   receiving(senderKeyId: number, recipientKeyId: number): SessionKeys | KeyLookupFailure {
     if (senderKeyId === 0 || recipientKeyId === 0) return 'bad-key-id';
     if (recipientKeyId !== this.#ourKeyId && recipientKeyId !== this.#ourKeyId - 1) return 'bad-key-id';
+    // Our current key is only known to the peer once we advertised it.
+    if (recipientKeyId === this.#ourKeyId && this.#ourCurrent === undefined) return 'bad-key-id';
     if (senderKeyId !== this.#theirKeyId && senderKeyId !== this.#theirKeyId - 1) return 'bad-key-id';
     if (senderKeyId === this.#theirKeyId - 1 && this.#theirPrevious === undefined) return 'bad-key-id';
     return this.#session(recipientKeyId, senderKeyId) ?? 'bad-group-element';
@@ -84,18 +106,18 @@ export class KeyRing {
    * Message ... check if keys need rotation"). `nextDh` must already be checked
    * with {@link isValidDhPublic} when {@link adoptsNextKey} says it is adopted.
    */
-  rotateAfterReceive(senderKeyId: number, recipientKeyId: number, nextDh: Uint8Array, random: RandomSource): void {
+  rotateAfterReceive(senderKeyId: number, recipientKeyId: number, nextDh: Uint8Array): void {
     if (recipientKeyId === this.#ourKeyId && this.#ourKeyId < MAX_KEY_ID) {
       this.#forgetSessions((session) => session.ourKeyId === this.#ourKeyId - 1);
       this.#ourPrevious.privateKey.wipe();
-      this.#ourPrevious = this.#ourCurrent;
-      this.#ourCurrent = generateDhKeyPair(random);
+      this.#ourPrevious = this.#current();
+      this.#ourCurrent = undefined;
       this.#ourKeyId += 1;
     }
     if (senderKeyId === this.#theirKeyId && this.#theirKeyId < MAX_KEY_ID && isValidDhPublic(nextDh)) {
       this.#forgetSessions((session) => session.theirKeyId === this.#theirKeyId - 1);
       this.#theirPrevious = this.#theirCurrent;
-      this.#theirCurrent = nextDh;
+      this.#theirCurrent = Uint8Array.from(nextDh);
       this.#theirKeyId += 1;
     }
   }
@@ -111,7 +133,7 @@ export class KeyRing {
   wipe(): void {
     this.#forgetSessions(() => true, false);
     this.#ourPrevious.privateKey.wipe();
-    this.#ourCurrent.privateKey.wipe();
+    this.#ourCurrent?.privateKey.wipe();
     this.#macKeysToReveal = [];
   }
 
@@ -119,7 +141,7 @@ export class KeyRing {
     const id = `${ourKeyId}:${theirKeyId}`;
     const cached = this.#sessions.get(id);
     if (cached !== undefined) return cached;
-    const ours = ourKeyId === this.#ourKeyId ? this.#ourCurrent : this.#ourPrevious;
+    const ours = ourKeyId === this.#ourKeyId ? this.#current() : this.#ourPrevious;
     const theirs = theirKeyId === this.#theirKeyId ? this.#theirCurrent : this.#theirPrevious;
     if (theirs === undefined) return undefined;
     const session = deriveSessionKeys(ourKeyId, ours, theirKeyId, theirs);

@@ -38,7 +38,21 @@ export function deriveSessionKeys(
 ): SessionKeys | undefined {
   const shared = dhSharedSecret(ours, theirPublic);
   if (shared === undefined) return undefined;
-  const keys = deriveDataKeys(shared, ours.publicKey, theirPublic);
+  return sessionKeysFromShared(ourKeyId, ours.publicKey, theirKeyId, theirPublic, shared);
+}
+
+/**
+ * The keys of a pair whose shared secret s is already known (the AKE's s is
+ * the secret of its two keys' pairing); wipes `shared`.
+ */
+export function sessionKeysFromShared(
+  ourKeyId: number,
+  ourPublic: Uint8Array,
+  theirKeyId: number,
+  theirPublic: Uint8Array,
+  shared: Secret,
+): SessionKeys {
+  const keys = deriveDataKeys(shared, ourPublic, theirPublic);
   const extraKey = extraSymmetricKey(shared);
   shared.wipe();
   return {

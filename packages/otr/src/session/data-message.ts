@@ -11,7 +11,6 @@ import {
   constantTimeEqual,
   hmacSha1,
   isValidDhPublic,
-  type RandomSource,
   type Secret,
 } from '../crypto/index.js';
 import { concatBytes } from '../bytes.js';
@@ -62,7 +61,7 @@ export interface OpenedData {
 }
 
 /** Verifies and decrypts a received data message, rotating keys on success. */
-export function openData(ring: KeyRing, message: ReceivedData, random: RandomSource): OpenedData | { failure: ProtocolErrorCode; detail: string } {
+export function openData(ring: KeyRing, message: ReceivedData): OpenedData | { failure: ProtocolErrorCode; detail: string } {
   const session = ring.receiving(message.senderKeyId, message.recipientKeyId);
   if (typeof session === 'string') return { failure: session, detail: 'unknown key ids' };
   const expectedMac = hmacSha1(session.keys.receivingMacKey.expose(), message.macInput);
@@ -77,6 +76,6 @@ export function openData(ring: KeyRing, message: ReceivedData, random: RandomSou
   session.receivingMacUsed = true;
   const plaintext = aes128Ctr(session.keys.receivingAesKey.expose(), message.counter, message.encryptedMessage);
   const extraKey = session.extraKey.clone();
-  ring.rotateAfterReceive(message.senderKeyId, message.recipientKeyId, message.nextDh, random);
+  ring.rotateAfterReceive(message.senderKeyId, message.recipientKeyId, message.nextDh);
   return { plaintext, extraKey };
 }

@@ -97,7 +97,7 @@ export class Instance {
       unreadable('not-encrypted', 'encrypted message received outside a secure session');
       return;
     }
-    const opened = openData(state.keys, message, context.random);
+    const opened = openData(state.keys, message);
     if ('failure' in opened) {
       unreadable(opened.failure === 'bad-mac' || opened.failure === 'bad-key-id' || opened.failure === 'replayed-counter' || opened.failure === 'bad-group-element' ? opened.failure : 'malformed', opened.detail);
       return;
@@ -201,10 +201,11 @@ export class Instance {
     const previous = this.encrypted;
     if (previous?.keys.matchesAke(AKE_KEY_ID, success.ourDh.publicKey, success.theirKeyId, success.theirDhPublic) === true) {
       success.ourDh.privateKey.wipe();
+      success.shared.wipe();
       return;
     }
     const refreshed = previous !== undefined;
-    const keys = KeyRing.afterAke(AKE_KEY_ID, success.ourDh, success.theirKeyId, success.theirDhPublic, context.random);
+    const keys = KeyRing.afterAke(AKE_KEY_ID, success.ourDh, success.theirKeyId, success.theirDhPublic, success.shared, context.random);
     this.#leaveEncrypted(PLAINTEXT);
     const theirFingerprint = fingerprint(success.theirPublicKey);
     this.message = {
