@@ -22,12 +22,11 @@ export function aes128CtrBlock(key: Uint8Array, initialCounter: Uint8Array, data
   if (key.length !== KEY_BYTES) throw new RangeError('AES-128 key must be 16 bytes');
   if (initialCounter.length !== BLOCK_BYTES) throw new RangeError('counter block must be 16 bytes');
   const cipher = createCipheriv('aes-128-ctr', key, initialCounter);
-  const head = cipher.update(data);
-  const tail = cipher.final();
-  const out = new Uint8Array(head.length + tail.length);
-  out.set(head, 0);
-  out.set(tail, head.length);
-  return out;
+  // A stream mode: update() returns every byte and final() adds none. The
+  // output is OpenSSL's fresh buffer; hand it on as a plain Uint8Array view.
+  const out = cipher.update(data);
+  cipher.final();
+  return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
 }
 
 /**

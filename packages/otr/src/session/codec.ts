@@ -13,7 +13,7 @@ import {
   decodeHeader,
   decodeRevealSignature,
   decodeSignature,
-  encodeDataMessageParts,
+  encodeAuthenticatedDataMessage,
   encodeDhCommit,
   encodeDhKey,
   encodeEncoded,
@@ -22,7 +22,7 @@ import {
   encodeSignature,
   isDecodeError,
   decodeDataPayload,
-  encodeDataPayload,
+  encodeTextPayload,
   type DataFields,
   type Tlv,
 } from '../wire/index.js';
@@ -101,10 +101,7 @@ export function encodeDataMessage(
   mac: (macInput: Uint8Array) => Uint8Array,
   oldMacKeys: Uint8Array,
 ): string {
-  const header = encodeHeader({ version, type: MESSAGE_TYPE.DATA, senderTag, receiverTag });
-  const { covered, trailer } = encodeDataMessageParts(fields, oldMacKeys);
-  const macInput = concatBytes(header, covered);
-  return encodeEncoded(concatBytes(macInput, mac(macInput), trailer));
+  return encodeEncoded(encodeAuthenticatedDataMessage({ version, senderTag, receiverTag }, fields, oldMacKeys, mac));
 }
 
 /** The decrypted plaintext: message bytes and TLVs. */
@@ -112,7 +109,7 @@ export function decodeDataPlaintext(plaintext: Uint8Array): { message: Uint8Arra
   return decodeDataPayload(plaintext);
 }
 
-/** Encodes message bytes and TLVs for encryption. */
-export function encodeDataPlaintext(message: Uint8Array, tlvs: readonly Tlv[]): Uint8Array {
-  return encodeDataPayload(message, tlvs);
+/** Encodes the user's text and TLVs for encryption, in one array the caller wipes after use. */
+export function encodeDataPlaintext(text: string, tlvs: readonly Tlv[]): Uint8Array {
+  return encodeTextPayload(text, tlvs);
 }

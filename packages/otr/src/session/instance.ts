@@ -26,7 +26,6 @@ import { PLAINTEXT, type Encrypted, type MessageState } from './message-state.js
 /** Data message flag IGNORE_UNREADABLE (Protocol-v3, "Data Message"). */
 export const FLAG_IGNORE_UNREADABLE = 0x01;
 
-const utf8 = new TextEncoder();
 const utf8Decoder = new TextDecoder('utf-8', { fatal: false });
 
 /** One remote instance of a contact (or the master instance, tag 0). */
@@ -103,17 +102,22 @@ export class Instance {
       return;
     }
     this.lastReceived = context.now;
-    const payload = decodeDataPlaintext(opened.plaintext);
-    if (payload.message.length > 0 || payload.tlvs.length > 0) this.#owesHeartbeat = true;
-    const text = utf8Decoder.decode(payload.message);
-    if (text.length > 0) out.show.push({ from: peer, text, encrypted: true, instance: this.theirTag });
     let finished = false;
-    for (const tlv of payload.tlvs) {
-      if (tlv.type === TLV_DISCONNECTED) finished = true;
-      else if (tlv.type === TLV_EXTRA_KEY) this.#receivedExtraKey(tlv, opened.extraKey, context);
-      else this.#receiveSmpTlv(tlv, state, context);
+    try {
+      const payload = decodeDataPlaintext(opened.plaintext);
+      if (payload.message.length > 0 || payload.tlvs.length > 0) this.#owesHeartbeat = true;
+      const text = utf8Decoder.decode(payload.message);
+      if (text.length > 0) out.show.push({ from: peer, text, encrypted: true, instance: this.theirTag });
+      for (const tlv of payload.tlvs) {
+        if (tlv.type === TLV_DISCONNECTED) finished = true;
+        else if (tlv.type === TLV_EXTRA_KEY) this.#receivedExtraKey(tlv, opened.extraKey, context);
+        else this.#receiveSmpTlv(tlv, state, context);
+      }
+    } finally {
+      // The TLVs are views of the plaintext: wipe it only once they are handled.
+      opened.plaintext.fill(0);
+      opened.extraKey.wipe();
     }
-    opened.extraKey.wipe();
     if (finished) {
       this.#leaveEncrypted({ kind: 'finished', version: state.version });
       out.events.push({ kind: 'finished', peer, instance: this.theirTag });
@@ -252,8 +256,9 @@ export class Instance {
 
   #sendData(text: string, tlvs: readonly Tlv[], flags: number, context: InstanceContext): Secret {
     const state = this.#requireEncrypted();
-    const plaintext = encodeDataPlaintext(utf8.encode(text), tlvs);
+    const plaintext = encodeDataPlaintext(text, tlvs);
     const sealed = sealData(state.keys, plaintext, flags);
+    plaintext.fill(0);
     if (sealed === undefined) throw new UsageError('not-secure', 'no secure session with this instance');
     const encoded = encodeDataMessage(state.version, context.ourTag, this.theirTag, sealed.fields, sealed.mac, sealed.oldMacKeys);
     context.out.sendAll(context.peer, fragmentForSending(encoded, state.version, context.ourTag, this.theirTag, context.maxMessageSize));

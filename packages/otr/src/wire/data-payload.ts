@@ -24,7 +24,8 @@ export interface DataPayload {
 
 /** Splits a decrypted plaintext at the first NUL. Never fails: every byte string is some payload. */
 export function decodeDataPayload(plaintext: Uint8Array): DataPayload {
-  const nul = plaintext.indexOf(0);
+  // Buffer's indexOf is memchr; a typed array's walks element by element.
+  const nul = Buffer.from(plaintext.buffer, plaintext.byteOffset, plaintext.byteLength).indexOf(0);
   if (nul < 0) return { message: plaintext, tlvs: [], malformedTlvs: false };
   const { tlvs, complete } = decodeTlvsPrefix(plaintext.subarray(nul + 1));
   return { message: plaintext.subarray(0, nul), tlvs, malformedTlvs: !complete };
@@ -43,6 +44,28 @@ export function encodeDataPayload(message: Uint8Array, tlvs: readonly Tlv[]): Ui
   const out = new Uint8Array(text.length + 1 + encoded.length);
   out.set(text, 0);
   out.set(encoded, text.length + 1);
+  return out;
+}
+
+const utf8 = new TextEncoder();
+
+/**
+ * {@link encodeDataPayload} for a message given as text: its UTF-8 (up to
+ * its first NUL) and the TLVs written straight into one array, which the
+ * caller may wipe once it is encrypted. Lone surrogates become U+FFFD.
+ */
+export function encodeTextPayload(text: string, tlvs: readonly Tlv[]): Uint8Array {
+  const nul = text.indexOf('\0');
+  const message = nul < 0 ? text : text.slice(0, nul);
+  const messageLength = Buffer.byteLength(message, 'utf8');
+  const encodedTlvs = tlvs.length === 0 ? undefined : encodeTlvs(tlvs);
+  const out = new Uint8Array(messageLength + (encodedTlvs === undefined ? 0 : 1 + encodedTlvs.length));
+  const { written } = utf8.encodeInto(message, out);
+  if (written !== messageLength) {
+    out.fill(0);
+    return encodeDataPayload(utf8.encode(message), tlvs);
+  }
+  if (encodedTlvs !== undefined) out.set(encodedTlvs, messageLength + 1);
   return out;
 }
 

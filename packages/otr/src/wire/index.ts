@@ -2,7 +2,7 @@
 export { decodeBase64, encodeBase64 } from './base64.js';
 export { decodeBinaryMessage, encodeBinaryMessage, dataMessageMacInput, MESSAGE_KIND_OF_TYPE, type BinaryMessage, type DecodedBinaryMessage } from './binary-message.js';
 export { classifyIncoming, type Incoming } from './classify.js';
-export { decodeDataPayload, encodeDataPayload, isHeartbeat, type DataPayload } from './data-payload.js';
+export { decodeDataPayload, encodeDataPayload, encodeTextPayload, isHeartbeat, type DataPayload } from './data-payload.js';
 export { decodeEncoded, encodeEncoded, ENCODED_PREFIX, ENCODED_SUFFIX } from './envelope.js';
 export { decodeErrorMessage, encodeErrorMessage, ERROR_PREFIX, parseErrorMessage, type ErrorMessage } from './error-message.js';
 export {
@@ -56,7 +56,7 @@ export {
   decodeDataMessage,
   encodeDataMacInput,
   encodeDataMessage,
-  encodeDataMessageParts,
+  encodeAuthenticatedDataMessage,
   splitOldMacKeys,
   type DataFields,
   type DataMessage,

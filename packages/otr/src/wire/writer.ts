@@ -39,9 +39,14 @@ export class Writer {
     return this.data(magnitude.subarray(start));
   }
 
-  /** The bytes written so far, as one array. */
-  finish(): Uint8Array {
-    const out = new Uint8Array(this.#length);
+  /** Bytes written so far. */
+  get length(): number {
+    return this.#length;
+  }
+
+  /** The bytes written so far, as one array, followed by `room` zero bytes for the caller to fill. */
+  finish(room = 0): Uint8Array {
+    const out = new Uint8Array(this.#length + room);
     let offset = 0;
     for (const chunk of this.#chunks) {
       out.set(chunk, offset);

@@ -106,9 +106,26 @@ export function encodeDataMacInput(route: Route, fields: DataFields): Uint8Array
   return writeDataFields(writeHeader(new Writer(), route, MESSAGE_TYPE.DATA), fields).finish();
 }
 
-/** The body split around the MAC: `covered` (flags .. encrypted message) and `trailer` (old MAC keys DATA). */
-export function encodeDataMessageParts(fields: DataFields, oldMacKeys: Uint8Array): { covered: Uint8Array; trailer: Uint8Array } {
-  return { covered: writeDataFields(new Writer(), fields).finish(), trailer: new Writer().data(oldMacKeys).finish() };
+/**
+ * A whole data message, header included, in one array: `authenticate`
+ * receives the bytes the authenticator covers (a view of the array being
+ * built) and returns the 20-byte MAC that follows them.
+ */
+export function encodeAuthenticatedDataMessage(
+  route: Route,
+  fields: DataFields,
+  oldMacKeys: Uint8Array,
+  authenticate: (macInput: Uint8Array) => Uint8Array,
+): Uint8Array {
+  const covered = writeDataFields(writeHeader(new Writer(), route, MESSAGE_TYPE.DATA), fields);
+  const macEnd = covered.length;
+  const out = covered.finish(MAC_BYTES + 4 + oldMacKeys.length);
+  const mac = authenticate(out.subarray(0, macEnd));
+  if (mac.length !== MAC_BYTES) throw new RangeError('the authenticator must be 20 bytes');
+  out.set(mac, macEnd);
+  new DataView(out.buffer, out.byteOffset, out.byteLength).setUint32(macEnd + MAC_BYTES, oldMacKeys.length);
+  out.set(oldMacKeys, macEnd + MAC_BYTES + 4);
+  return out;
 }
 
 /** Splits revealed MAC keys into 20-byte keys; a length that is not a multiple of 20 is a DecodeError. */
