@@ -48,29 +48,30 @@ export function decodeOtrMessage(bytes: Uint8Array): DecodedOtrMessage | DecodeE
   if (isDecodeError(header)) return header;
   const { version, type, senderTag, receiverTag, bodyOffset } = header;
   const body = bytes.subarray(bodyOffset);
-  const route = { version, senderTag, receiverTag } as const;
   switch (type) {
     case MESSAGE_TYPE.DH_COMMIT: {
       const decoded = decodeDhCommit(body);
-      return isDecodeError(decoded) ? decoded : { ...route, type: 'ake', ake: { type: 'dh-commit', version, body: decoded } };
+      return isDecodeError(decoded) ? decoded : { version, senderTag, receiverTag, type: 'ake', ake: { type: 'dh-commit', version, body: decoded } };
     }
     case MESSAGE_TYPE.DH_KEY: {
       const decoded = decodeDhKey(body);
-      return isDecodeError(decoded) ? decoded : { ...route, type: 'ake', ake: { type: 'dh-key', version, body: decoded } };
+      return isDecodeError(decoded) ? decoded : { version, senderTag, receiverTag, type: 'ake', ake: { type: 'dh-key', version, body: decoded } };
     }
     case MESSAGE_TYPE.REVEAL_SIGNATURE: {
       const decoded = decodeRevealSignature(body);
-      return isDecodeError(decoded) ? decoded : { ...route, type: 'ake', ake: { type: 'reveal-signature', version, body: decoded } };
+      return isDecodeError(decoded) ? decoded : { version, senderTag, receiverTag, type: 'ake', ake: { type: 'reveal-signature', version, body: decoded } };
     }
     case MESSAGE_TYPE.SIGNATURE: {
       const decoded = decodeSignature(body);
-      return isDecodeError(decoded) ? decoded : { ...route, type: 'ake', ake: { type: 'signature', version, body: decoded } };
+      return isDecodeError(decoded) ? decoded : { version, senderTag, receiverTag, type: 'ake', ake: { type: 'signature', version, body: decoded } };
     }
     case MESSAGE_TYPE.DATA: {
       const decoded = decodeDataMessage(body);
       if (isDecodeError(decoded)) return decoded;
       const macInput = bytes.subarray(0, bodyOffset + decoded.macCoveredLength);
-      return { ...route, type: 'data', data: { ...decoded, version, macInput } };
+      const { flags, senderKeyId, recipientKeyId, nextDh, counter, encryptedMessage, mac, oldMacKeys } = decoded;
+      const data = { flags, senderKeyId, recipientKeyId, nextDh, counter, encryptedMessage, mac, oldMacKeys, version, macInput };
+      return { version, senderTag, receiverTag, type: 'data', data };
     }
     default:
       return new DecodeError('bad-type', `unknown message type ${type}`);

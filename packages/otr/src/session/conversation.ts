@@ -96,8 +96,18 @@ export class Conversation {
   }
 
   #instanceContext(context: ConversationContext): InstanceContext {
+    // Spelled out: object spread is a slow runtime call, and this runs for every message.
+    const { peer, privateKey, ourFingerprint, ourTag, random, policy, maxMessageSize, now, out } = context;
     return {
-      ...context,
+      peer,
+      privateKey,
+      ourFingerprint,
+      ourTag,
+      random,
+      policy,
+      maxMessageSize,
+      now,
+      out,
       replyUnreadable: () => this.#replyUnreadable(context),
       onSecure: (instance) => this.#sendHeld(instance, context),
     };
