@@ -22,10 +22,10 @@ export function aes128CtrBlock(key: Uint8Array, initialCounter: Uint8Array, data
   if (key.length !== KEY_BYTES) throw new RangeError('AES-128 key must be 16 bytes');
   if (initialCounter.length !== BLOCK_BYTES) throw new RangeError('counter block must be 16 bytes');
   const cipher = createCipheriv('aes-128-ctr', key, initialCounter);
-  // A stream mode: update() returns every byte and final() adds none. The
-  // output is OpenSSL's fresh buffer; hand it on as a plain Uint8Array view.
+  // A stream mode (block size 1): update() returns every byte and final()
+  // would add none, so it is not called. The output is OpenSSL's fresh
+  // buffer; hand it on as a plain Uint8Array view.
   const out = cipher.update(data);
-  cipher.final();
   return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
 }
 
