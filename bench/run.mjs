@@ -3,16 +3,22 @@
 // each reference and the targets of the benchmark issue (met / missed).
 //
 //   node bench/run.mjs [--json] [--quick] [--impl sotto,libotr,...]
-//                      [--workloads ake,smp,...] [--full-references]
+//                      [--workloads ake,smp,...] [--rounds N] [--full-references]
 //
 // --json             only the JSON lines {"impl","workload","median","unit","runs",...}
 // --quick            one run of each workload with small counts (CI smoke)
+// --rounds N         interleave the timed workloads in N rounds (default 3):
+//                    every implementation runs once per round, in a rotating
+//                    order, with 1/N of its runs; the result is the median of
+//                    the round medians, so a slow spell of a shared machine
+//                    falls on every implementation alike
 // --full-references  give the slow references (potr, otr.js) the full message,
 //                    run and session counts instead of the reduced ones
 //
 // Each harness is built (sotto: tsc; libotr: gcc) and run here; a reference that
 // cannot be built or run prints a note and the others still run. session_memory
-// runs in a process of its own so earlier workloads do not blur the RSS growth.
+// runs once, in a process of its own so earlier workloads do not blur the RSS
+// growth.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -37,9 +43,12 @@ const { values: opts } = parseArgs({
     quick: { type: 'boolean', default: false },
     impl: { type: 'string' },
     workloads: { type: 'string' },
+    rounds: { type: 'string' },
     'full-references': { type: 'boolean', default: false },
   },
 });
+const rounds = opts.quick ? 1 : Number(opts.rounds ?? 3);
+if (!Number.isInteger(rounds) || rounds < 1) usage('--rounds must be a positive integer');
 const selectedImpls = opts.impl ? opts.impl.split(',') : IMPLS;
 const selectedWorkloads = opts.workloads ? opts.workloads.split(',') : WORKLOADS;
 for (const w of selectedWorkloads) if (!WORKLOADS.includes(w)) usage(`unknown workload ${w}`);
@@ -79,9 +88,14 @@ const SLOW = {
   },
 };
 
+/** Harness arguments for one round: the impl's reduced counts, with its runs split over the rounds. */
 function scaleArgs(impl) {
   const slow = SLOW[impl];
-  const chosen = !slow || (opts['full-references'] && !opts.quick) ? {} : opts.quick ? slow.quick : slow.full;
+  const chosen = { ...(!slow || (opts['full-references'] && !opts.quick) ? {} : opts.quick ? slow.quick : slow.full) };
+  if (rounds > 1) {
+    chosen['runs-scale'] = (chosen['runs-scale'] ?? 1) / rounds;
+    chosen['keygen-runs'] = Math.max(1, Math.round((chosen['keygen-runs'] ?? 100) / rounds));
+  }
   return Object.entries(chosen).flatMap(([k, v]) => [`--${k}`, String(v)]);
 }
 
@@ -129,7 +143,7 @@ function prepare(impl) {
 }
 
 /** Runs one harness process; resolves with its JSON lines (and streams them). */
-function runHarness(impl, how, workloads) {
+function runHarness(impl, how, workloads, { stream = opts.json } = {}) {
   const args = [...how.args, ...(opts.quick ? ['--quick'] : []), ...scaleArgs(impl), '--workloads', workloads.join(',')];
   return new Promise((resolve) => {
     const child = spawn(how.cmd, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -152,8 +166,8 @@ function runHarness(impl, how, workloads) {
           continue;
         }
         results.push(parsed);
-        if (opts.json) process.stdout.write(`${JSON.stringify(parsed)}\n`);
-        else log(`  ${impl.padEnd(7)} ${parsed.workload.padEnd(22)} ${format(parsed)}`);
+        if (stream) process.stdout.write(`${JSON.stringify(parsed)}\n`);
+        else if (!opts.json) log(`  ${impl.padEnd(7)} ${parsed.workload.padEnd(22)} ${format(parsed)}`);
       }
     });
     child.stderr.setEncoding('utf8');
@@ -243,19 +257,53 @@ function targets(get) {
 
 // ---- main ---------------------------------------------------------------------
 
+/**
+ * One result per workload from the rounds of one impl: the round whose median
+ * is the median of the round medians, with the runs of all rounds counted.
+ */
+function combineRounds(perRound) {
+  const byWorkload = new Map();
+  for (const r of perRound) byWorkload.set(r.workload, [...(byWorkload.get(r.workload) ?? []), r]);
+  return [...byWorkload.values()].map((list) => {
+    const sorted = [...list].sort((a, b) => a.median - b.median);
+    const middle = sorted[(sorted.length - 1) >> 1];
+    return list.length === 1 ? middle : { ...middle, runs: list.reduce((n, r) => n + r.runs, 0), rounds: list.length, round_medians: list.map((r) => r.median) };
+  });
+}
+
 const results = [];
 let sottoFailed = false;
+const prepared = new Map();
 for (const impl of selectedImpls) {
-  if (!opts.json) log(`bench: ${impl}`);
   const how = prepare(impl);
   if (typeof how === 'string') {
     if (impl === 'sotto') sottoFailed = true;
     note(`${impl} skipped: ${how}`);
-    continue;
+  } else prepared.set(impl, how);
+}
+const ready = selectedImpls.filter((impl) => prepared.has(impl));
+const timed = selectedWorkloads.filter((w) => w !== 'session_memory');
+const perRound = new Map(ready.map((impl) => [impl, []]));
+if (timed.length > 0) {
+  for (let round = 0; round < rounds; round++) {
+    // Rotate the order, so no implementation always runs first or last.
+    const order = ready.map((_, i) => ready[(i + round) % ready.length]);
+    for (const impl of order) {
+      if (!opts.json) log(`bench: ${impl}${rounds > 1 ? ` (round ${round + 1} of ${rounds})` : ''}`);
+      perRound.get(impl).push(...(await runHarness(impl, prepared.get(impl), timed, { stream: opts.json && rounds === 1 })));
+    }
   }
-  const timed = selectedWorkloads.filter((w) => w !== 'session_memory');
-  if (timed.length > 0) results.push(...(await runHarness(impl, how, timed)));
-  if (selectedWorkloads.includes('session_memory')) results.push(...(await runHarness(impl, how, ['session_memory'])));
+}
+for (const impl of ready) {
+  const combined = combineRounds(perRound.get(impl));
+  if (opts.json && rounds > 1) for (const r of combined) process.stdout.write(`${JSON.stringify(r)}\n`);
+  results.push(...combined);
+}
+if (selectedWorkloads.includes('session_memory')) {
+  for (const impl of ready) {
+    if (!opts.json) log(`bench: ${impl} session_memory`);
+    results.push(...(await runHarness(impl, prepared.get(impl), ['session_memory'])));
+  }
 }
 if (results.every((r) => r.impl !== 'sotto') && selectedImpls.includes('sotto')) sottoFailed = true;
 
@@ -265,7 +313,7 @@ if (!opts.json) {
   const rows = [['workload', ...impls]];
   for (const w of selectedWorkloads) rows.push([w, ...impls.map((i) => (get(i, w) ? format(get(i, w)) : '-'))]);
   const out = [];
-  out.push('', `Results (median; ${opts.quick ? 'QUICK smoke run, one run each: not a measurement' : 'see bench/README.md for runs and counts'})`, table(rows));
+  out.push('', `Results (median; ${opts.quick ? 'QUICK smoke run, one run each: not a measurement' : `median of ${rounds} interleaved round${rounds > 1 ? 's' : ''}; see bench/README.md`})`, table(rows));
 
   const refs = impls.filter((i) => i !== 'sotto');
   if (impls.includes('sotto') && refs.length > 0) {
@@ -275,7 +323,7 @@ if (!opts.json) {
       ratioRows.push([w, ...refs.map((r) => (s && get(r, w) ? `${num(advantage(s, get(r, w)))}x` : '-'))]);
     }
     out.push('', "sotto's advantage (>1 = sotto better; time and memory: ref/sotto, throughput: sotto/ref)", table(ratioRows));
-    out.push('', 'Targets (same run)', table([['target', 'measured', 'status'], ...targets(get)]));
+    out.push('', `Targets (same run${opts.quick ? '; quick smoke run: indicative only' : ''})`, table([['target', 'measured', 'status'], ...targets(get)]));
   }
   const reduced = results.filter((r) => (r.messages !== undefined && r.messages < (r.workload === 'data_100B_alternating' ? 10000 : 1000)) || (r.sessions !== undefined && r.sessions < 10000));
   if (reduced.length > 0 && !opts.quick) out.push('', `Reduced counts: ${reduced.map((r) => `${r.impl} ${r.workload} ${r.messages !== undefined ? `${r.messages} messages` : `${r.sessions} sessions`}`).join('; ')}`);
