@@ -68,13 +68,19 @@ export interface AkeSuccess {
   readonly ssidHalf: 'first' | 'second';
 }
 
+/** Why a message was ignored because a check failed: a D-H value out of range, or a failed commitment, MAC or signature. */
+export interface AkeRejection {
+  readonly code: 'bad-group-element' | 'bad-signature';
+  readonly detail: string;
+}
+
 /** The result of one AKE step. */
 export interface AkeStep {
   readonly next: AuthState;
   readonly reply?: AkeMessage;
   readonly success?: AkeSuccess;
   /** Set when a message was ignored because a check failed (not for ordinary ignores). */
-  readonly rejected?: string;
+  readonly rejected?: AkeRejection;
 }
 
 /** What the AKE needs from its surroundings. */
@@ -119,6 +125,7 @@ function answerCommit(message: AkeMessage & { type: 'dh-commit' }, context: AkeC
 }
 
 const ignore = (state: AuthState): AkeStep => ({ next: state });
+const reject = (state: AuthState, code: AkeRejection['code'], detail: string): AkeStep => ({ next: state, rejected: { code, detail } });
 
 const commitInNone: Handler<AuthState, AkeMessage & { type: 'dh-commit' }> = (_state, message, context) =>
   answerCommit(message, context);
@@ -156,7 +163,7 @@ const dhKeyInAwaitingDhKey: Handler<AwaitingDhKey, AkeMessage & { type: 'dh-key'
   if (message.version !== state.version) return ignore(state);
   const theirDhPublic = message.body.gy;
   const shared = isValidDhPublic(theirDhPublic) ? dhSharedSecret(state.ourDh, theirDhPublic) : undefined;
-  if (shared === undefined) return { next: state, rejected: 'g^y out of range' };
+  if (shared === undefined) return reject(state, 'bad-group-element', 'g^y out of range');
   const keys = deriveAkeKeys(shared);
   const sealed = sealSignature(
     { encryptionKey: keys.c, authenticatorKey: keys.m1, macKey: keys.m2 },
@@ -195,13 +202,13 @@ const revealInAwaitingRevealSig: Handler<AwaitingRevealSignature, AkeMessage & {
 ) => {
   if (message.version !== state.version) return ignore(state);
   const { revealedKey, encryptedSignature, mac } = message.body;
-  if (revealedKey.length !== 16) return { next: state, rejected: 'revealed key is not 128 bits' };
+  if (revealedKey.length !== 16) return reject(state, 'bad-signature', 'revealed key is not 128 bits');
   const gxMpi = aes128Ctr(revealedKey, ZERO_COUNTER, state.theirCommit.encryptedGx);
-  if (!constantTimeEqual(sha256(gxMpi), state.theirCommit.hashedGx)) return { next: state, rejected: 'g^x does not match its hash' };
+  if (!constantTimeEqual(sha256(gxMpi), state.theirCommit.hashedGx)) return reject(state, 'bad-signature', 'g^x does not match its hash');
   const theirDhPublic = decodeMpiExactly(gxMpi);
-  if (theirDhPublic === undefined || !isValidDhPublic(theirDhPublic)) return { next: state, rejected: 'g^x out of range' };
+  if (theirDhPublic === undefined || !isValidDhPublic(theirDhPublic)) return reject(state, 'bad-group-element', 'g^x out of range');
   const shared = dhSharedSecret(state.ourDh, theirDhPublic);
-  if (shared === undefined) return { next: state, rejected: 'g^x out of range' };
+  if (shared === undefined) return reject(state, 'bad-group-element', 'g^x out of range');
   const keys = deriveAkeKeys(shared);
   const verified = openSignature(
     { encryptionKey: keys.c, authenticatorKey: keys.m1, macKey: keys.m2 },
@@ -212,7 +219,7 @@ const revealInAwaitingRevealSig: Handler<AwaitingRevealSignature, AkeMessage & {
   if (verified === undefined) {
     keys.wipe();
     shared.wipe();
-    return { next: state, rejected: 'reveal signature did not verify' };
+    return reject(state, 'bad-signature', 'reveal signature did not verify');
   }
   const sealed = sealSignature(
     { encryptionKey: keys.cPrime, authenticatorKey: keys.m1Prime, macKey: keys.m2Prime },
@@ -250,7 +257,7 @@ const signatureInAwaitingSig: Handler<AwaitingSignature, AkeMessage & { type: 's
     state.theirDhPublic,
     state.ourDh.publicKey,
   );
-  if (verified === undefined) return { next: state, rejected: 'signature did not verify' };
+  if (verified === undefined) return reject(state, 'bad-signature', 'signature did not verify');
   const ssid = Uint8Array.from(keys.ssid);
   keys.wipe();
   return {

@@ -74,7 +74,7 @@ export class Instance {
     const step = receiveAkeMessage(this.auth, message, this.#akeContext(context));
     this.auth = step.next;
     if (step.rejected !== undefined) {
-      context.out.events.push({ kind: 'protocol-error', peer: context.peer, instance: this.theirTag, code: 'bad-signature', detail: step.rejected });
+      context.out.events.push({ kind: 'protocol-error', peer: context.peer, instance: this.theirTag, code: step.rejected.code, detail: step.rejected.detail });
     }
     if (step.reply !== undefined) this.#sendAke(step.reply, context);
     if (step.success !== undefined) this.#goSecure(step.success, context);
