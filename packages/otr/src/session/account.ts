@@ -10,7 +10,7 @@
  * `dropped` or `protocol-error` event. Misuse by the host throws UsageError.
  */
 import { fingerprint, systemRandom, type DsaPrivateKey, type RandomSource, type Secret } from '../crypto/index.js';
-import { UsageError } from '../errors.js';
+import { UsageError, type DecodeErrorCode, type ProtocolErrorCode } from '../errors.js';
 import { MIN_INSTANCE_TAG, MIN_MAX_MESSAGE_SIZE } from '../limits.js';
 import { OutcomeBuilder, type Outcome } from '../outcome.js';
 import { classifyIncoming } from '../wire/index.js';
@@ -248,14 +248,14 @@ export class Account {
       case 'encoded': {
         const decoded = decodeOtrMessage(incoming.bytes);
         if ('code' in decoded) {
-          out.events.push({ kind: 'dropped', peer, reason: decoded.code === 'bad-version' ? 'unsupported-version' : 'malformed', detail: decoded.detail });
+          out.events.push({ kind: 'dropped', peer, reason: dropReason(decoded.code), detail: decoded.detail });
           return;
         }
         conversation.receiveOtr(decoded, context);
         return;
       }
       case 'malformed':
-        out.events.push({ kind: 'dropped', peer, reason: 'malformed', detail: incoming.error.detail });
+        out.events.push({ kind: 'dropped', peer, reason: dropReason(incoming.error.code), detail: incoming.error.detail });
         return;
     }
   }
@@ -291,6 +291,17 @@ export class Account {
     body(conversation, this.#context(conversation, now, out));
     return out.build();
   }
+}
+
+/**
+ * The code of a `dropped` event for a text that did not decode: the header
+ * checks (version, instance tags) are made while classifying, so their
+ * codes must survive to here.
+ */
+function dropReason(code: DecodeErrorCode): ProtocolErrorCode {
+  if (code === 'bad-version') return 'unsupported-version';
+  if (code === 'bad-instance-tag') return 'wrong-instance';
+  return 'malformed';
 }
 
 function checkMaxMessageSize(size: number): number {
