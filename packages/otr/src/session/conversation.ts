@@ -155,10 +155,11 @@ export class Conversation {
     const instance = this.#instance(tag);
     const instanceContext = this.#instanceContext(context);
     if (message.type === 'ake') {
-      // A new instance answering (or colliding with) our broadcast D-H Commit
-      // continues the master's AKE, so the spec's collision rule can apply.
+      // An instance answering (or colliding with) our broadcast D-H Commit
+      // continues the master's AKE, so the spec's collision rule can apply;
+      // once per AKE of the master (see Instance.adoptAke).
       const answersBroadcast = message.ake.type === 'dh-key' || message.ake.type === 'dh-commit';
-      if (tag !== 0 && answersBroadcast && instance.auth.kind === 'none') instance.adoptAke(this.master.auth);
+      if (tag !== 0 && answersBroadcast) instance.adoptAke(this.master.auth);
       instance.receiveAke(message.ake, instanceContext);
     } else {
       instance.receiveData(message.data, instanceContext);

@@ -39,6 +39,8 @@ export class Instance {
   lastReceived = 0;
   /** A non-heartbeat message arrived since we last sent: a heartbeat is due after the interval. */
   #owesHeartbeat = false;
+  /** The master's AKE this instance last took over (compared by identity only). */
+  #adopted: AuthState | undefined;
 
   constructor(readonly theirTag: number) {}
 
@@ -56,11 +58,19 @@ export class Instance {
   }
 
   /**
-   * Takes over an AKE the master instance started (a D-H Key from a new
-   * instance answers our broadcast D-H Commit): the copy keeps its own secrets.
+   * Takes over an AKE the master instance started (a D-H Key from this
+   * instance answers our broadcast D-H Commit, or its D-H Commit collides
+   * with ours): the copy keeps its own secrets. Each AKE of the master is
+   * taken over once, and replaces whatever AKE this instance was running:
+   * the master started it because the peer asked for a new AKE, which the
+   * spec's single authstate would enter at once. Without that, a stale AKE
+   * here (say, waiting for a Reveal Signature that was lost) would ignore
+   * every D-H Key answering the master's newer D-H Commits, and two such
+   * sides would never meet again.
    */
   adoptAke(master: AuthState): void {
-    if (master.kind !== 'awaiting-dhkey') return;
+    if (master.kind !== 'awaiting-dhkey' || master === this.#adopted) return;
+    this.#adopted = master;
     wipeAuthState(this.auth);
     this.auth = {
       ...master,
@@ -197,6 +207,7 @@ export class Instance {
   wipe(): void {
     wipeAuthState(this.auth);
     this.auth = AUTH_NONE;
+    this.#adopted = undefined;
     this.#leaveEncrypted(PLAINTEXT);
   }
 

@@ -72,11 +72,14 @@ export class Pair {
   readonly queue: InFlight[] = [];
   readonly parties: Map<string, Party>;
   readonly #linkRandom: () => number;
+  /** Called after each delivery with what was delivered, to whom, and the outcome. */
+  onDelivered: ((message: InFlight, target: Party, outcome: Outcome) => void) | undefined;
 
   constructor(
     readonly alice: Party,
     readonly bob: Party,
-    readonly link: LinkOptions = {},
+    /** The link's faults; tests may change them mid-conversation (the seeded randomness stays). */
+    public link: LinkOptions = {},
   ) {
     this.parties = new Map([
       [alice.name, alice],
@@ -110,17 +113,30 @@ export class Pair {
     let steps = 0;
     while (this.queue.length > 0) {
       if (++steps > maxSteps) throw new Error('link did not go quiet');
-      let index = 0;
-      if (this.link.reorder === true && this.queue.length > 1) index = Math.floor(this.#random() * this.queue.length);
-      const [message] = this.queue.splice(index, 1);
-      if (message === undefined) break;
-      if (this.link.drop !== undefined && this.#random() < this.link.drop) continue;
-      const copies = this.link.duplicate !== undefined && this.#random() < this.link.duplicate ? 2 : 1;
-      const target = this.parties.get(message.to);
-      if (target === undefined) continue;
-      for (let i = 0; i < copies; i++) this.absorb(target, target.account.receive(message.from, message.text, this.now));
+      this.#deliverOne();
     }
     return steps;
+  }
+
+  /** Takes up to `count` messages off the link (subject to its faults), leaving the rest in flight. */
+  deliverSome(count: number): void {
+    for (let i = 0; i < count && this.queue.length > 0; i++) this.#deliverOne();
+  }
+
+  /** Takes one message off the link: picks it (reorder), maybe drops or duplicates it, delivers it. */
+  #deliverOne(): void {
+    let index = 0;
+    if (this.link.reorder === true && this.queue.length > 1) index = Math.floor(this.#random() * this.queue.length);
+    const [message] = this.queue.splice(index, 1);
+    if (message === undefined) return;
+    if (this.link.drop !== undefined && this.#random() < this.link.drop) return;
+    const copies = this.link.duplicate !== undefined && this.#random() < this.link.duplicate ? 2 : 1;
+    const target = this.parties.get(message.to);
+    if (target === undefined) return;
+    for (let i = 0; i < copies; i++) {
+      const outcome = this.absorb(target, target.account.receive(message.from, message.text, this.now));
+      this.onDelivered?.(message, target, outcome);
+    }
   }
 
   /** Advances the virtual clock, firing each party's deadlines in order. */
