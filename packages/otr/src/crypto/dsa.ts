@@ -171,7 +171,9 @@ export function dsaSign(key: DsaPrivateKey, value: Uint8Array, random: RandomSou
   const m = mod(bytesToBigint(value), q);
   const width = qBytes.length;
   for (;;) {
-    const k = mod(bytesToBigint(random(width + 8)), q - 1n) + 1n;
+    const kBytes = random(width + 8);
+    const k = mod(bytesToBigint(kBytes), q - 1n) + 1n;
+    kBytes.fill(0);
     const r = mod(dsaPow(p, bytesToBigint(g), k), q);
     if (r === 0n) continue;
     const s = mod(modInverse(k, q) * (m + x * r), q);

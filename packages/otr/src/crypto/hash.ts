@@ -5,10 +5,19 @@
  */
 import { createHash, createHmac } from 'node:crypto';
 
+/**
+ * A plain Uint8Array view of a digest Buffer: OpenSSL's output is a fresh,
+ * unpooled allocation, and a copy would leave an unwiped duplicate of what
+ * may be key material (the KDF's outputs) behind.
+ */
+function viewOf(buffer: Buffer): Uint8Array {
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+}
+
 function digest(algorithm: string, parts: readonly Uint8Array[]): Uint8Array {
   const hash = createHash(algorithm);
   for (const part of parts) hash.update(part);
-  return new Uint8Array(hash.digest());
+  return viewOf(hash.digest());
 }
 
 /** SHA-1 over the concatenation of `parts`. */
@@ -23,12 +32,12 @@ export function sha256(...parts: Uint8Array[]): Uint8Array {
 
 /** HMAC-SHA1 (data-message authenticator). */
 export function hmacSha1(key: Uint8Array, data: Uint8Array): Uint8Array {
-  return new Uint8Array(createHmac('sha1', key).update(data).digest());
+  return viewOf(createHmac('sha1', key).update(data).digest());
 }
 
 /** HMAC-SHA256 (the AKE's M_A and M_B). */
 export function hmacSha256(key: Uint8Array, data: Uint8Array): Uint8Array {
-  return new Uint8Array(createHmac('sha256', key).update(data).digest());
+  return viewOf(createHmac('sha256', key).update(data).digest());
 }
 
 /** SHA256-HMAC-160: the first 160 bits of HMAC-SHA256 (the AKE's MAC'd signature). */

@@ -101,8 +101,12 @@ export function deriveDataKeys(
 ): DataKeys {
   return withSecbytes(shared, (secret) => {
     const [sendByte, receiveByte] = weAreHigh ? [0x01, 0x02] : [0x02, 0x01];
-    const sendingAes = h1(sendByte, secret).slice(0, 16);
-    const receivingAes = h1(receiveByte, secret).slice(0, 16);
+    const sendingDigest = h1(sendByte, secret);
+    const receivingDigest = h1(receiveByte, secret);
+    const sendingAes = sendingDigest.slice(0, 16);
+    const receivingAes = receivingDigest.slice(0, 16);
+    sendingDigest.fill(0);
+    receivingDigest.fill(0);
     const keys = {
       sendingAesKey: new Secret(sendingAes),
       sendingMacKey: new Secret(sha1(sendingAes)),

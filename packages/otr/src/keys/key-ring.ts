@@ -134,6 +134,8 @@ export class KeyRing {
     this.#forgetSessions(() => true, false);
     this.#ourPrevious.privateKey.wipe();
     this.#ourCurrent?.privateKey.wipe();
+    // Never revealed now: still secret.
+    for (const key of this.#macKeysToReveal) key.fill(0);
     this.#macKeysToReveal = [];
   }
 
