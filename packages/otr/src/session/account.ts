@@ -56,6 +56,16 @@ export interface ConversationStatus {
 
 const utf8 = new TextEncoder();
 
+let conversationOf: ((account: Account, peer: string) => Conversation | undefined) | undefined;
+
+/**
+ * Internal, for tests that check secrets are wiped: the account's
+ * conversation with `peer`, if one exists. Not exported from the package.
+ */
+export function internalConversationOf(account: Account, peer: string): Conversation | undefined {
+  return conversationOf?.(account, peer);
+}
+
 /** An OTR account: the object a host keeps per identity. */
 export class Account {
   readonly #privateKey: DsaPrivateKey;
@@ -68,6 +78,10 @@ export class Account {
   #maxMessageSize: number;
   /** SHA-1 fingerprint of our public key (20 bytes). */
   readonly ourFingerprint: Uint8Array;
+
+  static {
+    conversationOf = (account, peer) => account.#conversations.get(peer);
+  }
 
   constructor(options: AccountOptions) {
     const tag = options.instanceTag;
@@ -143,14 +157,14 @@ export class Account {
   /** Starts SMP with `to`, with an optional question. Secrets are UTF-8 encoded. */
   startSmp(to: string, secret: string, question: string | undefined, now: number, options: InstanceOption = {}): Outcome {
     return this.#run(to, now, (conversation, context) =>
-      conversation.withInstance(options.instance, context, (instance, c) => instance.startSmp(utf8.encode(secret), question, c)),
+      conversation.withInstance(options.instance, context, (instance, c) => withEncoded(secret, (bytes) => instance.startSmp(bytes, question, c))),
     );
   }
 
   /** Answers the SMP request of `to`. */
   answerSmp(to: string, secret: string, now: number, options: InstanceOption = {}): Outcome {
     return this.#run(to, now, (conversation, context) =>
-      conversation.withInstance(options.instance, context, (instance, c) => instance.answerSmp(utf8.encode(secret), c)),
+      conversation.withInstance(options.instance, context, (instance, c) => withEncoded(secret, (bytes) => instance.answerSmp(bytes, c))),
     );
   }
 
@@ -302,6 +316,16 @@ function dropReason(code: DecodeErrorCode): ProtocolErrorCode {
   if (code === 'bad-version') return 'unsupported-version';
   if (code === 'bad-instance-tag') return 'wrong-instance';
   return 'malformed';
+}
+
+/** Runs `body` on the UTF-8 bytes of a user's secret and wipes them afterwards (the string itself cannot be wiped). */
+function withEncoded(secret: string, body: (bytes: Uint8Array) => void): void {
+  const bytes = utf8.encode(secret);
+  try {
+    body(bytes);
+  } finally {
+    bytes.fill(0);
+  }
 }
 
 function checkMaxMessageSize(size: number): number {

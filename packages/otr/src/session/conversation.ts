@@ -161,9 +161,23 @@ export class Conversation {
       const answersBroadcast = message.ake.type === 'dh-key' || message.ake.type === 'dh-commit';
       if (tag !== 0 && answersBroadcast) instance.adoptAke(this.master.auth);
       instance.receiveAke(message.ake, instanceContext);
+      if (instance.auth.kind === 'none' && instance.message.kind === 'encrypted') this.#releaseMasterAke(instance);
     } else {
+      const wasSecure = instance.message.kind === 'encrypted';
       instance.receiveData(message.data, instanceContext);
+      if (wasSecure && instance.message.kind !== 'encrypted') this.#releaseMasterAke(instance);
     }
+  }
+
+  /**
+   * Once an instance has completed (or its session has left) the master's
+   * AKE it took over, the master's copy goes: it holds the very DH exponent
+   * the session starts with, which key rotation must be able to forget.
+   * Another instance answering the same broadcast D-H Commit later is then
+   * ignored, and starts an AKE of its own if its user wants one.
+   */
+  #releaseMasterAke(instance: Instance): void {
+    if (instance.tookOver(this.master.auth)) this.master.abandonAke();
   }
 
   /** The user typed `text`: encrypt, tag, hold or refuse according to state and policy. */
@@ -206,6 +220,7 @@ export class Conversation {
     const instance = this.sendingInstance(tag);
     const ended = instance.end(this.#instanceContext(context));
     if (ended) {
+      this.#releaseMasterAke(instance);
       this.#peerSentPlaintext = false;
       context.out.events.push({ kind: 'insecure', peer: this.peer, instance: instance.theirTag });
     }
@@ -246,7 +261,9 @@ export class Conversation {
   /** Runs due work in every instance. */
   onDeadline(sessionExpiryMs: number, context: ConversationContext): void {
     for (const instance of this.#instances.values()) {
+      const wasSecure = instance.message.kind === 'encrypted';
       instance.onDeadline(sessionExpiryMs, this.#instanceContext(context));
+      if (wasSecure && instance.message.kind !== 'encrypted') this.#releaseMasterAke(instance);
     }
   }
 

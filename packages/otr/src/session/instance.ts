@@ -79,6 +79,17 @@ export class Instance {
     };
   }
 
+  /** True when `master` is the master's AKE this instance took over. */
+  tookOver(master: AuthState): boolean {
+    return master.kind !== 'none' && master === this.#adopted;
+  }
+
+  /** Gives up the AKE in progress, wiping its secrets. */
+  abandonAke(): void {
+    wipeAuthState(this.auth);
+    this.auth = AUTH_NONE;
+  }
+
   /** Handles a received AKE message. */
   receiveAke(message: AkeMessage, context: InstanceContext): void {
     const step = receiveAkeMessage(this.auth, message, this.#akeContext(context));
