@@ -5,7 +5,8 @@
  * A case is a seed (from the corpus, or random bytes or text from
  * fast-check), mutations applied to it, and a variant seed: the case
  * expands into {@link BATCH} inputs, the mutated seed and variants of it and
- * of other seeds with further random mutations, so that fast-check's cost
+ * of other seeds with further random mutations (made in place in a scratch
+ * buffer), so that fast-check's cost
  * per case is shared by many decoder calls. Each input must give a value or
  * a typed DecodeError, never an exception, within {@link DECODER_BOUND_MS};
  * a DecodeError made by the decoders' catch-all from an unexpected
@@ -52,7 +53,7 @@ import {
 } from '../../src/wire/index.js';
 import { loadCorpus, type Corpus } from './corpus.js';
 import { FuzzFailure, timed, type Stats, type Target } from './engine.js';
-import { mutateBytes, mutateText, mutationsArb, Rng, type Mutation } from './mutate.js';
+import { mutateBytes, mutateInPlace, mutateText, mutationsArb, Rng, Scratch, type Mutation } from './mutate.js';
 
 /** Inputs per fast-check case. */
 export const BATCH = 64;
@@ -99,16 +100,24 @@ interface Domain<T> {
   readonly random: fc.Arbitrary<T>;
   randomFrom(rng: Rng): T;
   mutate(input: T, mutation: Mutation): T;
+  /** `base` with `count` mutations drawn from `rng`; may be a view that the next call overwrites. */
+  variant(base: T, count: number, rng: Rng): T;
   show(input: T): string;
 }
 
 function bytesDomain(seeds: readonly Uint8Array[], pool: readonly Uint8Array[]): Domain<Uint8Array> {
   const all = [...seeds, ...pool];
+  const scratch = new Scratch();
   return {
     seeds,
     random: fc.uint8Array({ maxLength: 600 }),
     randomFrom: (rng) => rng.bytes(rng.below(400)),
     mutate: (input, mutation) => mutateBytes(input, mutation, all),
+    variant: (base, count, rng) => {
+      scratch.load(base);
+      for (let i = 0; i < count; i++) mutateInPlace(scratch, rng.mutation(), all);
+      return scratch.view();
+    },
     show: (input) => `hex:${Buffer.from(input).toString('hex')}`,
   };
 }
@@ -129,6 +138,11 @@ function textDomain(seeds: readonly string[], pool: readonly string[]): Domain<s
       return text;
     },
     mutate: (input, mutation) => mutateText(input, mutation, all),
+    variant: (base, count, rng) => {
+      let text = base;
+      for (let i = 0; i < count; i++) text = mutateText(text, rng.mutation(), all);
+      return text;
+    },
     show: (input) => `text:${JSON.stringify(input)}`,
   };
 }
@@ -142,21 +156,23 @@ export interface DecoderCase<T> {
   readonly variants: number;
 }
 
-/** The inputs a case stands for: the mutated seed, then BATCH - 1 variants. */
-export function expandCase<T>(domain: Domain<T>, testCase: DecoderCase<T>, batch = BATCH): T[] {
+/**
+ * Visits the inputs a case stands for: the mutated seed, then BATCH - 1
+ * variants (of it, of other seeds, or random) with further mutations.
+ * An input may be a view that is overwritten after `visit` returns.
+ */
+export function forEachInput<T>(domain: Domain<T>, testCase: DecoderCase<T>, visit: (input: T, index: number) => void, batch = BATCH): void {
   const seedAt = (index: number): T => domain.seeds[index % domain.seeds.length] as T;
   let first = typeof testCase.base === 'number' && domain.seeds.length > 0 ? seedAt(testCase.base) : (testCase.base as T);
   if (typeof first === 'number') first = domain.randomFrom(new Rng(first));
   for (const mutation of testCase.mutations) first = domain.mutate(first, mutation);
-  const inputs = [first];
+  visit(first, 0);
   const rng = new Rng(testCase.variants);
   for (let i = 1; i < batch; i++) {
     const pick = rng.below(8);
-    let input = pick < 4 ? first : pick < 7 && domain.seeds.length > 0 ? seedAt(rng.next()) : domain.randomFrom(rng);
-    for (let m = 0, count = 1 + rng.below(4); m < count; m++) input = domain.mutate(input, rng.mutation());
-    inputs.push(input);
+    const base = pick < 4 ? first : pick < 7 && domain.seeds.length > 0 ? seedAt(rng.next()) : domain.randomFrom(rng);
+    visit(domain.variant(base, 1 + rng.below(3), rng), i);
   }
-  return inputs;
 }
 
 interface DecoderSpec<T> {
@@ -185,7 +201,6 @@ function decoderTarget<T>(spec: DecoderSpec<T>): Target<DecoderCase<T>> {
     },
     check(testCase: DecoderCase<T>, stats: Stats): void {
       const d = getDomain();
-      const inputs = expandCase(d, testCase);
       const rng = new Rng(testCase.variants ^ 0x5bd1e995);
       // The decoders signal failures internally with exceptions (caught at
       // their entry points); capturing a stack trace for each costs more
@@ -193,8 +208,7 @@ function decoderTarget<T>(spec: DecoderSpec<T>): Target<DecoderCase<T>> {
       const stackTraceLimit = Error.stackTraceLimit;
       Error.stackTraceLimit = 0;
       try {
-        for (let i = 0; i < inputs.length; i++) {
-          const input = inputs[i] as T;
+        forEachInput(d, testCase, (input, i) => {
           const r = rng.next();
           stats.inputs++;
           try {
@@ -206,7 +220,7 @@ function decoderTarget<T>(spec: DecoderSpec<T>): Target<DecoderCase<T>> {
             Error.stackTraceLimit = stackTraceLimit;
             throw describeFailure(error, `${spec.name}: input ${i} of the case (r=${r}): ${d.show(input).slice(0, 20_000)}`, () => spec.decode(input, r));
           }
-        }
+        });
       } finally {
         Error.stackTraceLimit = stackTraceLimit;
       }

@@ -69,126 +69,179 @@ const INTERESTING_SHORTS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0x7f, 0x80, 0xff, 0x10
 const INTERESTING_INTS = [0, 1, 2, 3, 6, 8, 11, 16, 20, 32, 0x7f, 0x80, 0xbf, 0xc0, 0xc1, 0xff, 0x100, 0x200, 0x201, 0xffff, 0x10000, 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff];
 const INTERESTING_TAGS = [0, 1, 0xff, 0x100, 0x101, 0x7fffffff, 0x80000000, 0xffffffff];
 
-function concat(...parts: Uint8Array[]): Uint8Array {
-  let length = 0;
-  for (const part of parts) length += part.length;
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}
-
-function u32(value: number): Uint8Array {
-  const out = new Uint8Array(4);
-  new DataView(out.buffer).setUint32(0, value >>> 0);
-  return out;
-}
-
-/** An interesting INT for a length field at `at` of `input`. */
-function interestingLength(input: Uint8Array, at: number, pick: number): number {
-  const rest = Math.max(0, input.length - at - 4);
-  const relative = [rest, rest + 1, rest - 1, rest >>> 1];
-  const all = [...INTERESTING_INTS, ...relative];
-  return (all[pick % all.length] ?? 0) >>> 0;
-}
-
 const BYTE_OPS = 14;
 
-/** Applies one mutation to bytes (never in place). */
-export function mutateBytes(input: Uint8Array, [op, a, b]: Mutation, pool: readonly Uint8Array[]): Uint8Array {
-  const length = input.length;
+/**
+ * A working buffer that byte mutations edit in place, so that a variant
+ * costs no allocation per mutation (fresh typed arrays, each with its own
+ * backing store, would make the collector the fuzzer's main cost).
+ */
+export class Scratch {
+  readonly buffer: Uint8Array;
+  length = 0;
+  constructor(capacity = 1 << 16) {
+    this.buffer = new Uint8Array(capacity);
+  }
+  /** Starts from a copy of `input` (cut to the capacity). */
+  load(input: Uint8Array): this {
+    this.length = Math.min(input.length, this.buffer.length);
+    this.buffer.set(input.subarray(0, this.length));
+    return this;
+  }
+  /** The current bytes (a view: valid until the next edit). */
+  view(): Uint8Array {
+    return this.buffer.subarray(0, this.length);
+  }
+  /** Opens `count` bytes at `at` (fewer if the buffer is full); returns how many. */
+  open(at: number, count: number): number {
+    const n = Math.min(count, this.buffer.length - this.length);
+    this.buffer.copyWithin(at + n, at, this.length);
+    this.length += n;
+    return n;
+  }
+  /** Writes `bytes` at `at` (cut at the current length). */
+  write(at: number, bytes: Uint8Array): void {
+    this.buffer.set(bytes.subarray(0, Math.max(0, this.length - at)), at);
+  }
+  /** Inserts `bytes` at `at`. */
+  insert(at: number, bytes: Uint8Array): void {
+    const n = this.open(at, bytes.length);
+    this.buffer.set(bytes.subarray(0, n), at);
+  }
+  /** Removes `count` bytes at `at`. */
+  remove(at: number, count: number): void {
+    const end = Math.min(this.length, at + count);
+    this.buffer.copyWithin(at, end, this.length);
+    this.length -= end - at;
+  }
+}
+
+const u32Scratch = new Uint8Array(4);
+const u32View = new DataView(u32Scratch.buffer);
+function u32(value: number): Uint8Array {
+  u32View.setUint32(0, value >>> 0);
+  return u32Scratch;
+}
+const copyScratch = new Uint8Array(64);
+const insertScratch = new Uint8Array(16);
+
+/** An interesting INT for a length field at `at` of bytes of `length`. */
+function interestingLength(length: number, at: number, pick: number): number {
+  const rest = Math.max(0, length - at - 4);
+  const relative = [rest, rest + 1, rest - 1, rest >>> 1];
+  const all = INTERESTING_INTS.length + relative.length;
+  const index = pick % all;
+  return ((index < INTERESTING_INTS.length ? INTERESTING_INTS[index] : relative[index - INTERESTING_INTS.length]) ?? 0) >>> 0;
+}
+
+/** Applies one mutation to the bytes in `s`, in place. */
+export function mutateInPlace(s: Scratch, [op, a, b]: Mutation, pool: readonly Uint8Array[]): void {
+  const buf = s.buffer;
+  const length = s.length;
   const pos = length === 0 ? 0 : a % length;
   switch (op % BYTE_OPS) {
-    case 0: {
-      if (length === 0) return Uint8Array.of(b & 0xff);
-      const out = input.slice();
-      out[pos] = (out[pos] ?? 0) ^ (1 << (b % 8));
-      return out;
-    }
+    case 0:
+      if (length === 0) s.insert(0, Uint8Array.of(b & 0xff));
+      else buf[pos] = (buf[pos] ?? 0) ^ (1 << (b % 8));
+      return;
     case 1: {
-      if (length === 0) return Uint8Array.of(INTERESTING_BYTES[b % INTERESTING_BYTES.length] ?? 0);
-      const out = input.slice();
-      out[pos] = INTERESTING_BYTES[b % INTERESTING_BYTES.length] ?? 0;
-      return out;
+      const value = INTERESTING_BYTES[b % INTERESTING_BYTES.length] ?? 0;
+      if (length === 0) s.insert(0, Uint8Array.of(value));
+      else buf[pos] = value;
+      return;
     }
     case 2: {
-      const at = a % (length + 1);
-      const inserted = new Rng(b).bytes(1 + ((b >>> 8) % 16));
-      return concat(input.subarray(0, at), inserted, input.subarray(at));
+      const count = 1 + ((b >>> 8) % 16);
+      const rng = new Rng(b);
+      for (let i = 0; i < count; i++) insertScratch[i] = rng.next() & 0xff;
+      s.insert(a % (length + 1), insertScratch.subarray(0, count));
+      return;
     }
-    case 3: {
-      const count = 1 + (b % 32);
-      return concat(input.subarray(0, pos), input.subarray(pos + count));
-    }
+    case 3:
+      s.remove(pos, 1 + (b % 32));
+      return;
     case 4:
-      return input.slice(0, a % (length + 1));
+      s.length = a % (length + 1);
+      return;
     case 5: {
-      const count = 1 + (b % 64);
-      const at = (b >>> 8) % (length + 1);
-      const copy = input.slice(pos, pos + count);
-      return concat(input.subarray(0, at), copy, input.subarray(at));
+      const count = Math.min(1 + (b % 64), length - pos);
+      copyScratch.set(buf.subarray(pos, pos + count));
+      s.insert((b >>> 8) % (length + 1), copyScratch.subarray(0, count));
+      return;
     }
     case 6: {
-      const other = pool.length === 0 ? input : (pool[b % pool.length] ?? input);
+      const other = pool[b % Math.max(pool.length, 1)];
+      if (other === undefined) return;
       const from = other.length === 0 ? 0 : (b >>> 8) % other.length;
-      return concat(input.subarray(0, pos), other.subarray(from));
+      const tail = other.subarray(from, from + buf.length - pos);
+      buf.set(tail, pos);
+      s.length = pos + tail.length;
+      return;
     }
-    case 7: {
-      if (length < 4) return concat(input, u32(INTERESTING_INTS[b % INTERESTING_INTS.length] ?? 0));
-      const at = a % (length - 3);
-      const out = input.slice();
-      out.set(u32(interestingLength(input, at, b)), at);
-      return out;
-    }
+    case 7:
+      if (length < 4) s.insert(length, u32(INTERESTING_INTS[b % INTERESTING_INTS.length] ?? 0));
+      else buf.set(u32(interestingLength(length, a % (length - 3), b)), a % (length - 3));
+      return;
     case 8: {
       // Header: byte 1 is the version, byte 2 the type, 3..10 the v3 tags.
-      const out = length >= 11 ? input.slice() : concat(input, new Uint8Array(11 - length));
+      if (length < 11) {
+        const n = s.open(length, 11 - length);
+        buf.fill(0, length, length + n);
+        if (s.length < 11) return;
+      }
       const which = a % 4;
-      if (which === 0) out[1] = [0, 1, 2, 3, 4, 0xff][b % 6] ?? 3;
-      else if (which === 1) out[2] = [0x02, 0x0a, 0x11, 0x12, 0x03, 0x00, 0x01, 0xff][b % 8] ?? 3;
-      else out.set(u32(INTERESTING_TAGS[b % INTERESTING_TAGS.length] ?? 0), which === 2 ? 3 : 7);
-      return out;
+      if (which === 0) buf[1] = [0, 1, 2, 3, 4, 0xff][b % 6] ?? 3;
+      else if (which === 1) buf[2] = [0x02, 0x0a, 0x11, 0x12, 0x03, 0x00, 0x01, 0xff][b % 8] ?? 3;
+      else buf.set(u32(INTERESTING_TAGS[b % INTERESTING_TAGS.length] ?? 0), which === 2 ? 3 : 7);
+      return;
     }
     case 9: {
-      if (length < 2) return input;
+      if (length < 2) return;
       const other = b % length;
-      const out = input.slice();
-      const x = out[pos] ?? 0;
-      out[pos] = out[other] ?? 0;
-      out[other] = x;
-      return out;
+      const x = buf[pos] ?? 0;
+      buf[pos] = buf[other] ?? 0;
+      buf[other] = x;
+      return;
     }
-    case 10: {
-      if (length === 0) return input;
-      const out = input.slice();
-      out[pos] = ((out[pos] ?? 0) + (b % 2 === 0 ? 1 : -1) * (1 + ((b >>> 1) % 16))) & 0xff;
-      return out;
-    }
+    case 10:
+      if (length > 0) buf[pos] = ((buf[pos] ?? 0) + (b % 2 === 0 ? 1 : -1) * (1 + ((b >>> 1) % 16))) & 0xff;
+      return;
     case 11: {
       const value = INTERESTING_SHORTS[b % INTERESTING_SHORTS.length] ?? 0;
-      if (length < 2) return concat(input, Uint8Array.of(value >>> 8, value & 0xff));
-      const at = a % (length - 1);
-      const out = input.slice();
-      out[at] = value >>> 8;
-      out[at + 1] = value & 0xff;
-      return out;
+      const short = Uint8Array.of(value >>> 8, value & 0xff);
+      if (length < 2) s.insert(length, short);
+      else buf.set(short, a % (length - 1));
+      return;
     }
     case 12: {
       const at = a % (length + 1);
-      return concat(input.subarray(0, at), u32(interestingLength(input, at, b)), input.subarray(at));
+      s.insert(at, u32(interestingLength(length, at, b)));
+      return;
     }
     default: {
       // Overwrite a range in place with the same offsets of another seed.
-      const other = pool.length === 0 ? input : (pool[b % pool.length] ?? input);
+      const other = pool[b % Math.max(pool.length, 1)];
+      if (other === undefined) return;
       const count = 1 + ((b >>> 8) % 64);
-      const out = input.slice();
-      out.set(other.subarray(pos, Math.min(pos + count, length)).subarray(0, Math.max(0, length - pos)), pos);
-      return out;
+      s.write(pos, other.subarray(pos, Math.min(pos + count, other.length)));
+      return;
     }
   }
+}
+
+function concat(first: Uint8Array, second: Uint8Array): Uint8Array {
+  const out = new Uint8Array(first.length + second.length);
+  out.set(first, 0);
+  out.set(second, first.length);
+  return out;
+}
+
+const sharedScratch = new Scratch();
+
+/** Applies one mutation to bytes, giving a new array (the input is left alone). */
+export function mutateBytes(input: Uint8Array, mutation: Mutation, pool: readonly Uint8Array[]): Uint8Array {
+  mutateInPlace(sharedScratch.load(input), mutation, pool);
+  return sharedScratch.view().slice();
 }
 
 const TOKENS = [
