@@ -4,6 +4,7 @@
 //
 //   node bench/run.mjs [--json] [--quick] [--impl sotto,libotr,...]
 //                      [--workloads ake,smp,...] [--rounds N] [--full-references]
+//                      [--strict]
 //
 // --json             only the JSON lines {"impl","workload","median","unit","runs",...}
 // --quick            one run of each workload with small counts (CI smoke)
@@ -14,6 +15,8 @@
 //                    falls on every implementation alike
 // --full-references  give the slow references (potr, otr.js) the full message,
 //                    run and session counts instead of the reduced ones
+// --strict           exit non-zero when any implementation is skipped or its
+//                    harness fails (CI's smoke run, so no harness rots unseen)
 //
 // Each harness is built (sotto: tsc; libotr: gcc) and run here; a reference that
 // cannot be built or run prints a note and the others still run. session_memory
@@ -45,6 +48,7 @@ const { values: opts } = parseArgs({
     workloads: { type: 'string' },
     rounds: { type: 'string' },
     'full-references': { type: 'boolean', default: false },
+    strict: { type: 'boolean', default: false },
   },
 });
 const rounds = opts.quick ? 1 : Number(opts.rounds ?? 3);
@@ -61,6 +65,7 @@ function usage(why) {
 
 const log = (line) => process.stderr.write(`${line}\n`);
 const notes = [];
+let harnessFailed = false;
 function note(line) {
   notes.push(line);
   log(`bench: ${line}`);
@@ -175,7 +180,10 @@ function runHarness(impl, how, workloads, { stream = opts.json } = {}) {
       errors += chunk;
     });
     child.on('close', (code, signal) => {
-      if (code !== 0) note(`${impl} harness exited with ${signal ?? code}${errors ? `: ${errors.trim()}` : ''}`);
+      if (code !== 0) {
+        harnessFailed = true;
+        note(`${impl} harness exited with ${signal ?? code}${errors ? `: ${errors.trim()}` : ''}`);
+      }
       resolve(results);
     });
   });
@@ -278,6 +286,7 @@ for (const impl of selectedImpls) {
   const how = prepare(impl);
   if (typeof how === 'string') {
     if (impl === 'sotto') sottoFailed = true;
+    harnessFailed = true;
     note(`${impl} skipped: ${how}`);
   } else prepared.set(impl, how);
 }
@@ -332,4 +341,4 @@ if (!opts.json) {
   out.push(`Machine: ${machine()}`);
   process.stdout.write(`${out.join('\n')}\n`);
 }
-process.exit(sottoFailed ? 1 : 0);
+process.exit(sottoFailed || (opts.strict && harnessFailed) ? 1 : 0);
