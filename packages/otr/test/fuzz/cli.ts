@@ -183,10 +183,10 @@ export async function main(argv: readonly string[], workerUrl: URL): Promise<num
     const failure = r?.failure;
     if (failure !== undefined) {
       process.stdout.write(`\n${name}: ${failure.kind}\n${failure.message}\ncounterexample: ${failure.counterexample.slice(0, 4000)}\n`);
-      process.stdout.write(`replay: npm run fuzz -- --target ${name} --seed ${failure.seed}${failure.path === null ? '' : ` --path ${failure.path}`}\n`);
+      process.stdout.write(`replay: npm run fuzz -- --target ${name} --seed=${failure.seed}${failure.path === null ? '' : ` --path ${failure.path}`}\n`);
     } else if (outcome.lost !== undefined) {
       process.stdout.write(`\n${name}: ${outcome.lost.kind}: ${outcome.lost.message}\n`);
-      process.stdout.write(`replay: npm run fuzz -- --target ${name} --seed ${s}${outcome.lost.path === undefined ? '' : ` --path ${outcome.lost.path}`}\n`);
+      process.stdout.write(`replay: npm run fuzz -- --target ${name} --seed=${s}${outcome.lost.path === undefined ? '' : ` --path ${outcome.lost.path}`}\n`);
     }
   }
   const withoutGc = results.some((x) => x.outcome.result?.heapMeasuredWithGc === false);

@@ -15,7 +15,7 @@ describe('fuzz targets (smoke)', () => {
       const result = runTarget(target, { seed: SEED, runs: target.kind === 'decoder' ? 30 : 40 });
       const failure = result.failure;
       if (failure !== undefined) {
-        expect.fail(`${failure.kind}: ${failure.message}\ncounterexample: ${failure.counterexample}\nreplay: npm run fuzz -- --target ${target.name} --seed ${failure.seed} --path ${failure.path ?? ''}`);
+        expect.fail(`${failure.kind}: ${failure.message}\ncounterexample: ${failure.counterexample}\nreplay: npm run fuzz -- --target ${target.name} --seed=${failure.seed} --path ${failure.path ?? ''}`);
       }
       expect(result.inputs).toBeGreaterThan(0);
       expect(result.crashes + result.hangs).toBe(0);
