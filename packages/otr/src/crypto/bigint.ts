@@ -21,7 +21,11 @@ export function bigintToBytes(value: bigint, width?: number): Uint8Array {
     if (hex.length > width * 2) throw new RangeError('value wider than requested width');
     hex = hex.padStart(width * 2, '0');
   }
-  return new Uint8Array(Buffer.from(hex, 'hex'));
+  // Decoded straight into our own array: Buffer.from(hex) would put a copy
+  // of a possibly secret value in Node's shared pool, out of reach of wiping.
+  const out = new Uint8Array(hex.length / 2);
+  Buffer.from(out.buffer, out.byteOffset, out.byteLength).write(hex, 'hex');
+  return out;
 }
 
 /**

@@ -104,7 +104,9 @@ export function isValidDsaPublicKey(key: DsaPublicKey): boolean {
 /** Generates a DSA-1024/160 key with OpenSSL. */
 export function generateDsaKey(): DsaPrivateKey {
   const { privateKey } = generateKeyPairSync('dsa', { modulusLength: 1024, divisorLength: 160 });
-  const der = new Uint8Array(privateKey.export({ format: 'der', type: 'pkcs8' }));
+  // A view, not a copy, so that wiping it wipes OpenSSL's export.
+  const exported = privateKey.export({ format: 'der', type: 'pkcs8' });
+  const der = new Uint8Array(exported.buffer, exported.byteOffset, exported.byteLength);
   const parts = readDsaPkcs8(der);
   const y = dsaPow(stripLeadingZeros(parts.p), bytesToBigint(parts.g), parts.x);
   const key = dsaPrivateKeyFromParts({ ...parts, y: bigintToBytes(y) });

@@ -104,7 +104,11 @@ export function powMod(modulusBytes: Uint8Array, base: bigint, exponent: bigint 
   if (exponent === prepared.half || exponent === prepared.minusOne) return powByOneLess(prepared, reduced, exponent);
   const exponentBytes = typeof exponent === 'bigint' ? bigintToBytes(exponent) : exponent;
   try {
-    return bytesToBigint(opensslPow(prepared, reduced === 2n ? undefined : bigintToBytes(reduced), exponentBytes));
+    // The result may be secret (an SMP generator g2, g3): wipe OpenSSL's buffer once read.
+    const result = opensslPow(prepared, reduced === 2n ? undefined : bigintToBytes(reduced), exponentBytes);
+    const value = bytesToBigint(result);
+    result.fill(0);
+    return value;
   } catch {
     // The result is 1 or modulus-1 (see above).
     return powByOneLess(prepared, reduced, exponent);
