@@ -25,6 +25,12 @@
  * without errorStartAke (MANUAL) the host does the same: on a `peer-error`
  * event it calls startOtr. A stalled AKE is abandoned after AKE_TIMEOUT_MS
  * (the host runs onDeadline), so a later error starts afresh.
+ *
+ * What the faults cost. A duplicated or late data message fails the counter
+ * or key-id check and counts as unreadable, as in libotr, so on this link
+ * errors go out at their rate limit and re-AKEs are frequent; whatever is
+ * in flight under the old keys is then lost. Loss is allowed here;
+ * duplication, corruption and plaintext are not.
  */
 import { describe, expect, it } from 'vitest';
 import { deterministicRandom, limits, Policies, UsageError, type OtrEvent, type Outcome, type Policy } from '../../src/index.js';
