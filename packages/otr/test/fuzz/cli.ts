@@ -13,7 +13,7 @@
  * --runs N          fast-check cases per target
  * --inputs N        for decoder targets: run until N decoder inputs (cases of a fixed batch)
  * --seed S          fast-check seed (default: a fresh one per target, printed)
- * --path P          with --seed and one --target: replay one case (fast-check path)
+ * --path P          with --seed and one --target: replay one case (fast-check path; one run)
  * --jobs N          targets run at once (default 1)
  * --hang-seconds N  a case running longer than this is a hang (default 60)
  */
@@ -146,7 +146,7 @@ export async function main(argv: readonly string[], workerUrl: URL): Promise<num
       const target = targetNamed(name);
       if (target === undefined) continue;
       const targetSeed = seed ?? ((Date.now() ^ (Math.random() * 0x100000000)) >>> 0);
-      const targetRuns = inputs !== undefined && target.kind === 'decoder' ? Math.ceil(inputs / BATCH) : runs;
+      const targetRuns = values.path !== undefined ? (runs ?? 1) : inputs !== undefined && target.kind === 'decoder' ? Math.ceil(inputs / BATCH) : runs;
       const options: WorkerJob['options'] = {
         seed: targetSeed,
         ...(seconds === undefined ? {} : { seconds }),
