@@ -284,8 +284,7 @@ class World {
         if (queue.length > 0) this.deliverAt(action.pick % queue.length, true);
         return;
       case 'mutate': {
-        if (queue.length === 0) return;
-        const index = action.pick % queue.length;
+        const index = action.pick % Math.max(1, queue.length);
         const message = queue[index];
         if (message === undefined) return;
         let text = message.text;
@@ -295,8 +294,7 @@ class World {
         return;
       }
       case 'refragment': {
-        if (queue.length === 0) return;
-        const index = action.pick % queue.length;
+        const index = action.pick % Math.max(1, queue.length);
         const message = queue[index];
         if (message === undefined) return;
         const incoming = classifyIncoming(message.text);
