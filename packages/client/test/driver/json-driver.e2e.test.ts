@@ -3,12 +3,12 @@
  * through a real relay over TCP, checked against shared/interop/DRIVER.md.
  */
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startRelay, type Relay } from '../../src/relay/server.js';
 import { InProcessDriver, type Event } from '../helpers/in-process-driver.js';
+import { freePort } from '../helpers/free-port.js';
 
 interface Frame {
   from: string;
@@ -51,17 +51,6 @@ async function say(from: InProcessDriver, to: InProcessDriver, text: string): Pr
   const mark = to.events().length;
   from.command({ cmd: 'send', to: to.address, text });
   return to.next('message', mark, (event) => event.from === from.address);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
 }
 
 describe('sotto chat --json between two sotto processes', () => {

@@ -1,8 +1,8 @@
 /** The relay client: frames both ways through the relay, a fixed local port kept across reconnects. */
-import { createServer } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { connectToRelay, type RelayConnection } from '../../src/net/relay-client.js';
 import { startRelay, type Relay } from '../../src/relay/server.js';
+import { freePort } from '../helpers/free-port.js';
 
 let relay: Relay;
 beforeEach(async () => {
@@ -11,17 +11,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await relay.close();
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
-}
 
 function inbox(): { received: [string, string][]; onMessage: (from: string, text: string) => void; next(): Promise<[string, string]> } {
   const received: [string, string][] = [];

@@ -1,19 +1,8 @@
 /** Joining the default relay: starting one when none listens, and taking over when it goes away. */
-import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { RelayLink, type RelayLinkOptions } from '../../src/net/relay-link.js';
 import { startRelay } from '../../src/relay/server.js';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
-}
+import { freePort } from '../helpers/free-port.js';
 
 interface Peer {
   link: RelayLink;
