@@ -5,7 +5,6 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -123,17 +122,7 @@ export async function startDriver(kind: PeerKind, label: string, relayAddress: s
 }
 
 /** A local port that is free now (for --local-port, so an address survives restarts). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from '../../packages/client/test/helpers/free-port.js';
 
 /** A fresh state directory. */
 export function stateDir(name: string): string {
