@@ -284,7 +284,8 @@ class World {
         if (queue.length > 0) this.deliverAt(action.pick % queue.length, true);
         return;
       case 'mutate': {
-        const index = action.pick % Math.max(1, queue.length);
+        if (queue.length === 0) return;
+        const index = action.pick % queue.length;
         const message = queue[index];
         if (message === undefined) return;
         let text = message.text;
@@ -294,7 +295,8 @@ class World {
         return;
       }
       case 'refragment': {
-        const index = action.pick % Math.max(1, queue.length);
+        if (queue.length === 0) return;
+        const index = action.pick % queue.length;
         const message = queue[index];
         if (message === undefined) return;
         const incoming = classifyIncoming(message.text);
