@@ -56,6 +56,7 @@ export type ProtocolErrorCode =
   | 'unsupported-version'
   | 'policy'
   | 'fragment-limit'
+  | 'instance-limit'
   | 'smp-failed-check'
   | 'smp-unexpected'
   | 'internal';

@@ -25,7 +25,18 @@ export const MAX_ENCODED_MESSAGE_BYTES = MAX_MESSAGE_BYTES;
 export const MAX_MPI_BYTES = 512;
 /** Largest data field accepted from the wire (a data message's encrypted body). */
 export const MAX_DATA_FIELD_BYTES = MAX_MESSAGE_BYTES;
-/** Remote instances remembered per contact; the least recently used beyond this is forgotten. */
+/**
+ * Remote instances remembered per contact. A message from a new instance
+ * beyond this makes room by forgetting, first, an instance that holds
+ * nothing (no AKE, no session; the oldest), else, for a D-H Commit or
+ * D-H Key, the AKE that made progress least recently (reported as a
+ * `dropped` event, reason `instance-limit`). Encrypted and finished
+ * instances, the master and the host's selected instance are never
+ * forgotten; when only those remain, the newcomer's message is dropped and
+ * reported instead. (Before, the new instance itself was forgotten, so 32
+ * stalled AKEs kept alive by re-sent D-H Commits locked every new instance
+ * of the contact out of the AKE, silently.)
+ */
 export const MAX_INSTANCES_PER_CONTACT = 32;
 /** Smallest valid instance tag; 0 means "none" (Protocol-v3, "Instance Tags"). */
 export const MIN_INSTANCE_TAG = 0x100;

@@ -37,13 +37,11 @@ export class Conversation {
   /** A message held while encryption was required; sent when a session becomes secure, if recent. */
   #held: { readonly text: string; readonly at: number } | undefined;
 
-  constructor(readonly peer: string) {
-    this.#instances.set(0, new Instance(0));
-  }
+  /** The master instance (tag 0); never forgotten. */
+  readonly master = new Instance(0);
 
-  /** The master instance (tag 0). */
-  get master(): Instance {
-    return this.#instance(0);
+  constructor(readonly peer: string) {
+    this.#instances.set(0, this.master);
   }
 
   /** All instances, master first. */
@@ -51,27 +49,66 @@ export class Conversation {
     return [...this.#instances.values()];
   }
 
-  /** The instance with this tag, created on first use. */
-  #instance(tag: number): Instance {
-    let instance = this.#instances.get(tag);
-    if (instance === undefined) {
-      instance = new Instance(tag);
-      this.#instances.set(tag, instance);
-      this.#evictIfFull();
+  /**
+   * The instance with this tag, created on first use. A new instance beyond
+   * the cap takes the place of one holding nothing, or, when it brings an
+   * AKE (`startsAke`), of the AKE that made progress least recently; when
+   * neither exists, the message is dropped and reported (undefined).
+   */
+  #instanceFor(tag: number, startsAke: boolean, context: ConversationContext): Instance | undefined {
+    const known = this.#instances.get(tag);
+    if (known !== undefined) return known;
+    if (this.#instances.size > MAX_INSTANCES_PER_CONTACT && !this.#evictOne(startsAke, context)) {
+      context.out.events.push({
+        kind: 'dropped',
+        peer: this.peer,
+        instance: tag,
+        reason: 'instance-limit',
+        detail: `message from a new instance refused: ${MAX_INSTANCES_PER_CONTACT} instances of this contact are busy`,
+      });
+      return undefined;
     }
+    const instance = new Instance(tag);
+    this.#instances.set(tag, instance);
     return instance;
   }
 
-  /** Forgets the least useful instance beyond the cap (never the master or a secure one first). */
-  #evictIfFull(): void {
-    if (this.#instances.size <= MAX_INSTANCES_PER_CONTACT + 1) return;
+  /**
+   * Forgets one instance to make room: the oldest that holds nothing, else
+   * (if `ake`) the AKE that made progress least recently, reported as
+   * dropped. Never the master, the host's selected instance, or one whose
+   * session is encrypted or finished. False when none qualifies.
+   */
+  #evictOne(ake: boolean, context: ConversationContext): boolean {
+    let stalest: Instance | undefined;
+    let stalestSince = Number.POSITIVE_INFINITY;
     for (const [tag, instance] of this.#instances) {
-      if (tag !== 0 && instance.message.kind !== 'encrypted' && instance.auth.kind === 'none') {
-        instance.wipe();
-        this.#instances.delete(tag);
-        return;
+      if (tag === 0 || tag === this.selectedTag || instance.message.kind !== 'plaintext') continue;
+      const auth = instance.auth;
+      if (auth.kind === 'none') {
+        this.#forget(instance);
+        return true;
+      }
+      if (stalest === undefined || auth.since < stalestSince) {
+        stalest = instance;
+        stalestSince = auth.since;
       }
     }
+    if (!ake || stalest === undefined) return false;
+    this.#forget(stalest);
+    context.out.events.push({
+      kind: 'dropped',
+      peer: this.peer,
+      instance: stalest.theirTag,
+      reason: 'instance-limit',
+      detail: `stalled AKE abandoned for a new instance: more than ${MAX_INSTANCES_PER_CONTACT} instances of this contact`,
+    });
+    return true;
+  }
+
+  #forget(instance: Instance): void {
+    instance.wipe();
+    this.#instances.delete(instance.theirTag);
   }
 
   /** The instance sends go to: the host's choice, else the most recently active secure instance, else the master. */
@@ -152,7 +189,9 @@ export class Conversation {
       }
     }
     const tag = message.version === 3 ? message.senderTag : 0;
-    const instance = this.#instance(tag);
+    const startsAke = message.type === 'ake' && (message.ake.type === 'dh-commit' || message.ake.type === 'dh-key');
+    const instance = this.#instanceFor(tag, startsAke, context);
+    if (instance === undefined) return;
     const instanceContext = this.#instanceContext(context);
     if (message.type === 'ake') {
       // An instance answering (or colliding with) our broadcast D-H Commit

@@ -1,0 +1,109 @@
+/**
+ * A peer controls how often it sends. Everything a message makes the victim
+ * do that costs work, bytes on the wire or the user's attention must be
+ * bounded per contact on the host's clock, and a peer flooding one kind of
+ * message must not lock a later honest AKE out:
+ *
+ * - instances of one contact are capped; a newcomer takes the place of an
+ *   idle instance or of the AKE that made progress least recently, and says
+ *   so, never of an encrypted session;
+ * - queries start a bounded number of AKEs per interval, error messages give
+ *   a bounded number of events and queries.
+ */
+import { describe, expect, it } from 'vitest';
+import { receiveAkeMessage, startAke, type AkeMessage } from '../../src/ake/ake.js';
+import { AUTH_NONE, type AuthState } from '../../src/ake/auth-state.js';
+import type { OtrEvent, Outcome } from '../../src/index.js';
+import { MAX_INSTANCES_PER_CONTACT } from '../../src/limits.js';
+import { EVIL, EVIL_TAG, Scene, VICTIM_TAG, eventsOf } from './evil-peer.js';
+
+/** Sender tags of the hostile instances: distinct, and none is EVIL_TAG. */
+const hostileTag = (i: number): number => 0x20000 + i;
+
+/** The victim's `dropped` events for the instance cap. */
+function evictions(outcomes: readonly Outcome[]): (OtrEvent & { kind: 'dropped' })[] {
+  return outcomes.flatMap((outcome) => eventsOf(outcome, 'dropped')).filter((event) => event.reason === 'instance-limit');
+}
+
+/** A D-H Commit from a fresh AKE of the evil peer (its state is thrown away). */
+function hostileCommit(scene: Scene): AkeMessage {
+  return startAke(3, scene.akeContext).reply!;
+}
+
+/**
+ * Runs an honest AKE from the evil peer's instance `tag`, started by its
+ * D-H Commit; returns the victim's outcomes, in order.
+ */
+function honestAke(scene: Scene, tag: number): Outcome[] {
+  let auth: AuthState = AUTH_NONE;
+  const start = startAke(3, scene.akeContext);
+  auth = start.next;
+  const first = scene.toVictim(scene.akeText(start.reply!, 0, tag));
+  const dhKey = scene.read(first).ake.find((message) => message.type === 'dh-key');
+  expect(dhKey).toBeDefined();
+  const reveal = receiveAkeMessage(auth, dhKey!, scene.akeContext);
+  const second = scene.toVictim(scene.akeText(reveal.reply!, VICTIM_TAG, tag));
+  return [first, second];
+}
+
+describe('instance eviction can be starved', () => {
+  it('32 hostile D-H Commits from distinct sender tags, re-sent every 50 s, do not stop a new instance from completing its AKE; the evicted AKE is reported', () => {
+    const scene = new Scene('evict-starve');
+    const commits = Array.from({ length: MAX_INSTANCES_PER_CONTACT }, () => hostileCommit(scene));
+    const flood = (): void => {
+      commits.forEach((commit, i) => {
+        // Each is answered like any D-H Commit: a D-H Key, nothing dropped.
+        const outcome = scene.toVictim(scene.akeText(commit, 0, hostileTag(i)));
+        expect(scene.read(outcome).ake.map((message) => message.type)).toEqual(['dh-key']);
+        expect(outcome.events).toEqual([]);
+        scene.tick(1);
+      });
+    };
+    flood();
+    scene.tick(50_000);
+    flood();
+    expect(scene.victim.status(EVIL).instances).toHaveLength(MAX_INSTANCES_PER_CONTACT + 1);
+
+    // The real peer's instance: a new tag, an honest AKE.
+    const outcomes = honestAke(scene, EVIL_TAG);
+    expect(eventsOf(outcomes[1]!, 'secure')).toHaveLength(1);
+    expect(scene.status().messageState).toBe('encrypted');
+
+    // Room was made by abandoning the AKE that made progress least recently, and said so.
+    const evicted = evictions(outcomes);
+    expect(evicted).toHaveLength(1);
+    expect(evicted[0]).toMatchObject({ kind: 'dropped', peer: EVIL, instance: hostileTag(0), reason: 'instance-limit' });
+    const instances = scene.victim.status(EVIL).instances;
+    expect(instances).toHaveLength(MAX_INSTANCES_PER_CONTACT + 1);
+    expect(instances).not.toContain(hostileTag(0));
+    expect(instances).toContain(EVIL_TAG);
+  });
+
+  it('an instance that holds nothing is forgotten before any AKE, silently', () => {
+    const scene = new Scene('evict-idle');
+    // 31 AKEs, then one instance that holds nothing (a data message from an unknown instance).
+    for (let i = 0; i < MAX_INSTANCES_PER_CONTACT - 1; i++) scene.toVictim(scene.akeText(hostileCommit(scene), 0, hostileTag(i)));
+    const idleTag = hostileTag(1000);
+    const unknown = Scene.encrypted('evict-idle-keys');
+    scene.toVictim(unknown.data('for nobody', { route: { senderTag: idleTag } }));
+    expect(scene.victim.status(EVIL).instances).toContain(idleTag);
+    const outcomes = honestAke(scene, EVIL_TAG);
+    expect(scene.status().messageState).toBe('encrypted');
+    expect(evictions(outcomes)).toEqual([]);
+    const instances = scene.victim.status(EVIL).instances;
+    expect(instances).not.toContain(idleTag);
+    for (let i = 0; i < MAX_INSTANCES_PER_CONTACT - 1; i++) expect(instances).toContain(hostileTag(i));
+  });
+
+  it('an encrypted instance is never forgotten for a newcomer: when all are secure, the newcomer is refused and reported', () => {
+    const scene = new Scene('evict-secure');
+    for (let i = 0; i < MAX_INSTANCES_PER_CONTACT; i++) honestAke(scene, hostileTag(i));
+    const secure = (): number => Array.from({ length: MAX_INSTANCES_PER_CONTACT }, (_, i) => scene.victim.status(EVIL, { instance: hostileTag(i) })).filter((s) => s.messageState === 'encrypted').length;
+    expect(secure()).toBe(MAX_INSTANCES_PER_CONTACT);
+    const outcome = scene.toVictim(scene.akeText(hostileCommit(scene), 0, EVIL_TAG));
+    expect(outcome.send).toEqual([]);
+    expect(evictions([outcome])).toEqual([expect.objectContaining({ instance: EVIL_TAG, reason: 'instance-limit' })]);
+    expect(secure()).toBe(MAX_INSTANCES_PER_CONTACT);
+    expect(scene.victim.status(EVIL).instances).not.toContain(EVIL_TAG);
+  });
+});
