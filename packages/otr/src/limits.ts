@@ -44,5 +44,36 @@ export const MIN_INSTANCE_TAG = 0x100;
 export const MIN_MAX_MESSAGE_SIZE = 64;
 /** Protocol errors reported to the peer at most this often per conversation (no error storms). */
 export const ERROR_REPLY_INTERVAL_MS = 5 * 1000;
+/**
+ * Query messages and whitespace tags start at most AKE_STARTS_PER_INTERVAL
+ * AKEs per contact in this interval while the last AKE started still runs;
+ * further ones are ignored, since the D-H Commit already sent answers them.
+ * Each start costs a fresh D-H key pair (a 1536-bit modular exponentiation)
+ * and sends a D-H Commit about 48 times the size of a 7-character `?OTRv3?`:
+ * without the limit, 5,000 queries cost about a second of CPU and 1.7 MB of
+ * replies. Once the AKE has completed or was abandoned, a query always
+ * starts a new one.
+ */
+export const AKE_START_INTERVAL_MS = 5 * 1000;
+/**
+ * AKE starts allowed per AKE_START_INTERVAL_MS: two, so a peer that asks
+ * again at once because a message of the first AKE was lost is still
+ * answered.
+ */
+export const AKE_STARTS_PER_INTERVAL = 2;
+/**
+ * With the error-start-AKE policy, an OTR error message is answered with a
+ * query at most once per contact in this interval (2,000 error messages
+ * gave 2,000 queries).
+ */
+export const ERROR_QUERY_INTERVAL_MS = 5 * 1000;
+/**
+ * At most one `peer-error` event per contact in this interval: error
+ * messages received meanwhile are counted, and reported together by one
+ * event (`repeated`, the latest text) with the next error message after the
+ * interval, or by the deadline at its end. 2,000 error messages gave 2,000
+ * user-visible events.
+ */
+export const PEER_ERROR_EVENT_INTERVAL_MS = 5 * 1000;
 /** A message held while encryption was required is sent once the session is secure, if it is this recent (libotr's RESEND_INTERVAL). */
 export const RESEND_INTERVAL_MS = 60 * 1000;

@@ -62,7 +62,18 @@ export type OtrEvent =
       /** The extra symmetric key itself; redacted when inspected. */
       readonly key: Secret;
     }
-  | { readonly kind: 'peer-error'; readonly peer: string; readonly text: string }
+  | {
+      readonly kind: 'peer-error';
+      readonly peer: string;
+      /** The error text (the latest one when `repeated` is set). */
+      readonly text: string;
+      /**
+       * Set when error messages came faster than one per interval
+       * (PEER_ERROR_EVENT_INTERVAL_MS): the number of error messages this
+       * event stands for, received since the previous `peer-error` event.
+       */
+      readonly repeated?: number;
+    }
   | {
       readonly kind: 'protocol-error';
       readonly peer: string;

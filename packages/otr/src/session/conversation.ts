@@ -9,8 +9,23 @@
  * tags) and every AKE we start before we know the peer's tag; when an
  * instance answers our broadcast D-H Commit, it adopts a copy of the master's
  * AKE state. v3 sessions live in the instance of the peer's tag.
+ *
+ * A peer controls how often it sends, so every reaction that costs us work
+ * or the user attention is rate-limited per contact on the host's clock:
+ * AKE starts from queries and whitespace tags, queries answering error
+ * messages, error messages we send, and `peer-error` events (collapsed, the
+ * rest reported by count at the next deadline).
  */
-import { ERROR_REPLY_INTERVAL_MS, MAX_INSTANCES_PER_CONTACT, MIN_INSTANCE_TAG, RESEND_INTERVAL_MS } from '../limits.js';
+import {
+  AKE_START_INTERVAL_MS,
+  AKE_STARTS_PER_INTERVAL,
+  ERROR_QUERY_INTERVAL_MS,
+  ERROR_REPLY_INTERVAL_MS,
+  MAX_INSTANCES_PER_CONTACT,
+  MIN_INSTANCE_TAG,
+  PEER_ERROR_EVENT_INTERVAL_MS,
+  RESEND_INTERVAL_MS,
+} from '../limits.js';
 import { UsageError } from '../errors.js';
 import { encodeErrorMessage, encodeQueryMessage, encodeWhitespaceTag } from '../wire/index.js';
 import type { DecodedOtrMessage } from './codec.js';
@@ -34,6 +49,14 @@ export class Conversation {
   /** Whether the peer sent plaintext since we last offered the whitespace tag (stop tagging then). */
   #peerSentPlaintext = false;
   #lastErrorReply = Number.NEGATIVE_INFINITY;
+  /** When queries or whitespace tags last started AKEs (the latest AKE_STARTS_PER_INTERVAL, oldest first). */
+  readonly #akeStarts: number[] = [];
+  /** When an error message was last answered with a query. */
+  #lastErrorQuery = Number.NEGATIVE_INFINITY;
+  /** When the last `peer-error` event was reported. */
+  #lastPeerErrorEvent = Number.NEGATIVE_INFINITY;
+  /** Error messages received since then and not yet reported: how many, and the latest text. */
+  #unreportedErrors: { readonly count: number; readonly text: string } | undefined;
   /** A message held while encryption was required; sent when a session becomes secure, if recent. */
   #held: { readonly text: string; readonly at: number } | undefined;
 
@@ -163,10 +186,30 @@ export class Conversation {
     this.#startBestAke(versions, context);
   }
 
-  /** Handles an OTR error message: shown to the user, never answered with an error. */
+  /**
+   * Handles an OTR error message: shown to the user, never answered with an
+   * error. At most one `peer-error` event and one query per interval.
+   */
   receiveError(text: string, context: ConversationContext): void {
-    context.out.events.push({ kind: 'peer-error', peer: this.peer, text });
-    if (context.policy.errorStartAke && allowsOtr(context.policy)) this.sendQuery(context);
+    const { now, policy } = context;
+    if (within(now, this.#lastPeerErrorEvent, PEER_ERROR_EVENT_INTERVAL_MS)) {
+      this.#unreportedErrors = { count: (this.#unreportedErrors?.count ?? 0) + 1, text };
+    } else {
+      const earlier = this.#unreportedErrors?.count ?? 0;
+      this.#reportErrors({ count: earlier + 1, text }, context);
+    }
+    if (policy.errorStartAke && allowsOtr(policy) && !within(now, this.#lastErrorQuery, ERROR_QUERY_INTERVAL_MS)) {
+      this.#lastErrorQuery = now;
+      this.sendQuery(context);
+    }
+  }
+
+  /** One `peer-error` event standing for `count` error messages, `text` the latest. */
+  #reportErrors(errors: { readonly count: number; readonly text: string }, context: ConversationContext): void {
+    this.#unreportedErrors = undefined;
+    this.#lastPeerErrorEvent = context.now;
+    const { count, text } = errors;
+    context.out.events.push(count > 1 ? { kind: 'peer-error', peer: this.peer, text, repeated: count } : { kind: 'peer-error', peer: this.peer, text });
   }
 
   /** Routes a decoded AKE or data message to its instance. */
@@ -266,10 +309,24 @@ export class Conversation {
     return ended;
   }
 
-  /** Starts the AKE for the best version both sides allow, in the master instance. */
+  /**
+   * Starts the AKE for the best version both sides allow, in the master
+   * instance. While the master's AKE still runs (nobody completed it), at
+   * most AKE_STARTS_PER_INTERVAL starts per interval: a query beyond that is
+   * ignored, the D-H Commit already sent answers it.
+   */
   #startBestAke(offered: ReadonlySet<number>, context: ConversationContext): void {
     const version = allowedVersions(context.policy).find((v) => offered.has(v));
     if (version === undefined) return;
+    const starts = this.#akeStarts;
+    if (this.master.auth.kind === 'none') {
+      starts.length = 0;
+    } else {
+      const oldest = starts.length >= AKE_STARTS_PER_INTERVAL ? starts[0] : undefined;
+      if (oldest !== undefined && within(context.now, oldest, AKE_START_INTERVAL_MS)) return;
+    }
+    if (starts.length >= AKE_STARTS_PER_INTERVAL) starts.shift();
+    starts.push(context.now);
     this.master.startAke(version, this.#instanceContext(context));
   }
 
@@ -282,14 +339,14 @@ export class Conversation {
 
   /** Replies to an unreadable message with an OTR error, at most once per interval. */
   #replyUnreadable(context: ConversationContext): void {
-    if (context.now - this.#lastErrorReply < ERROR_REPLY_INTERVAL_MS) return;
+    if (within(context.now, this.#lastErrorReply, ERROR_REPLY_INTERVAL_MS)) return;
     this.#lastErrorReply = context.now;
     context.out.send.push({ to: this.peer, text: encodeErrorMessage(UNREADABLE_ERROR) });
   }
 
-  /** Deadlines of all instances. */
+  /** Deadlines of all instances, and the end of the interval hiding unreported error messages. */
   nextDeadline(sessionExpiryMs: number): number | undefined {
-    let earliest: number | undefined;
+    let earliest = this.#unreportedErrors === undefined ? undefined : this.#lastPeerErrorEvent + PEER_ERROR_EVENT_INTERVAL_MS;
     for (const instance of this.#instances.values()) {
       const deadline = instance.nextDeadline(sessionExpiryMs);
       if (deadline !== undefined && (earliest === undefined || deadline < earliest)) earliest = deadline;
@@ -297,8 +354,10 @@ export class Conversation {
     return earliest;
   }
 
-  /** Runs due work in every instance. */
+  /** Runs due work in every instance, and reports error messages held back by the interval. */
   onDeadline(sessionExpiryMs: number, context: ConversationContext): void {
+    const unreported = this.#unreportedErrors;
+    if (unreported !== undefined && !within(context.now, this.#lastPeerErrorEvent, PEER_ERROR_EVENT_INTERVAL_MS)) this.#reportErrors(unreported, context);
     for (const instance of this.#instances.values()) {
       const wasSecure = instance.message.kind === 'encrypted';
       instance.onDeadline(sessionExpiryMs, this.#instanceContext(context));
@@ -310,4 +369,13 @@ export class Conversation {
   wipe(): void {
     for (const instance of this.#instances.values()) instance.wipe();
   }
+}
+
+/**
+ * True when `now` is less than `intervalMs` after `since`. A clock that went
+ * back counts as the interval having passed, so a host's clock adjustment
+ * cannot silence the conversation for as long as it jumped.
+ */
+function within(now: number, since: number, intervalMs: number): boolean {
+  return now >= since && now - since < intervalMs;
 }

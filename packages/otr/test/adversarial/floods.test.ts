@@ -13,8 +13,14 @@
 import { describe, expect, it } from 'vitest';
 import { receiveAkeMessage, startAke, type AkeMessage } from '../../src/ake/ake.js';
 import { AUTH_NONE, type AuthState } from '../../src/ake/auth-state.js';
-import type { OtrEvent, Outcome } from '../../src/index.js';
-import { MAX_INSTANCES_PER_CONTACT } from '../../src/limits.js';
+import { deterministicRandom, type OtrEvent, type Outcome, type RandomSource } from '../../src/index.js';
+import {
+  AKE_START_INTERVAL_MS,
+  AKE_STARTS_PER_INTERVAL,
+  ERROR_QUERY_INTERVAL_MS,
+  MAX_INSTANCES_PER_CONTACT,
+  PEER_ERROR_EVENT_INTERVAL_MS,
+} from '../../src/limits.js';
 import { EVIL, EVIL_TAG, Scene, VICTIM_TAG, eventsOf } from './evil-peer.js';
 
 /** Sender tags of the hostile instances: distinct, and none is EVIL_TAG. */
@@ -105,5 +111,91 @@ describe('instance eviction can be starved', () => {
     expect(evictions([outcome])).toEqual([expect.objectContaining({ instance: EVIL_TAG, reason: 'instance-limit' })]);
     expect(secure()).toBe(MAX_INSTANCES_PER_CONTACT);
     expect(scene.victim.status(EVIL).instances).not.toContain(EVIL_TAG);
+  });
+});
+
+/** A random source that counts the D-H exponents (40-byte draws) it hands out. */
+function counting(seed: string): { random: RandomSource; dhKeys: () => number } {
+  const inner = deterministicRandom(seed);
+  let dhKeys = 0;
+  return {
+    random: (length) => {
+      if (length === 40) dhKeys++;
+      return inner(length);
+    },
+    dhKeys: () => dhKeys,
+  };
+}
+
+/** The evil peer answers the victim's D-H Commit and runs the AKE to its end; returns the victim's last outcome. */
+function answerVictimCommit(scene: Scene, commit: AkeMessage): Outcome {
+  const answer = receiveAkeMessage(AUTH_NONE, commit, scene.akeContext);
+  const reveal = scene.read(scene.toVictim(scene.akeText(answer.reply!))).ake[0]!;
+  const signed = receiveAkeMessage(answer.next, reveal, scene.akeContext);
+  expect(signed.reply?.type).toBe('signature');
+  return scene.toVictim(scene.akeText(signed.reply!));
+}
+
+const sentBytes = (outcomes: readonly Outcome[]): number => outcomes.reduce((sum, outcome) => sum + outcome.send.reduce((s, m) => s + m.text.length, 0), 0);
+
+describe('floods are unthrottled', () => {
+  it('2,000 error messages yield a bounded number of events and query replies, and every error is still counted', () => {
+    const scene = new Scene('error-flood');
+    const spacing = 10;
+    const count = 2000;
+    const duration = count * spacing;
+    for (let i = 0; i < count; i++) {
+      scene.toVictim(`?OTR Error: storm ${i}`);
+      scene.tick(spacing);
+    }
+    // The rest is reported once the interval has passed, at the deadline the victim asks for.
+    const deadline = scene.victim.nextDeadline();
+    expect(deadline).toBeDefined();
+    expect(deadline!).toBeLessThanOrEqual(scene.now);
+    scene.outcomes.push(scene.victim.onDeadline(scene.now));
+    expect(scene.victim.nextDeadline()).toBeUndefined();
+
+    const events = scene.outcomes.flatMap((outcome) => eventsOf(outcome, 'peer-error'));
+    const queries = scene.outcomes.flatMap((outcome) => outcome.send.map((m) => m.text)).filter((text) => text.startsWith('?OTRv'));
+    expect(events.length).toBeLessThanOrEqual(Math.ceil(duration / PEER_ERROR_EVENT_INTERVAL_MS) + 1);
+    expect(queries.length).toBeLessThanOrEqual(Math.ceil(duration / ERROR_QUERY_INTERVAL_MS));
+    expect(queries.length).toBeGreaterThan(0);
+    // Collapsed, not lost: the counts add up, and the last text is the last error.
+    expect(events.reduce((sum, event) => sum + (event.repeated ?? 1), 0)).toBe(count);
+    expect(events[0]).toEqual({ kind: 'peer-error', peer: EVIL, text: 'storm 0' });
+    expect(events.at(-1)?.text).toBe(`storm ${count - 1}`);
+    // Never an error answered with an error.
+    expect(scene.outcomes.flatMap((outcome) => scene.read(outcome).errors)).toEqual([]);
+  });
+
+  it('5,000 queries yield a bounded number of D-H Commits and D-H key generations, fewer bytes out than in, and the AKE still completes', () => {
+    const { random, dhKeys } = counting('query-flood-victim');
+    const scene = new Scene('query-flood', { random });
+    const query = '?OTRv3?';
+    const count = 5000;
+    const spacing = 1;
+    const commits: AkeMessage[] = [];
+    for (let i = 0; i < count; i++) {
+      const outcome = scene.toVictim(query);
+      commits.push(...scene.read(outcome).ake.filter((message) => message.type === 'dh-commit'));
+      scene.tick(spacing);
+    }
+    const bound = AKE_STARTS_PER_INTERVAL * (Math.floor((count * spacing) / AKE_START_INTERVAL_MS) + 1);
+    expect(commits.length).toBeGreaterThan(0);
+    expect(commits.length).toBeLessThanOrEqual(bound);
+    expect(dhKeys()).toBe(commits.length);
+    expect(sentBytes(scene.outcomes)).toBeLessThan(count * query.length);
+
+    // The last D-H Commit is the one the peer answers: the AKE completes.
+    expect(eventsOf(answerVictimCommit(scene, commits.at(-1)!), 'secure')).toHaveLength(1);
+  });
+
+  it('queries beyond the limit are ignored while the AKE runs; once it completed, a query starts a new one at once', () => {
+    const scene = new Scene('query-after-ake');
+    const commitsFor = (): AkeMessage[] => scene.read(scene.toVictim('?OTRv3?')).ake;
+    const burst = Array.from({ length: AKE_STARTS_PER_INTERVAL + 3 }, commitsFor).flat();
+    expect(burst).toHaveLength(AKE_STARTS_PER_INTERVAL);
+    expect(eventsOf(answerVictimCommit(scene, burst.at(-1)!), 'secure')).toHaveLength(1);
+    expect(commitsFor()).toHaveLength(1);
   });
 });
