@@ -21,6 +21,7 @@ import {
   MAX_INSTANCES_PER_CONTACT,
   PEER_ERROR_EVENT_INTERVAL_MS,
 } from '../../src/limits.js';
+import { encodeWhitespaceTag } from '../../src/wire/index.js';
 import { EVIL, EVIL_TAG, Scene, VICTIM_TAG, eventsOf } from './evil-peer.js';
 
 /** Sender tags of the hostile instances: distinct, and none is EVIL_TAG. */
@@ -188,6 +189,30 @@ describe('floods are unthrottled', () => {
 
     // The last D-H Commit is the one the peer answers: the AKE completes.
     expect(eventsOf(answerVictimCommit(scene, commits.at(-1)!), 'secure')).toHaveLength(1);
+  });
+
+  it('1,000 plaintext messages with a whitespace tag are all shown and start a bounded number of AKEs', () => {
+    const scene = new Scene('tag-flood');
+    const tagged = `hello${encodeWhitespaceTag([3])}`;
+    let shown = 0;
+    let commits = 0;
+    for (let i = 0; i < 1000; i++) {
+      const outcome = scene.toVictim(tagged);
+      shown += outcome.show.length;
+      commits += scene.read(outcome).ake.length;
+      scene.tick(1);
+    }
+    expect(shown).toBe(1000);
+    expect(commits).toBeLessThanOrEqual(AKE_STARTS_PER_INTERVAL);
+  });
+
+  it('a host clock that goes back does not silence error messages', () => {
+    const scene = new Scene('clock-back');
+    expect(eventsOf(scene.toVictim('?OTR Error: first'), 'peer-error')).toHaveLength(1);
+    scene.tick(-60 * 60 * 1000);
+    const again = scene.toVictim('?OTR Error: after the clock went back');
+    expect(eventsOf(again, 'peer-error')).toEqual([{ kind: 'peer-error', peer: EVIL, text: 'after the clock went back' }]);
+    expect(again.send.map((m) => m.text.split('\n')[0])).toEqual(['?OTRv23?']);
   });
 
   it('queries beyond the limit are ignored while the AKE runs; once it completed, a query starts a new one at once', () => {
