@@ -55,3 +55,18 @@ export function runPython(code: string, ...args: string[]): string {
 
 /** The openssl command is available. */
 export const hasOpenssl = succeeds('openssl', ['version']);
+
+/**
+ * Throws one error naming the Debian packages of the Blink readers that are
+ * missing (`npm test` installs them), so their tests fail at once and say why.
+ */
+export function requireBlinkReaders(): void {
+  const missing = [
+    ...(hasPythonModule('potr.compatcrypto') ? [] : ['python3-potr', 'python3-pycryptodome']),
+    ...(hasPythonModule('cryptography.hazmat.primitives.serialization') ? [] : ['python3-cryptography']),
+    ...(hasOpenssl ? [] : ['openssl']),
+  ];
+  if (missing.length > 0) {
+    throw new Error(`the Blink readers are missing: ${PYTHON} with Debian ${missing.join(', ')}. npm test installs them; or run: apt-get install ${missing.join(' ')}`);
+  }
+}
