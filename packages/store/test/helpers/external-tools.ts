@@ -1,7 +1,7 @@
 /**
  * The independent readers our exports are checked against: libotr itself
- * (through test/fixtures/libotr/read-libotr.c, built here when gcc and
- * libotr5-dev are installed), python-potr and python-cryptography (the
+ * (through test/fixtures/libotr/read-libotr.c, built here with gcc and
+ * libotr5-dev), python-potr and python-cryptography (the
  * libraries Blink used), and the openssl command.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -18,9 +18,6 @@ function succeeds(command: string, args: string[]): boolean {
   const result = spawnSync(command, args, { stdio: 'ignore' });
   return result.status === 0;
 }
-
-/** gcc and libotr's development files are installed. */
-export const canBuildLibotrPrograms = succeeds('gcc', ['--version']) && succeeds('pkg-config', ['--exists', 'libotr']);
 
 /** Compiles one of the fixture C programs into `buildDir`; returns the executable's path. */
 export function buildLibotrProgram(name: 'read-libotr' | 'write-libotr', buildDir: string): string {
