@@ -50,12 +50,12 @@ function missingPackages(names) {
   return names.filter((name) => !installed.has(name));
 }
 
-/** Stops `npm test` with one message. */
+/** Stops `npm test` with one message; `prefix` is 'sudo ', '', or null for a command to run as root. */
 function stop(missing, why, prefix) {
-  const install = `${prefix}apt-get update && ${prefix}apt-get install -y --no-install-recommends ${missing.join(' ')}`;
+  const install = `${prefix ?? ''}apt-get update && ${prefix ?? ''}apt-get install -y --no-install-recommends ${missing.join(' ')}`;
   process.stderr.write(
     `npm test: missing Debian packages the tests use: ${missing.join(' ')}\n` +
-      `${why}; install them with\n\n    ${install}\n\nthen run npm test again.\n`,
+      `${why}; install them${prefix === null ? ' as root' : ''} with\n\n    ${install}\n\nthen run npm test again.\n`,
   );
   process.exit(1);
 }
@@ -71,7 +71,7 @@ function main() {
   const prefix = root ? '' : 'sudo ';
   let sudo = [];
   if (!root) {
-    if (!onPath('sudo')) stop(missing, 'not running as root and sudo is not installed', prefix);
+    if (!onPath('sudo')) stop(missing, 'not running as root and sudo is not installed', null);
     // Without a terminal sudo can only go on without a password.
     const passwordless = spawnSync('sudo', ['-n', 'true'], { stdio: 'ignore' }).status === 0;
     if (!passwordless && !process.stdin.isTTY) stop(missing, 'not running as root and sudo needs a password, with no terminal to ask for it', prefix);
