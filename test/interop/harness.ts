@@ -33,6 +33,8 @@ export interface PeerKind {
   /** Protocol versions this peer speaks. */
   readonly versions: readonly number[];
   readonly command: (args: string[]) => [string, string[]];
+  /** Builds the peer's program, if it needs building; throws with the build's output. */
+  readonly build?: () => void;
 }
 
 /** A running driver process. */
@@ -41,6 +43,8 @@ export class Driver {
   readonly stderr: string[] = [];
   #waiters: (() => void)[] = [];
   #exit: Promise<number | null>;
+  /** Why the process is gone (it exited and its output is read, or it never started), once it is. */
+  #gone: string | undefined;
   address = '';
   fingerprint = '';
 
@@ -62,7 +66,24 @@ export class Driver {
       this.stderr.push(line);
       if (this.stderr.length > 200) this.stderr.shift();
     });
-    this.#exit = new Promise((resolve) => process.on('exit', (code) => resolve(code)));
+    this.#exit = new Promise((resolve) => {
+      process.on('exit', (code) => resolve(code));
+      process.on('error', () => resolve(process.exitCode));
+    });
+    // 'close' comes after the last output line; 'error' when the command cannot be run at all.
+    process.on('close', (code, signal) => this.#end(`exited with ${signal ?? `code ${String(code)}`}`));
+    process.on('error', (error) => this.#end(`could not be started: ${error.message}`));
+    // Writing to a process that is gone fails; waitFor reports that it is gone.
+    process.stdin.on('error', () => undefined);
+  }
+
+  #end(why: string): void {
+    this.#gone ??= why;
+    for (const wake of this.#waiters.splice(0)) wake();
+  }
+
+  #failure(what: string): Error {
+    return new Error(`${this.label}: ${what}.\nevents: ${JSON.stringify(this.events.slice(-15))}\nstderr: ${this.stderr.slice(-15).join('\n')}`);
   }
 
   /** Sends one command. */
@@ -76,10 +97,10 @@ export class Driver {
     for (;;) {
       const found = this.events.slice(from).find(match);
       if (found !== undefined) return found;
+      // A process that is gone sends nothing more: fail now, with what it wrote.
+      if (this.#gone !== undefined) throw this.#failure(`no ${what}: it ${this.#gone}`);
       const left = deadline - Date.now();
-      if (left <= 0) {
-        throw new Error(`${this.label}: no ${what} within ${timeoutMs} ms.\nevents: ${JSON.stringify(this.events.slice(-15))}\nstderr: ${this.stderr.slice(-15).join('\n')}`);
-      }
+      if (left <= 0) throw this.#failure(`no ${what} within ${timeoutMs} ms`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, Math.min(left, 250));
         this.#waiters.push(() => {
@@ -97,7 +118,7 @@ export class Driver {
 
   /** Ends the process politely, then firmly. */
   async quit(): Promise<number | null> {
-    if (this.process.exitCode === null) {
+    if (this.process.exitCode === null && this.#gone === undefined) {
       this.command({ cmd: 'quit' });
       this.process.stdin.end();
     }
@@ -108,17 +129,53 @@ export class Driver {
   }
 }
 
-/** Starts a driver and waits for its `ready` event. */
-export async function startDriver(kind: PeerKind, label: string, relayAddress: string, options: { args?: string[]; stateDir?: string; localPort?: number } = {}): Promise<Driver> {
+/** Starts a driver and waits for its `ready` event; a driver that is gone or not ready in time is stopped and fails with its stderr. */
+export async function startDriver(
+  kind: PeerKind,
+  label: string,
+  relayAddress: string,
+  options: { args?: string[]; stateDir?: string; localPort?: number; readyTimeoutMs?: number } = {},
+): Promise<Driver> {
   const args = ['--relay', relayAddress, '--state-dir', options.stateDir ?? mkdtempSync(join(tmpdir(), `interop-${kind.name}-`)), ...(options.args ?? [])];
   if (options.localPort !== undefined) args.push('--local-port', String(options.localPort));
   const [command, commandArgs] = kind.command(args);
   const child = spawn(command, commandArgs, { stdio: ['pipe', 'pipe', 'pipe'] });
   const driver = new Driver(`${label} (${kind.name})`, child);
-  const ready = await driver.waitFor((event) => event.event === 'ready', 'ready', 60_000);
+  let ready: DriverEvent;
+  try {
+    ready = await driver.waitFor((event) => event.event === 'ready', 'ready', options.readyTimeoutMs ?? 60_000);
+  } catch (error) {
+    await driver.quit();
+    throw error;
+  }
   driver.address = String(ready.address);
   driver.fingerprint = String(ready.fingerprint);
   return driver;
+}
+
+const started = new Map<PeerKind, Promise<void>>();
+
+/**
+ * Builds `kind` and starts it once (per test file) against a relay of its own:
+ * a peer that cannot start makes this reject with its stderr within
+ * `readyTimeoutMs`, so its suite fails at once rather than by a timeout in
+ * every test.
+ */
+export function peerStarts(kind: PeerKind, readyTimeoutMs = 30_000): Promise<void> {
+  let check = started.get(kind);
+  if (check === undefined) {
+    check = (async () => {
+      kind.build?.();
+      const { relay, address } = await recordingRelay();
+      try {
+        await (await startDriver(kind, 'start check', address, { readyTimeoutMs })).quit();
+      } finally {
+        await relay.close();
+      }
+    })();
+    started.set(kind, check);
+  }
+  return check;
 }
 
 /** A local port that is free now (for --local-port, so an address survives restarts). */

@@ -1,11 +1,6 @@
 /** sotto against libotr 4.1.1 (Debian libotr5-dev), in both roles. */
-import { beforeAll } from 'vitest';
-import { buildLibotrPeer, libotr, sotto } from './peers.js';
+import { libotr, sotto } from './peers.js';
 import { interopScenarios } from './scenarios.js';
-
-beforeAll(() => {
-  buildLibotrPeer();
-});
 
 interopScenarios(sotto, libotr, 3);
 interopScenarios(libotr, sotto, 3);

@@ -3,13 +3,8 @@
  * libotr with libotr over v3, libotr with python-potr over v2 in both roles.
  * A failure here is in a wrapper (or a reference), not in sotto.
  */
-import { beforeAll } from 'vitest';
-import { buildLibotrPeer, libotr, potr } from './peers.js';
+import { libotr, potr } from './peers.js';
 import { interopScenarios } from './scenarios.js';
-
-beforeAll(() => {
-  buildLibotrPeer();
-}, 120_000);
 
 interopScenarios(libotr, libotr, 3);
 interopScenarios(libotr, potr, 2);

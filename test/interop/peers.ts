@@ -1,5 +1,5 @@
 /** The peers of the interop suite: sotto itself and the references none of us wrote. */
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { PeerKind } from './harness.js';
@@ -17,6 +17,7 @@ export const libotr: PeerKind = {
   name: 'libotr',
   versions: [2, 3],
   command: (args) => [`${libotrDir}/build/libotr-peer`, args],
+  build: buildLibotrPeer,
 };
 
 export const potr: PeerKind = {
@@ -25,13 +26,11 @@ export const potr: PeerKind = {
   command: (args) => ['/usr/bin/python3', [`${root}test/interop/peers/potr/peer.py`, ...args]],
 };
 
-/** Builds the libotr peer (needs Debian libotr5-dev, pkg-config and gcc). */
-export function buildLibotrPeer(): void {
-  execFileSync('make', ['-s', '-C', libotrDir], { stdio: 'inherit' });
-  if (!existsSync(`${libotrDir}/build/libotr-peer`)) throw new Error('libotr peer did not build');
-}
-
-/** Whether sotto's client has been built (npm ci runs the build). */
-export function sottoBuilt(): boolean {
-  return existsSync(`${root}packages/client/dist/main.js`) && existsSync(`${root}packages/otr/dist/index.js`);
+/** Builds the libotr peer (needs Debian libotr5-dev, pkg-config, gcc and make); fails with make's output. */
+function buildLibotrPeer(): void {
+  const result = spawnSync('make', ['-s', '-C', libotrDir], { encoding: 'utf8' });
+  if (result.status !== 0 || !existsSync(`${libotrDir}/build/libotr-peer`)) {
+    const why = result.error?.message ?? (result.status === 0 ? 'no build/libotr-peer' : `make exited with ${result.signal ?? `code ${String(result.status)}`}`);
+    throw new Error(`the libotr peer did not build (make -C ${libotrDir}): ${why}\n${result.stdout}${result.stderr}`);
+  }
 }

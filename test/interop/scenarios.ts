@@ -2,8 +2,8 @@
  * The interop scenarios, run for one ordered pair of peers (A, B) over one
  * protocol version. Every scenario starts its own relay and processes.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { freePort, recordingRelay, startDriver, stateDir, type Driver, type DriverEvent, type PeerKind, type RecordedFrame } from './harness.js';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { freePort, peerStarts, recordingRelay, startDriver, stateDir, type Driver, type DriverEvent, type PeerKind, type RecordedFrame } from './harness.js';
 
 const TIMEOUT = 90_000;
 
@@ -18,6 +18,11 @@ export function interopScenarios(a: PeerKind, b: PeerKind, version: 2 | 3): void
     let world: World;
     const versions = ['--versions', String(version)];
 
+    // Each peer must start before any scenario runs; one that cannot fails the suite here, with its stderr.
+    beforeAll(async () => {
+      await peerStarts(a);
+      await peerStarts(b);
+    }, 120_000);
     beforeEach(async () => {
       world = { relay: await recordingRelay(), drivers: [] };
     });

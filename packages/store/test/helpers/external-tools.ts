@@ -1,7 +1,7 @@
 /**
  * The independent readers our exports are checked against: libotr itself
- * (through test/fixtures/libotr/read-libotr.c, built here when gcc and
- * libotr5-dev are installed), python-potr and python-cryptography (the
+ * (through test/fixtures/libotr/read-libotr.c, built here with gcc and
+ * libotr5-dev), python-potr and python-cryptography (the
  * libraries Blink used), and the openssl command.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -18,9 +18,6 @@ function succeeds(command: string, args: string[]): boolean {
   const result = spawnSync(command, args, { stdio: 'ignore' });
   return result.status === 0;
 }
-
-/** gcc and libotr's development files are installed. */
-export const canBuildLibotrPrograms = succeeds('gcc', ['--version']) && succeeds('pkg-config', ['--exists', 'libotr']);
 
 /** Compiles one of the fixture C programs into `buildDir`; returns the executable's path. */
 export function buildLibotrProgram(name: 'read-libotr' | 'write-libotr', buildDir: string): string {
@@ -55,3 +52,18 @@ export function runPython(code: string, ...args: string[]): string {
 
 /** The openssl command is available. */
 export const hasOpenssl = succeeds('openssl', ['version']);
+
+/**
+ * Throws one error naming the Debian packages of the Blink readers that are
+ * missing (`npm test` installs them), so their tests fail at once and say why.
+ */
+export function requireBlinkReaders(): void {
+  const missing = [
+    ...(hasPythonModule('potr.compatcrypto') ? [] : ['python3-potr', 'python3-pycryptodome']),
+    ...(hasPythonModule('cryptography.hazmat.primitives.serialization') ? [] : ['python3-cryptography']),
+    ...(hasOpenssl ? [] : ['openssl']),
+  ];
+  if (missing.length > 0) {
+    throw new Error(`the Blink readers are missing: ${PYTHON} with Debian ${missing.join(', ')}. npm test installs them; or run: apt-get install ${missing.join(' ')}`);
+  }
+}

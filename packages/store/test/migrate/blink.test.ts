@@ -6,11 +6,12 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportBlinkPem, exportBlinkPotr, importBlinkPem, importBlinkPotr, openStore, type Store } from '../../src/index.js';
-import { BLINK_FIXTURES, runPython } from '../helpers/external-tools.js';
+import { BLINK_FIXTURES, requireBlinkReaders, runPython } from '../helpers/external-tools.js';
 import { removeTempDirs, tempDir } from '../helpers/temp-dir.js';
 
+beforeAll(requireBlinkReaders);
 afterAll(removeTempDirs);
 
 interface Expected {
