@@ -20,10 +20,23 @@ export interface RelayOptions {
   readonly onFrame?: (from: string, to: string, content: Buffer) => void;
 }
 
+/** One connection as {@link Relay.stats} reports it. */
+export interface ConnectionStats {
+  readonly address: string;
+  /** Bytes accepted for this client and not yet handed to the operating system. */
+  readonly queuedBytes: number;
+}
+
+/** What the relay holds right now (for tests and diagnostics). */
+export interface RelayStats {
+  readonly connections: readonly ConnectionStats[];
+}
+
 /** A running relay. */
 export interface Relay {
   readonly host: string;
   readonly port: number;
+  stats(): RelayStats;
   close(): Promise<void>;
 }
 
@@ -83,6 +96,7 @@ export function startRelay(options: RelayOptions = {}): Promise<Relay> {
       resolve({
         host,
         port,
+        stats: () => ({ connections: [...clients].map(([address, socket]) => ({ address, queuedBytes: socket.writableLength })) }),
         close: () =>
           new Promise<void>((done) => {
             for (const socket of clients.values()) socket.destroy();
