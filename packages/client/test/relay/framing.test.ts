@@ -78,8 +78,8 @@ function bytesCopiedBy(run: () => void): number {
     copied += result.length;
     return result;
   });
-  const copy = vi.spyOn(Buffer.prototype, 'copy').mockImplementation(function (this: Buffer, ...args: Parameters<Buffer['copy']>): number {
-    const count: number = originalCopy.apply(this, args);
+  const copy = vi.spyOn(Buffer.prototype, 'copy').mockImplementation(function (this: Buffer, ...args: unknown[]): number {
+    const count = Reflect.apply<Buffer, unknown[], number>(originalCopy, this, args);
     copied += count;
     return count;
   });
