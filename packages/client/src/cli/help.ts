@@ -43,19 +43,32 @@ In the chat, type /help for commands.
 `;
 
 /** `sotto relay --help`. */
-export const RELAY_HELP = `Usage: sotto relay [--host 127.0.0.1] [--port 7878] [--max-clients N] [--max-frame-bytes N]
+export const RELAY_HELP = `Usage: sotto relay [--host 127.0.0.1] [--port 7878] [--max-clients N]
+                  [--max-clients-per-address N] [--max-frame-bytes N] [--idle-timeout SECONDS]
 
 Runs an echo-network relay (the framing of otr4j's echonetwork): each client
 is known by the IP:PORT of its connection, and a frame sent to an address is
 delivered to that client, or dropped if it is not connected. Logs connections
-to stderr. Stop it with Ctrl-C.
+to stderr (repeated lines collapsed into a count). Stop it with Ctrl-C.
+
+The echo network has no authentication: on an address other machines can
+reach (it warns), anyone can join, send to every client and see who talks to
+whom; OTR keeps only what they say private.
+
+A client gets at most 4 MiB queued that it has not read (frames beyond are
+dropped); a connection that stops in the middle of a frame, or leaves what is
+sent to it unread, for 30 s is closed, and so is one idle in both directions
+for --idle-timeout.
 
 Options:
-  --host HOST              address to listen on (default 127.0.0.1)
-  --port PORT              port to listen on (default 7878; 0 = any free port)
-  --max-clients N          most clients at once (default 256)
-  --max-frame-bytes N      largest message accepted (default 1048576)
-  -h, --help               show this help
+  --host HOST                    address to listen on (default 127.0.0.1)
+  --port PORT                    port to listen on (default 7878; 0 = any free port)
+  --max-clients N                most clients at once (default 256)
+  --max-clients-per-address N    most clients at once from one address, an IPv6
+                                 one by its /64 (default 32)
+  --max-frame-bytes N            largest message accepted (default 1048576, at most 16777216)
+  --idle-timeout SECONDS         close a connection with no traffic for this long (default 3600)
+  -h, --help                     show this help
 `;
 
 /** `sotto keys --help`. */
