@@ -17,6 +17,7 @@ import { generateDsaKey, systemRandom, type DsaPrivateKey } from '@sotto/otr';
 import { StoreError } from './errors.js';
 import { writeFileAtomic } from './atomic-file.js';
 import { normalizeFingerprint, requireFingerprint } from './fingerprint-text.js';
+import { escapeUnsafe, requireSafeName } from './safe-text.js';
 import { FILES } from './paths.js';
 import type { DirectoryLock } from './lock.js';
 import { encodeKeysFile, encodeRetiredKeysFile, keyFingerprint, type RetireReason, type RetiredKey, type StoredKey } from './files/keys-file.js';
@@ -55,6 +56,12 @@ function newInstanceTag(): number {
     const tag = new DataView(systemRandom(4).buffer).getUint32(0);
     if (tag >= MIN_INSTANCE_TAG) return tag;
   }
+}
+
+/** Refuses trust records for names that could deceive whoever reads them later (safe-text.ts). */
+function requireSafeNames(account: string, contact: string): void {
+  requireSafeName('account', account);
+  requireSafeName('contact', contact);
 }
 
 /** The identity and trust store of one state directory. Obtain one with `openStore`. */
@@ -209,10 +216,13 @@ export class Store {
   /**
    * Records that the contact used this fingerprint now. `changed` is true when
    * the contact has a verified fingerprint and this is not one of them: the
-   * client must then show the fingerprint-changed warning.
+   * client must then show the fingerprint-changed warning. A contact or
+   * account name holding a control, invisible or reordering character
+   * (safe-text.ts) is refused with an 'invalid' StoreError.
    */
   recordSeen(account: string, contact: string, fingerprintHex: string, now: Date): Promise<{ changed: boolean; verified: boolean }> {
     return this.#serialize(async () => {
+      requireSafeNames(account, contact);
       const fingerprint = requireFingerprint(fingerprintHex);
       const seen = applySeen(this.#contents.trust.get(account)?.get(contact) ?? [], fingerprint, now.toISOString());
       await this.#commitTrust(this.#withContact(account, contact, seen.records));
@@ -220,9 +230,10 @@ export class Store {
     });
   }
 
-  /** Sets a fingerprint's status (recording it if it was never seen); the change is kept in its history. */
+  /** Sets a fingerprint's status (recording it if it was never seen); the change is kept in its history. Names are checked as by recordSeen. */
   setTrust(account: string, contact: string, fingerprintHex: string, status: TrustStatus, now: Date, via = status === 'smp' ? 'smp' : 'user'): Promise<void> {
     return this.#serialize(async () => {
+      requireSafeNames(account, contact);
       const fingerprint = requireFingerprint(fingerprintHex);
       const records = applyTrust(this.#contents.trust.get(account)?.get(contact) ?? [], fingerprint, status, now.toISOString(), via);
       await this.#commitTrust(this.#withContact(account, contact, records));
@@ -245,7 +256,7 @@ export class Store {
       const kept = fingerprint === undefined ? [] : records.filter((record) => record.fingerprint !== fingerprint);
       if (kept.length === records.length) {
         const what = fingerprint === undefined ? 'no fingerprints' : `no fingerprint ${fingerprint}`;
-        throw new StoreError('not-found', `${account} has ${what} recorded for ${contact}`);
+        throw new StoreError('not-found', `${escapeUnsafe(account)} has ${what} recorded for ${escapeUnsafe(contact)}`);
       }
       await this.#commitTrust(this.#withContact(account, contact, kept));
     });

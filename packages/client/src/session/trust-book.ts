@@ -8,7 +8,12 @@
  * on disk, so a `trust` followed at once by a new AKE would otherwise read the
  * old answer. The book loads a peer's records from the store the first time
  * the peer comes up and from then on applies its own changes first.
+ *
+ * The store refuses to record an address holding a control, invisible or
+ * reordering character ('invalid'); such a peer's trust then lives in memory
+ * for this run only, and the refusal is reported once, not on every AKE.
  */
+import { StoreError } from '@sotto/store';
 
 /** How a fingerprint was verified. */
 export type VerifiedBy = 'smp' | 'manual';
@@ -25,6 +30,8 @@ export class TrustBook {
   /** Per peer: fingerprint -> verified. */
   readonly #peers = new Map<string, Map<string, boolean>>();
   readonly #pending = new Set<Promise<void>>();
+  /** Peers whose address the store refused to record. */
+  readonly #unrecordable = new Set<string>();
 
   constructor(
     private readonly storage: TrustStorage,
@@ -61,14 +68,14 @@ export class TrustBook {
     const changed = !verified && this.hasVerified(peer);
     const records = this.#records(peer);
     if (!records.has(fingerprint)) records.set(fingerprint, false);
-    this.#track(this.storage.recordSeen(this.account, peer, fingerprint, now));
+    this.#track(peer, () => this.storage.recordSeen(this.account, peer, fingerprint, now));
     return { changed, verified };
   }
 
   /** Marks a fingerprint verified for `peer`. */
   verify(peer: string, fingerprint: string, by: VerifiedBy, now: Date): void {
     this.#records(peer).set(fingerprint, true);
-    this.#track(this.storage.setTrust(this.account, peer, fingerprint, by, now));
+    this.#track(peer, () => this.storage.setTrust(this.account, peer, fingerprint, by, now));
   }
 
   /** Resolves once every write started so far has finished (failures were reported). */
@@ -76,10 +83,17 @@ export class TrustBook {
     await Promise.all([...this.#pending]);
   }
 
-  #track(write: Promise<unknown>): void {
-    const tracked = write.then(
+  #track(peer: string, write: () => Promise<unknown>): void {
+    if (this.#unrecordable.has(peer)) return;
+    const tracked = write().then(
       () => undefined,
-      (error: unknown) => this.onWriteError(error),
+      (error: unknown) => {
+        if (error instanceof StoreError && error.code === 'invalid') {
+          if (this.#unrecordable.has(peer)) return;
+          this.#unrecordable.add(peer);
+        }
+        this.onWriteError(error);
+      },
     );
     this.#pending.add(tracked);
     void tracked.finally(() => this.#pending.delete(tracked));
