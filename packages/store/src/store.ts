@@ -24,7 +24,7 @@ import { encodeKeysFile, encodeRetiredKeysFile, keyFingerprint, type RetireReaso
 import { encodeInstanceTagsFile, MIN_INSTANCE_TAG } from './files/instance-tags-file.js';
 import { encodeTrustFile, type TrustTable } from './files/trust-file.js';
 import { encodeSettingsFile, type ContactSettings, type Settings } from './files/settings-file.js';
-import { applySeen, applyTrust, isVerifiedStatus, type FingerprintRecord, type TrustStatus } from './trust.js';
+import { applySeen, applyTrust, isVerifiedStatus, placeContact, type FingerprintRecord, type TrustStatus } from './trust.js';
 import { applyImportPlan, type ImportPlan, type ImportReport } from './import-plan.js';
 
 /** Everything a store holds, as loaded from its files. */
@@ -203,14 +203,21 @@ export class Store {
     return [...(this.#contents.trust.get(account)?.keys() ?? [])].sort();
   }
 
-  #withContact(account: string, contact: string, records: readonly FingerprintRecord[]): TrustTable {
+  /** The trust table with the contact's records replaced, within the caps of trust.ts; undefined when there is no room for it. */
+  #withContact(account: string, contact: string, records: readonly FingerprintRecord[]): TrustTable | undefined {
     const trust = new Map(this.#contents.trust);
-    const contacts = new Map(trust.get(account) ?? []);
-    if (records.length === 0) contacts.delete(contact);
-    else contacts.set(contact, records);
+    const contacts = placeContact(trust.get(account) ?? new Map<string, readonly FingerprintRecord[]>(), contact, records);
+    if (contacts === undefined) return undefined;
     if (contacts.size === 0) trust.delete(account);
     else trust.set(account, contacts);
     return trust;
+  }
+
+  /** Writes the contact's records unless they are the ones already held (nothing changed) or find no room. */
+  async #commitContact(account: string, contact: string, before: readonly FingerprintRecord[], records: readonly FingerprintRecord[]): Promise<void> {
+    if (records === before) return;
+    const trust = this.#withContact(account, contact, records);
+    if (trust !== undefined) await this.#commitTrust(trust);
   }
 
   /**
@@ -224,8 +231,9 @@ export class Store {
     return this.#serialize(async () => {
       requireSafeNames(account, contact);
       const fingerprint = requireFingerprint(fingerprintHex);
-      const seen = applySeen(this.#contents.trust.get(account)?.get(contact) ?? [], fingerprint, now.toISOString());
-      await this.#commitTrust(this.#withContact(account, contact, seen.records));
+      const before = this.#contents.trust.get(account)?.get(contact) ?? [];
+      const seen = applySeen(before, fingerprint, now.toISOString());
+      await this.#commitContact(account, contact, before, seen.records);
       return { changed: seen.changed, verified: seen.verified };
     });
   }
@@ -235,8 +243,8 @@ export class Store {
     return this.#serialize(async () => {
       requireSafeNames(account, contact);
       const fingerprint = requireFingerprint(fingerprintHex);
-      const records = applyTrust(this.#contents.trust.get(account)?.get(contact) ?? [], fingerprint, status, now.toISOString(), via);
-      await this.#commitTrust(this.#withContact(account, contact, records));
+      const before = this.#contents.trust.get(account)?.get(contact) ?? [];
+      await this.#commitContact(account, contact, before, applyTrust(before, fingerprint, status, now.toISOString(), via));
     });
   }
 
@@ -258,7 +266,7 @@ export class Store {
         const what = fingerprint === undefined ? 'no fingerprints' : `no fingerprint ${fingerprint}`;
         throw new StoreError('not-found', `${escapeUnsafe(account)} has ${what} recorded for ${escapeUnsafe(contact)}`);
       }
-      await this.#commitTrust(this.#withContact(account, contact, kept));
+      await this.#commitContact(account, contact, records, kept);
     });
   }
 

@@ -6,8 +6,11 @@
  *
  * Why a copy in memory: the store updates its own memory only once a write is
  * on disk, so a `trust` followed at once by a new AKE would otherwise read the
- * old answer. The book loads a peer's records from the store the first time
- * the peer comes up and from then on applies its own changes first.
+ * old answer. The book keeps a copy only of the peers the user verified in
+ * this run (loaded from the store at the first verification, then changed
+ * here first) and asks the store about every other peer, so a relay handing
+ * out new addresses, or a peer showing a new key in every AKE, grows nothing
+ * here; the store keeps its own records within its caps.
  *
  * The store refuses to record an address holding a control, invisible or
  * reordering character ('invalid'); such a peer's trust then lives in memory
@@ -27,7 +30,7 @@ export interface TrustStorage {
 
 /** Trust decisions for one account; fingerprints are 40 lower-case hex digits. */
 export class TrustBook {
-  /** Per peer: fingerprint -> verified. */
+  /** Per peer verified in this run: fingerprint -> verified. */
   readonly #peers = new Map<string, Map<string, boolean>>();
   readonly #pending = new Set<Promise<void>>();
   /** Peers whose address the store refused to record. */
@@ -39,13 +42,12 @@ export class TrustBook {
     private readonly onWriteError: (error: unknown) => void,
   ) {}
 
-  #records(peer: string): Map<string, boolean> {
-    let records = this.#peers.get(peer);
-    if (records === undefined) {
-      records = new Map(this.storage.fingerprints(this.account, peer).map((record) => [record.fingerprint, record.status !== 'unverified']));
-      this.#peers.set(peer, records);
-    }
-    return records;
+  #records(peer: string): ReadonlyMap<string, boolean> {
+    return this.#peers.get(peer) ?? this.#load(peer);
+  }
+
+  #load(peer: string): Map<string, boolean> {
+    return new Map(this.storage.fingerprints(this.account, peer).map((record) => [record.fingerprint, record.status !== 'unverified']));
   }
 
   /** Whether `fingerprint` is verified for `peer`. */
@@ -66,15 +68,14 @@ export class TrustBook {
   seen(peer: string, fingerprint: string, now: Date): { changed: boolean; verified: boolean } {
     const verified = this.isVerified(peer, fingerprint);
     const changed = !verified && this.hasVerified(peer);
-    const records = this.#records(peer);
-    if (!records.has(fingerprint)) records.set(fingerprint, false);
     this.#track(peer, () => this.storage.recordSeen(this.account, peer, fingerprint, now));
     return { changed, verified };
   }
 
   /** Marks a fingerprint verified for `peer`. */
   verify(peer: string, fingerprint: string, by: VerifiedBy, now: Date): void {
-    this.#records(peer).set(fingerprint, true);
+    const records = this.#peers.get(peer) ?? this.#load(peer);
+    this.#peers.set(peer, records.set(fingerprint, true));
     this.#track(peer, () => this.storage.setTrust(this.account, peer, fingerprint, by, now));
   }
 
