@@ -9,6 +9,7 @@ import { humanFingerprint, requireFingerprint } from './fingerprint-text.js';
 import type { ImportReport } from './import-plan.js';
 import { exportBlinkPem, exportBlinkPotr, importBlinkPem, importBlinkPotr } from './migrate/blink.js';
 import { exportLibotr, importLibotr, libotrFilesIn, type ExportReport } from './migrate/libotr.js';
+import { escapeUnsafe } from './safe-text.js';
 import type { KeyInfo, RetiredKeyInfo, Store } from './store.js';
 import { isVerifiedStatus, type FingerprintRecord } from './trust.js';
 
@@ -154,15 +155,18 @@ export async function keysExport(store: Store, options: KeysExportOptions): Prom
 export function trustList(store: Store, account: string, contact?: string): { contacts: { contact: string; fingerprints: FingerprintRecord[] }[]; text: string } {
   const names = contact === undefined ? store.contacts(account) : [contact];
   const contacts = names.map((name) => ({ contact: name, fingerprints: store.fingerprints(account, name) }));
-  if (contact !== undefined && contacts[0]?.fingerprints.length === 0) throw new StoreError('not-found', `${account} has no fingerprints recorded for ${contact}`);
+  if (contact !== undefined && contacts[0]?.fingerprints.length === 0) {
+    throw new StoreError('not-found', `${escapeUnsafe(account)} has no fingerprints recorded for ${escapeUnsafe(contact)}`);
+  }
   const lines: string[] = [];
   for (const entry of contacts) {
-    lines.push(entry.contact);
+    // A name written before names were checked may hold terminal escapes: show them, never run them.
+    lines.push(escapeUnsafe(entry.contact));
     for (const record of entry.fingerprints) {
       lines.push(`  ${humanFingerprint(record.fingerprint)}  ${describeStatus(record)}  first seen ${record.firstSeen}, last seen ${record.lastSeen}`);
     }
   }
-  return { contacts, text: lines.length === 0 ? `${account} has no fingerprints recorded` : lines.join('\n') };
+  return { contacts, text: lines.length === 0 ? `${escapeUnsafe(account)} has no fingerprints recorded` : lines.join('\n') };
 }
 
 /** `sotto trust verify <account> <contact> <fingerprint>`: marks a fingerprint verified by hand. */
@@ -172,8 +176,8 @@ export async function trustVerify(store: Store, account: string, contact: string
   const wasVerified = store.isVerified(account, contact, fingerprint);
   await store.setTrust(account, contact, fingerprint, 'manual', now, 'user');
   const text =
-    `${contact}: ${humanFingerprint(fingerprint)} ${wasVerified ? 'was already verified' : 'is now verified'}` +
-    (seenBefore ? '' : ` (not seen in a conversation yet; it will be trusted when ${contact} uses it)`);
+    `${escapeUnsafe(contact)}: ${humanFingerprint(fingerprint)} ${wasVerified ? 'was already verified' : 'is now verified'}` +
+    (seenBefore ? '' : ` (not seen in a conversation yet; it will be trusted when ${escapeUnsafe(contact)} uses it)`);
   return { fingerprint, seenBefore, text };
 }
 
@@ -184,6 +188,6 @@ export async function trustForget(store: Store, account: string, contact: string
   await store.forget(account, contact, fingerprint);
   const removed = records.filter((record) => fingerprint === undefined || record.fingerprint === fingerprint);
   const verified = removed.filter((record) => isVerifiedStatus(record.status)).length;
-  const text = `${contact}: forgot ${removed.length} fingerprint(s)${verified > 0 ? `, ${verified} of them verified` : ''}`;
+  const text = `${escapeUnsafe(contact)}: forgot ${removed.length} fingerprint(s)${verified > 0 ? `, ${verified} of them verified` : ''}`;
   return { removed: removed.map((record) => record.fingerprint), text };
 }

@@ -6,6 +6,7 @@
  */
 import { formatFingerprint } from '@sotto/otr';
 import { StoreError } from './errors.js';
+import { escapeUnsafe } from './safe-text.js';
 
 const HEX40 = /^[0-9a-f]{40}$/;
 
@@ -18,7 +19,7 @@ export function normalizeFingerprint(text: string): string | undefined {
 /** A fingerprint in canonical form, or an 'invalid' StoreError quoting (the start of) the text. */
 export function requireFingerprint(text: string): string {
   const fingerprint = normalizeFingerprint(text);
-  if (fingerprint === undefined) throw new StoreError('invalid', `not a fingerprint: expected 40 hex digits, got ${JSON.stringify(text.slice(0, 60))}`);
+  if (fingerprint === undefined) throw new StoreError('invalid', `not a fingerprint: expected 40 hex digits, got "${escapeUnsafe(text.slice(0, 60))}"`);
   return fingerprint;
 }
 

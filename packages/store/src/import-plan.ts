@@ -11,6 +11,7 @@ import { StoreError } from './errors.js';
 import { humanFingerprint } from './fingerprint-text.js';
 import { keyFingerprint, type RetiredKey, type StoredKey } from './files/keys-file.js';
 import type { TrustTable } from './files/trust-file.js';
+import { hasUnsafeCharacter } from './safe-text.js';
 import { mergeImported, type FingerprintRecord, type MergeResult, type TrustStatus } from './trust.js';
 import type { StoreContents } from './store.js';
 
@@ -81,6 +82,10 @@ export function applyImportPlan(contents: StoreContents, plan: ImportPlan): { ne
   }
 
   let trust: TrustTable = contents.trust;
+  const unsafe = plan.fingerprints.filter(({ account, contact }) => hasUnsafeCharacter(account) || hasUnsafeCharacter(contact)).length;
+  if (unsafe > 0) {
+    throw new StoreError('bad-import', `${unsafe} fingerprint(s) name a contact or account with a control, invisible or reordering character. Nothing was changed`);
+  }
   for (const { account, contact, fingerprint, status } of plan.fingerprints) {
     const records: readonly FingerprintRecord[] = trust.get(account)?.get(contact) ?? [];
     const merged = mergeImported(records, fingerprint, status, at, `import-${plan.source}`);

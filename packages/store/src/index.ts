@@ -12,6 +12,7 @@ export type { ContactSettings } from './files/settings-file.js';
 export type { ImportReport } from './import-plan.js';
 export type { MergeResult } from './trust.js';
 export { normalizeFingerprint, humanFingerprint } from './fingerprint-text.js';
+export { MAX_NAME_LENGTH, describeCharacter, escapeUnsafe, hasUnsafeCharacter, replaceUnsafe } from './safe-text.js';
 export { LIBOTR_FILES, exportLibotr, importLibotr, libotrFilesIn, type ExportReport, type LibotrExportOptions, type LibotrImportOptions } from './migrate/libotr.js';
 export { BLINK_FILES, exportBlinkPem, exportBlinkPotr, importBlinkPem, importBlinkPotr } from './migrate/blink.js';
 export {

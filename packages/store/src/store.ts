@@ -17,13 +17,14 @@ import { generateDsaKey, systemRandom, type DsaPrivateKey } from '@sotto/otr';
 import { StoreError } from './errors.js';
 import { writeFileAtomic } from './atomic-file.js';
 import { normalizeFingerprint, requireFingerprint } from './fingerprint-text.js';
+import { escapeUnsafe, requireSafeName } from './safe-text.js';
 import { FILES } from './paths.js';
 import type { DirectoryLock } from './lock.js';
 import { encodeKeysFile, encodeRetiredKeysFile, keyFingerprint, type RetireReason, type RetiredKey, type StoredKey } from './files/keys-file.js';
 import { encodeInstanceTagsFile, MIN_INSTANCE_TAG } from './files/instance-tags-file.js';
 import { encodeTrustFile, type TrustTable } from './files/trust-file.js';
 import { encodeSettingsFile, type ContactSettings, type Settings } from './files/settings-file.js';
-import { applySeen, applyTrust, isVerifiedStatus, type FingerprintRecord, type TrustStatus } from './trust.js';
+import { applySeen, applyTrust, isVerifiedStatus, placeContact, type FingerprintRecord, type TrustStatus } from './trust.js';
 import { applyImportPlan, type ImportPlan, type ImportReport } from './import-plan.js';
 
 /** Everything a store holds, as loaded from its files. */
@@ -55,6 +56,12 @@ function newInstanceTag(): number {
     const tag = new DataView(systemRandom(4).buffer).getUint32(0);
     if (tag >= MIN_INSTANCE_TAG) return tag;
   }
+}
+
+/** Refuses trust records for names that could deceive whoever reads them later (safe-text.ts). */
+function requireSafeNames(account: string, contact: string): void {
+  requireSafeName('account', account);
+  requireSafeName('contact', contact);
 }
 
 /** The identity and trust store of one state directory. Obtain one with `openStore`. */
@@ -196,36 +203,48 @@ export class Store {
     return [...(this.#contents.trust.get(account)?.keys() ?? [])].sort();
   }
 
-  #withContact(account: string, contact: string, records: readonly FingerprintRecord[]): TrustTable {
+  /** The trust table with the contact's records replaced, within the caps of trust.ts; undefined when there is no room for it. */
+  #withContact(account: string, contact: string, records: readonly FingerprintRecord[]): TrustTable | undefined {
     const trust = new Map(this.#contents.trust);
-    const contacts = new Map(trust.get(account) ?? []);
-    if (records.length === 0) contacts.delete(contact);
-    else contacts.set(contact, records);
+    const contacts = placeContact(trust.get(account) ?? new Map<string, readonly FingerprintRecord[]>(), contact, records);
+    if (contacts === undefined) return undefined;
     if (contacts.size === 0) trust.delete(account);
     else trust.set(account, contacts);
     return trust;
   }
 
+  /** Writes the contact's records unless they are the ones already held (nothing changed) or find no room. */
+  async #commitContact(account: string, contact: string, before: readonly FingerprintRecord[], records: readonly FingerprintRecord[]): Promise<void> {
+    if (records === before) return;
+    const trust = this.#withContact(account, contact, records);
+    if (trust !== undefined) await this.#commitTrust(trust);
+  }
+
   /**
    * Records that the contact used this fingerprint now. `changed` is true when
    * the contact has a verified fingerprint and this is not one of them: the
-   * client must then show the fingerprint-changed warning.
+   * client must then show the fingerprint-changed warning. A contact or
+   * account name holding a control, invisible or reordering character
+   * (safe-text.ts) is refused with an 'invalid' StoreError.
    */
   recordSeen(account: string, contact: string, fingerprintHex: string, now: Date): Promise<{ changed: boolean; verified: boolean }> {
     return this.#serialize(async () => {
+      requireSafeNames(account, contact);
       const fingerprint = requireFingerprint(fingerprintHex);
-      const seen = applySeen(this.#contents.trust.get(account)?.get(contact) ?? [], fingerprint, now.toISOString());
-      await this.#commitTrust(this.#withContact(account, contact, seen.records));
+      const before = this.#contents.trust.get(account)?.get(contact) ?? [];
+      const seen = applySeen(before, fingerprint, now.toISOString());
+      await this.#commitContact(account, contact, before, seen.records);
       return { changed: seen.changed, verified: seen.verified };
     });
   }
 
-  /** Sets a fingerprint's status (recording it if it was never seen); the change is kept in its history. */
+  /** Sets a fingerprint's status (recording it if it was never seen); the change is kept in its history. Names are checked as by recordSeen. */
   setTrust(account: string, contact: string, fingerprintHex: string, status: TrustStatus, now: Date, via = status === 'smp' ? 'smp' : 'user'): Promise<void> {
     return this.#serialize(async () => {
+      requireSafeNames(account, contact);
       const fingerprint = requireFingerprint(fingerprintHex);
-      const records = applyTrust(this.#contents.trust.get(account)?.get(contact) ?? [], fingerprint, status, now.toISOString(), via);
-      await this.#commitTrust(this.#withContact(account, contact, records));
+      const before = this.#contents.trust.get(account)?.get(contact) ?? [];
+      await this.#commitContact(account, contact, before, applyTrust(before, fingerprint, status, now.toISOString(), via));
     });
   }
 
@@ -245,9 +264,9 @@ export class Store {
       const kept = fingerprint === undefined ? [] : records.filter((record) => record.fingerprint !== fingerprint);
       if (kept.length === records.length) {
         const what = fingerprint === undefined ? 'no fingerprints' : `no fingerprint ${fingerprint}`;
-        throw new StoreError('not-found', `${account} has ${what} recorded for ${contact}`);
+        throw new StoreError('not-found', `${escapeUnsafe(account)} has ${what} recorded for ${escapeUnsafe(contact)}`);
       }
-      await this.#commitTrust(this.#withContact(account, contact, kept));
+      await this.#commitContact(account, contact, records, kept);
     });
   }
 

@@ -6,7 +6,28 @@
  * hand). Records are never rewritten in place: every status change appends to
  * the record's history, so an old verification stays visible after a key
  * change or a downgrade.
+ *
+ * Bounds (a peer can show a new key in every AKE, and a relay can hand out
+ * a new address for every connection): a contact keeps at most
+ * {@link MAX_FINGERPRINTS_PER_CONTACT} records, an account at most
+ * {@link MAX_CONTACTS_PER_ACCOUNT} contacts, a record at most
+ * {@link MAX_HISTORY_PER_RECORD} status changes. Verified records are never
+ * evicted to make room for an unverified one: the oldest unverified record
+ * (or contact with no verified record) goes first, by last use; when only
+ * verified ones are left, a new unverified fingerprint is not recorded (its
+ * warning is still given). `lastSeen` moves only when at least
+ * {@link LAST_SEEN_RESOLUTION_MS} have passed, so a known fingerprint's
+ * repeated AKEs do not rewrite the file.
  */
+
+/** Fingerprints kept per contact: enough for every device and key change a person has, not for a key per AKE. */
+export const MAX_FINGERPRINTS_PER_CONTACT = 16;
+/** Contacts kept per account; echo-network addresses change with every connection, so old unverified ones are dropped. */
+export const MAX_CONTACTS_PER_ACCOUNT = 1024;
+/** Status changes kept per record (the latest ones); changes come only from the user and SMP. */
+export const MAX_HISTORY_PER_RECORD = 16;
+/** How stale `lastSeen` may get before a new AKE updates it (and the file is written): one hour. */
+export const LAST_SEEN_RESOLUTION_MS = 60 * 60 * 1000;
 
 /** How far a fingerprint is trusted. */
 export type TrustStatus = 'unverified' | 'smp' | 'manual';
@@ -42,41 +63,120 @@ function replace(records: readonly FingerprintRecord[], next: FingerprintRecord)
   return index < 0 ? [...records, next] : records.map((record, i) => (i === index ? next : record));
 }
 
+/** The index of the record used longest ago among those `eligible`, or -1. */
+function oldest(records: readonly FingerprintRecord[], eligible: (record: FingerprintRecord) => boolean): number {
+  let found = -1;
+  for (const [index, record] of records.entries()) {
+    if (!eligible(record)) continue;
+    const current = records[found];
+    if (current === undefined || Date.parse(record.lastSeen) < Date.parse(current.lastSeen)) found = index;
+  }
+  return found;
+}
+
+/**
+ * `records` after adding the record of `added`, within {@link MAX_FINGERPRINTS_PER_CONTACT}:
+ * evicts the oldest unverified other record; with none, an unverified `added`
+ * is left out (`records` is returned as it was), a verified one evicts the
+ * oldest verified other record.
+ */
+function withinCap(before: readonly FingerprintRecord[], records: FingerprintRecord[], added: string): readonly FingerprintRecord[] {
+  const out = records;
+  while (out.length > MAX_FINGERPRINTS_PER_CONTACT) {
+    let victim = oldest(out, (record) => record.fingerprint !== added && !isVerifiedStatus(record.status));
+    if (victim < 0) {
+      const addedRecord = out.find((record) => record.fingerprint === added);
+      if (addedRecord === undefined || !isVerifiedStatus(addedRecord.status)) return before;
+      victim = oldest(out, (record) => record.fingerprint !== added);
+    }
+    out.splice(victim, 1);
+  }
+  return out;
+}
+
 /** The outcome of a contact presenting a fingerprint in a conversation. */
 export interface SeenResult {
-  readonly records: FingerprintRecord[];
+  /** The contact's records after it: the very array given when nothing changed (nothing to write). */
+  readonly records: readonly FingerprintRecord[];
   /** The contact has at least one verified fingerprint and this is not one of them. */
   readonly changed: boolean;
   /** This fingerprint is verified. */
   readonly verified: boolean;
 }
 
-/** Records that `fingerprint` was used at `at`: new ones start unverified; known ones get a new lastSeen. */
+/**
+ * Records that `fingerprint` was used at `at`: new ones start unverified
+ * (within the cap); known ones get a new lastSeen once it is
+ * {@link LAST_SEEN_RESOLUTION_MS} old.
+ */
 export function applySeen(records: readonly FingerprintRecord[], fingerprint: string, at: string): SeenResult {
   const existing = records.find((record) => record.fingerprint === fingerprint);
-  const next: FingerprintRecord =
-    existing === undefined
-      ? { fingerprint, status: 'unverified', firstSeen: at, lastSeen: at, history: [{ status: 'unverified', at, via: 'first-seen' }] }
-      : { ...existing, lastSeen: at };
-  const verified = isVerifiedStatus(next.status);
   const anyVerified = records.some((record) => isVerifiedStatus(record.status));
-  return { records: replace(records, next), changed: anyVerified && !verified, verified };
+  if (existing !== undefined) {
+    const verified = isVerifiedStatus(existing.status);
+    const stale = Date.parse(at) - Date.parse(existing.lastSeen) >= LAST_SEEN_RESOLUTION_MS;
+    return { records: stale ? replace(records, { ...existing, lastSeen: at }) : records, changed: anyVerified && !verified, verified };
+  }
+  const added: FingerprintRecord = { fingerprint, status: 'unverified', firstSeen: at, lastSeen: at, history: [{ status: 'unverified', at, via: 'first-seen' }] };
+  return { records: withinCap(records, [...records, added], fingerprint), changed: anyVerified, verified: false };
 }
 
-/** Sets a fingerprint's status, creating its record if needed; a change is appended to the history. */
+/** Sets a fingerprint's status, creating its record if needed (within the cap); a change is appended to the history. The very array given when nothing changed. */
 export function applyTrust(
   records: readonly FingerprintRecord[],
   fingerprint: string,
   status: TrustStatus,
   at: string,
   via: string,
-): FingerprintRecord[] {
+): readonly FingerprintRecord[] {
   const existing = records.find((record) => record.fingerprint === fingerprint);
   if (existing === undefined) {
-    return [...records, { fingerprint, status, firstSeen: at, lastSeen: at, history: [{ status, at, via }] }];
+    return withinCap(records, [...records, { fingerprint, status, firstSeen: at, lastSeen: at, history: [{ status, at, via }] }], fingerprint);
   }
-  if (existing.status === status) return [...records];
-  return replace(records, { ...existing, status, history: [...existing.history, { status, at, via }] });
+  if (existing.status === status) return records;
+  return replace(records, { ...existing, status, history: [...existing.history, { status, at, via }].slice(-MAX_HISTORY_PER_RECORD) });
+}
+
+/** When the contact last used any of its fingerprints (ISO strings compare as times here: all are toISOString()). */
+function lastUse(records: readonly FingerprintRecord[]): number {
+  return Math.max(...records.map((record) => Date.parse(record.lastSeen)));
+}
+
+/**
+ * An account's contacts with `contact`'s records set to `records` (removed
+ * when empty), within {@link MAX_CONTACTS_PER_ACCOUNT}: contacts without a
+ * verified fingerprint are evicted, used longest ago first. Undefined when a
+ * new contact without a verified fingerprint finds no room (every other
+ * contact has a verified one): it is then not recorded. Contacts with a
+ * verified fingerprint are never evicted and may exceed the cap: only the
+ * user's own verifications (by hand or by answering SMP) make them.
+ */
+export function placeContact(
+  contacts: ReadonlyMap<string, readonly FingerprintRecord[]>,
+  contact: string,
+  records: readonly FingerprintRecord[],
+): Map<string, readonly FingerprintRecord[]> | undefined {
+  const next = new Map(contacts);
+  if (records.length === 0) {
+    next.delete(contact);
+    return next;
+  }
+  next.set(contact, records);
+  while (next.size > MAX_CONTACTS_PER_ACCOUNT) {
+    let victim: string | undefined;
+    let victimUse = Infinity;
+    for (const [name, list] of next) {
+      if (name === contact || list.some((record) => isVerifiedStatus(record.status))) continue;
+      const use = lastUse(list);
+      if (victim === undefined || use < victimUse) {
+        victim = name;
+        victimUse = use;
+      }
+    }
+    if (victim === undefined) return contacts.has(contact) || records.some((record) => isVerifiedStatus(record.status)) ? next : undefined;
+    next.delete(victim);
+  }
+  return next;
 }
 
 /** What merging an imported fingerprint did. */
@@ -93,11 +193,11 @@ export function mergeImported(
   status: TrustStatus,
   at: string,
   via: string,
-): { records: FingerprintRecord[]; result: MergeResult } {
+): { records: readonly FingerprintRecord[]; result: MergeResult } {
   const existing = records.find((record) => record.fingerprint === fingerprint);
   if (existing === undefined) return { records: applyTrust(records, fingerprint, status, at, via), result: 'added' };
   if (!isVerifiedStatus(existing.status) && isVerifiedStatus(status)) {
     return { records: applyTrust(records, fingerprint, status, at, via), result: 'upgraded' };
   }
-  return { records: [...records], result: 'kept' };
+  return { records, result: 'kept' };
 }

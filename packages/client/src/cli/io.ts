@@ -4,6 +4,7 @@
  * `sotto` process.
  */
 import type { Readable, Writable } from 'node:stream';
+import { sanitizeLines } from '../terminal/sanitize.js';
 
 /** Streams, environment and signals of one command run. */
 export interface Io {
@@ -33,7 +34,11 @@ export function processIo(): Io {
   };
 }
 
-/** Writes one diagnostic line to stderr, prefixed with the program's name. */
+/**
+ * Writes one diagnostic line to stderr, prefixed with the program's name.
+ * Diagnostics quote peer addresses and texts, so unsafe characters are
+ * escaped (sanitize.ts): stderr is usually the same terminal.
+ */
 export function warn(io: Io, message: string): void {
-  io.stderr.write(`sotto: ${message}\n`);
+  io.stderr.write(`sotto: ${sanitizeLines(message)}\n`);
 }

@@ -5,14 +5,14 @@
  * signal arrives or the relay goes away. Then it closes everything in order:
  * conversations (interactive only), relay connection, own relay, store.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { rmSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { defaultStateDir } from '@sotto/store';
 import { parseChatOptions, type ChatOptions } from '../cli/chat-options.js';
 import { describeError } from '../cli/errors.js';
 import { CHAT_HELP } from '../cli/help.js';
 import { warn, type Io } from '../cli/io.js';
+import { freshTemporaryStateDir } from '../cli/temporary-state.js';
 import { runJsonDriver, eventWriter } from '../driver/json-driver.js';
 import { openIdentity, type Identity } from '../identity.js';
 import { RelayLink } from '../net/relay-link.js';
@@ -31,7 +31,7 @@ export async function chatCommand(args: readonly string[], io: Io): Promise<numb
   let unregister: () => void = () => undefined;
   const stopped = new Promise<void>((resolve) => (unregister = io.onStop(resolve)));
   // The driver contract: without --state-dir, a fresh identity in a temporary directory.
-  const temporary = options.stateDir === undefined && options.json ? mkdtempSync(join(tmpdir(), 'sotto-')) : undefined;
+  const temporary = options.stateDir === undefined && options.json ? freshTemporaryStateDir() : undefined;
   try {
     const dir = options.stateDir ?? temporary ?? defaultStateDir(io.env);
     const identity = await openIdentity(dir, options.account, {

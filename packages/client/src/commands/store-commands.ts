@@ -8,6 +8,7 @@ import { OptionError, parseArgs, type ParsedArgs } from '../cli/args.js';
 import { DEFAULT_ACCOUNT } from '../cli/chat-options.js';
 import { KEYS_HELP, TRUST_HELP } from '../cli/help.js';
 import type { Io } from '../cli/io.js';
+import { sanitizeLines } from '../terminal/sanitize.js';
 
 const COMMON = { '--state-dir': 'value', '--account': 'value' } as const;
 const KEYS_SPEC = {
@@ -49,7 +50,8 @@ async function withStore(parsed: ParsedArgs, io: Io, body: (store: Store, accoun
   if (account === '') throw new OptionError('--account must not be empty');
   const store = await openStore(parsed.values.get('--state-dir') ?? defaultStateDir(io.env));
   try {
-    io.stdout.write(`${await body(store, account)}\n`);
+    // The store escapes the names it lists; escaping again here keeps any other text from reaching the terminal raw.
+    io.stdout.write(`${sanitizeLines(await body(store, account))}\n`);
     return 0;
   } finally {
     await store.close();

@@ -6,14 +6,26 @@
  */
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
+import { replaceUnsafe } from '@sotto/store';
 import type { ChatHost } from '../session/chat-host.js';
 import type { DriverEvent } from '../session/driver-events.js';
 import { parseDriverCommand, type DriverCommand } from './json-commands.js';
 
-/** One event as its stdout line (with the newline). */
+/** `\uXXXX` for each UTF-16 unit of `character`: the same JSON value, spelled in ASCII. */
+function jsonEscape(character: string): string {
+  let out = '';
+  for (let i = 0; i < character.length; i++) out += `\\u${character.charCodeAt(i).toString(16).padStart(4, '0')}`;
+  return out;
+}
+
+/**
+ * One event as its stdout line (with the newline). Every control, invisible
+ * or reordering character (sanitize.ts) is written as a JSON escape: the
+ * value is unchanged, but no line reader splits the line (U+0085, U+2028,
+ * U+2029 end lines for some) and no terminal showing it obeys a peer's escapes.
+ */
 export function formatEvent(event: DriverEvent): string {
-  // U+2028/U+2029 are valid in JSON but some line readers split on them; escaping keeps one event per line.
-  return `${JSON.stringify(event).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029')}\n`;
+  return `${replaceUnsafe(JSON.stringify(event), jsonEscape)}\n`;
 }
 
 /** An event writer for `output`. */

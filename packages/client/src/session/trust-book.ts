@@ -6,9 +6,17 @@
  *
  * Why a copy in memory: the store updates its own memory only once a write is
  * on disk, so a `trust` followed at once by a new AKE would otherwise read the
- * old answer. The book loads a peer's records from the store the first time
- * the peer comes up and from then on applies its own changes first.
+ * old answer. The book keeps a copy only of the peers the user verified in
+ * this run (loaded from the store at the first verification, then changed
+ * here first) and asks the store about every other peer, so a relay handing
+ * out new addresses, or a peer showing a new key in every AKE, grows nothing
+ * here; the store keeps its own records within its caps.
+ *
+ * The store refuses to record an address holding a control, invisible or
+ * reordering character ('invalid'); such a peer's trust then lives in memory
+ * for this run only, and the refusal is reported once, not on every AKE.
  */
+import { StoreError } from '@sotto/store';
 
 /** How a fingerprint was verified. */
 export type VerifiedBy = 'smp' | 'manual';
@@ -22,9 +30,11 @@ export interface TrustStorage {
 
 /** Trust decisions for one account; fingerprints are 40 lower-case hex digits. */
 export class TrustBook {
-  /** Per peer: fingerprint -> verified. */
+  /** Per peer verified in this run: fingerprint -> verified. */
   readonly #peers = new Map<string, Map<string, boolean>>();
   readonly #pending = new Set<Promise<void>>();
+  /** Peers whose address the store refused to record. */
+  readonly #unrecordable = new Set<string>();
 
   constructor(
     private readonly storage: TrustStorage,
@@ -32,13 +42,12 @@ export class TrustBook {
     private readonly onWriteError: (error: unknown) => void,
   ) {}
 
-  #records(peer: string): Map<string, boolean> {
-    let records = this.#peers.get(peer);
-    if (records === undefined) {
-      records = new Map(this.storage.fingerprints(this.account, peer).map((record) => [record.fingerprint, record.status !== 'unverified']));
-      this.#peers.set(peer, records);
-    }
-    return records;
+  #records(peer: string): ReadonlyMap<string, boolean> {
+    return this.#peers.get(peer) ?? this.#load(peer);
+  }
+
+  #load(peer: string): Map<string, boolean> {
+    return new Map(this.storage.fingerprints(this.account, peer).map((record) => [record.fingerprint, record.status !== 'unverified']));
   }
 
   /** Whether `fingerprint` is verified for `peer`. */
@@ -59,16 +68,15 @@ export class TrustBook {
   seen(peer: string, fingerprint: string, now: Date): { changed: boolean; verified: boolean } {
     const verified = this.isVerified(peer, fingerprint);
     const changed = !verified && this.hasVerified(peer);
-    const records = this.#records(peer);
-    if (!records.has(fingerprint)) records.set(fingerprint, false);
-    this.#track(this.storage.recordSeen(this.account, peer, fingerprint, now));
+    this.#track(peer, () => this.storage.recordSeen(this.account, peer, fingerprint, now));
     return { changed, verified };
   }
 
   /** Marks a fingerprint verified for `peer`. */
   verify(peer: string, fingerprint: string, by: VerifiedBy, now: Date): void {
-    this.#records(peer).set(fingerprint, true);
-    this.#track(this.storage.setTrust(this.account, peer, fingerprint, by, now));
+    const records = this.#peers.get(peer) ?? this.#load(peer);
+    this.#peers.set(peer, records.set(fingerprint, true));
+    this.#track(peer, () => this.storage.setTrust(this.account, peer, fingerprint, by, now));
   }
 
   /** Resolves once every write started so far has finished (failures were reported). */
@@ -76,10 +84,17 @@ export class TrustBook {
     await Promise.all([...this.#pending]);
   }
 
-  #track(write: Promise<unknown>): void {
-    const tracked = write.then(
+  #track(peer: string, write: () => Promise<unknown>): void {
+    if (this.#unrecordable.has(peer)) return;
+    const tracked = write().then(
       () => undefined,
-      (error: unknown) => this.onWriteError(error),
+      (error: unknown) => {
+        if (error instanceof StoreError && error.code === 'invalid') {
+          if (this.#unrecordable.has(peer)) return;
+          this.#unrecordable.add(peer);
+        }
+        this.onWriteError(error);
+      },
     );
     this.#pending.add(tracked);
     void tracked.finally(() => this.#pending.delete(tracked));

@@ -1,11 +1,13 @@
 /**
  * Turns driver events into lines for a person, with colours that can be
  * turned off (NO_COLOR, https://no-color.org, or output that is not a
- * terminal). Pure. Text from the network is stripped of control characters
- * first, so a peer cannot move the cursor or repaint the screen.
+ * terminal). Pure. Every string a peer chose (its address, texts, SMP
+ * question, error text) goes through sanitize.ts first, so a peer can neither
+ * drive the terminal nor hide or reorder what is shown.
  */
 import type { DriverEvent } from '../session/driver-events.js';
 import type { LockState } from '../session/conversations.js';
+import { displayAddress, sanitize } from './sanitize.js';
 
 /** Colour functions; identity functions when colour is off. */
 export interface Palette {
@@ -25,12 +27,6 @@ export function palette(colour: boolean): Palette {
 /** Whether to use colour: not when NO_COLOR is set to anything non-empty, nor when output is not a terminal. */
 export function wantsColour(env: NodeJS.ProcessEnv, isTerminal: boolean): boolean {
   return isTerminal && (env.NO_COLOR === undefined || env.NO_COLOR === '') && env.TERM !== 'dumb';
-}
-
-/** Replaces control characters (C0, DEL, C1) except tab; a newline continues the line indented. */
-export function sanitize(text: string): string {
-  // eslint-disable-next-line no-control-regex -- matching control characters is the point
-  return text.replace(/\r\n?/g, '\n').replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g, '\ufffd').replace(/\n/g, '\n    ');
 }
 
 /** A fingerprint (40 hex digits) in libotr's human format. */
@@ -64,15 +60,16 @@ export function lockLabel(state: LockState, p: Palette): string {
 
 /** The line(s) shown for one event, or undefined for events the terminal shows elsewhere. */
 export function renderEvent(event: DriverEvent, p: Palette): string | undefined {
+  const peer = 'peer' in event && event.peer !== null ? displayAddress(event.peer) : '';
   switch (event.event) {
     case 'ready':
       return undefined;
     case 'message': {
       const text = sanitize(event.text);
-      return event.encrypted ? `${p.green('[private]')} ${p.bold(event.from)}: ${text}` : `${p.yellow('[unencrypted]')} ${p.bold(event.from)}: ${text}`;
+      return event.encrypted ? `${p.green('[private]')} ${p.bold(displayAddress(event.from))}: ${text}` : `${p.yellow('[unencrypted]')} ${p.bold(displayAddress(event.from))}: ${text}`;
     }
     case 'secure': {
-      const head = `${p.green('Private conversation')} with ${p.bold(event.peer)} (OTR v${event.version}, session id ${event.ssid}).`;
+      const head = `${p.green('Private conversation')} with ${p.bold(peer)} (OTR v${event.version}, session id ${event.ssid}).`;
       const fingerprint = `Their fingerprint: ${humanFingerprint(event.fingerprint)}`;
       return event.trusted
         ? `${head} ${fingerprint} ${p.green('(verified)')}`
@@ -80,34 +77,34 @@ export function renderEvent(event: DriverEvent, p: Palette): string | undefined 
     }
     case 'fingerprint-changed':
       return p.red(
-        `WARNING: ${event.peer} uses a different key than the one you verified (now ${humanFingerprint(event.fingerprint)}). ` +
+        `WARNING: ${peer} uses a different key than the one you verified (now ${humanFingerprint(event.fingerprint)}). ` +
           'This can be a new device or someone intercepting you. Verify them again with /smp (or compare fingerprints and /trust) before you trust this conversation.',
       );
     case 'insecure':
-      return `${p.dim('You ended the private conversation with')} ${event.peer}${p.dim('; messages are now sent unencrypted.')}`;
+      return `${p.dim('You ended the private conversation with')} ${peer}${p.dim('; messages are now sent unencrypted.')}`;
     case 'finished':
-      return p.yellow(`${event.peer} ended the private conversation. Nothing more is sent to them until you type /otr end (continue unencrypted) or /otr start.`);
+      return p.yellow(`${peer} ended the private conversation. Nothing more is sent to them until you type /otr end (continue unencrypted) or /otr start.`);
     case 'smp-request':
       return p.yellow(
-        `${event.peer} wants to verify your identity${event.question === null ? ' with a shared secret' : `, asking: "${sanitize(event.question)}"`}. Reply with /smp answer SECRET.`,
+        `${peer} wants to verify your identity${event.question === null ? ' with a shared secret' : `, asking: "${sanitize(event.question)}"`}. Reply with /smp answer SECRET.`,
       );
     case 'smp-result':
       return event.success
-        ? p.green(`Verification with ${event.peer} succeeded.`)
-        : p.red(`Verification with ${event.peer} FAILED: the secrets differ (or someone is in between).`);
+        ? p.green(`Verification with ${peer} succeeded.`)
+        : p.red(`Verification with ${peer} FAILED: the secrets differ (or someone is in between).`);
     case 'smp-aborted':
-      return p.yellow(`Verification with ${event.peer} stopped.`);
+      return p.yellow(`Verification with ${peer} stopped.`);
     case 'trusted':
-      return p.green(`${event.peer}'s fingerprint ${humanFingerprint(event.fingerprint)} is now verified.`);
+      return p.green(`${peer}'s fingerprint ${humanFingerprint(event.fingerprint)} is now verified.`);
     case 'not-sent':
       return p.yellow(
         event.reason === 'finished'
-          ? `Not sent: ${event.to} ended the private conversation. Type /otr end to continue unencrypted, or /otr start.`
-          : `Not sent yet: your policy requires encryption. Starting a private conversation with ${event.to}; your latest message goes out if it starts within a minute.`,
+          ? `Not sent: ${displayAddress(event.to)} ended the private conversation. Type /otr end to continue unencrypted, or /otr start.`
+          : `Not sent yet: your policy requires encryption. Starting a private conversation with ${displayAddress(event.to)}; your latest message goes out if it starts within a minute.`,
       );
     case 'symkey':
-      return p.dim(`${event.peer}: extra symmetric key in use (use ${event.use})`);
+      return p.dim(`${peer}: extra symmetric key in use (use ${event.use})`);
     case 'error':
-      return p.red(`${event.peer === null ? '' : `${event.peer}: `}${sanitize(event.message)}`);
+      return p.red(`${event.peer === null ? '' : `${peer}: `}${sanitize(event.message)}`);
   }
 }

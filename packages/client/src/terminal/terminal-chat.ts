@@ -10,6 +10,7 @@ import { Conversations } from '../session/conversations.js';
 import type { DriverEvent } from '../session/driver-events.js';
 import { INPUT_HELP, parseInput, type InputCommand } from './commands.js';
 import { humanFingerprint, lockLabel, palette, renderEvent, wantsColour, type Palette } from './renderer.js';
+import { displayAddress, sanitize } from './sanitize.js';
 import { Screen } from './screen.js';
 
 /** What the terminal chat needs. */
@@ -46,7 +47,7 @@ export class TerminalChat {
     const line = renderEvent(event, this.#paint);
     if (line === undefined) return;
     const elsewhere = peer !== null && peer !== this.#current && event.event !== 'error';
-    this.#screen.print(elsewhere ? `${line} ${this.#paint.dim(`(/to ${peer} to talk to them)`)}` : line);
+    this.#screen.print(elsewhere ? `${line} ${this.#paint.dim(`(/to ${displayAddress(peer)} to talk to them)`)}` : line);
     this.#refreshPrompt();
   }
 
@@ -54,7 +55,7 @@ export class TerminalChat {
   run(notes: readonly string[] = []): Promise<void> {
     const p = this.#paint;
     for (const note of notes) this.#screen.print(p.dim(note));
-    this.#screen.print(`Your address:     ${p.bold(this.#options.address())}  (give it to the person you want to talk to)`);
+    this.#screen.print(`Your address:     ${p.bold(displayAddress(this.#options.address()))}  (give it to the person you want to talk to)`);
     this.#screen.print(`Your fingerprint: ${p.bold(this.#options.host.fingerprintHuman)}`);
     this.#screen.print(p.dim(`Identity and trust in ${this.#options.stateDir}. Policy: ${this.#options.host.policy}. Type /to ADDR to pick a peer, /help for commands.`));
     this.#refreshPrompt();
@@ -84,7 +85,7 @@ export class TerminalChat {
 
   #refreshPrompt(): void {
     const current = this.#current;
-    this.#screen.prompt(current === undefined ? '> ' : `[${current} ${lockLabel(this.#conversations.get(current).lock, this.#paint)}] > `);
+    this.#screen.prompt(current === undefined ? '> ' : `[${displayAddress(current)} ${lockLabel(this.#conversations.get(current).lock, this.#paint)}] > `);
   }
 
   #withPeer(action: (peer: string) => void): void {
@@ -109,7 +110,8 @@ export class TerminalChat {
       case 'otr-start':
         this.#withPeer((peer) => {
           const refresh = host.status(peer).messageState === 'encrypted';
-          this.#screen.print(p.dim(refresh ? `Refreshing the private conversation with ${peer} (new keys)...` : `Asking ${peer} for a private conversation...`));
+          const shown = displayAddress(peer);
+          this.#screen.print(p.dim(refresh ? `Refreshing the private conversation with ${shown} (new keys)...` : `Asking ${shown} for a private conversation...`));
           host.start(peer);
         });
         return;
@@ -123,9 +125,9 @@ export class TerminalChat {
       case 'smp-answer':
         this.#withPeer((peer) => {
           if (host.status(peer).messageState !== 'encrypted') {
-            this.#screen.print(p.red(`No private conversation with ${peer}: start one with /otr start, then verify.`));
+            this.#screen.print(p.red(`No private conversation with ${displayAddress(peer)}: start one with /otr start, then verify.`));
           } else if (command.kind === 'smp') {
-            this.#screen.print(p.dim(`Asking ${peer} to verify${command.question === undefined ? '' : ` ("${command.question}")`}; waiting for their answer...`));
+            this.#screen.print(p.dim(`Asking ${displayAddress(peer)} to verify${command.question === undefined ? '' : ` ("${sanitize(command.question)}")`}; waiting for their answer...`));
             host.smp(peer, command.secret, command.question);
           } else {
             host.smpAnswer(peer, command.secret);
@@ -159,7 +161,7 @@ export class TerminalChat {
 
   #switchTo(host: string | undefined, port: number | undefined): void {
     if (port === undefined) {
-      this.#screen.print(this.#current === undefined ? 'No current peer.' : `Talking to ${this.#current}.`);
+      this.#screen.print(this.#current === undefined ? 'No current peer.' : `Talking to ${displayAddress(this.#current)}.`);
       return;
     }
     // A bare port means a peer on our own host, as everyone on a loopback relay is.
@@ -171,18 +173,19 @@ export class TerminalChat {
     }
     this.#current = peer;
     this.#conversations.touch(peer);
-    this.#screen.print(`Talking to ${peer} (${lockLabel(this.#conversations.get(peer).lock, this.#paint)}).`);
+    this.#screen.print(`Talking to ${displayAddress(peer)} (${lockLabel(this.#conversations.get(peer).lock, this.#paint)}).`);
   }
 
   #info(peer: string): void {
     const status = this.#options.host.status(peer);
     const view = this.#conversations.get(peer);
-    const lines = [`${peer}: ${lockLabel(view.lock, this.#paint)}${status.version === undefined ? '' : `, OTR version ${status.version}`}`];
+    const shown = displayAddress(peer);
+    const lines = [`${shown}: ${lockLabel(view.lock, this.#paint)}${status.version === undefined ? '' : `, OTR version ${status.version}`}`];
     if (status.ssid !== undefined) {
       const ssid = Buffer.from(status.ssid).toString('hex');
       // The spec asks to emphasise one half of the SSID (the half the peer also emphasises for us).
       const shown = status.ssidHalf === 'first' ? `${this.#paint.bold(ssid.slice(0, 8))} ${ssid.slice(8)}` : `${ssid.slice(0, 8)} ${this.#paint.bold(ssid.slice(8))}`;
-      lines.push(`  session id:        ${shown}  (compare it with ${peer} to check for a man in the middle)`);
+      lines.push(`  session id:        ${shown}  (compare it with ${shown} to check for a man in the middle)`);
     }
     if (view.fingerprint !== undefined) {
       const verified = this.#options.host.isVerified(peer, view.fingerprint);
@@ -202,7 +205,7 @@ export class TerminalChat {
     }
     for (const view of views) {
       const marker = view.peer === this.#current ? '*' : ' ';
-      this.#screen.print(`${marker} ${view.peer}  ${lockLabel(view.lock, this.#paint)}${view.wrote ? '' : this.#paint.dim('  (has not written)')}`);
+      this.#screen.print(`${marker} ${displayAddress(view.peer)}  ${lockLabel(view.lock, this.#paint)}${view.wrote ? '' : this.#paint.dim('  (has not written)')}`);
     }
   }
 }
