@@ -77,17 +77,17 @@ function oldest(records: readonly FingerprintRecord[], eligible: (record: Finger
 /**
  * `records` after adding the record of `added`, within {@link MAX_FINGERPRINTS_PER_CONTACT}:
  * evicts the oldest unverified other record; with none, an unverified `added`
- * is left out (`records` is returned as it was), a verified one evicts the
- * oldest verified other record.
+ * is left out (`records` is returned as it was). Verified records are never
+ * evicted: only the user verifies a key, so they stay bounded by the user's own
+ * actions and a verified `added` may exceed the cap.
  */
 function withinCap(before: readonly FingerprintRecord[], records: FingerprintRecord[], added: string): readonly FingerprintRecord[] {
   const out = records;
   while (out.length > MAX_FINGERPRINTS_PER_CONTACT) {
-    let victim = oldest(out, (record) => record.fingerprint !== added && !isVerifiedStatus(record.status));
+    const victim = oldest(out, (record) => record.fingerprint !== added && !isVerifiedStatus(record.status));
     if (victim < 0) {
       const addedRecord = out.find((record) => record.fingerprint === added);
-      if (addedRecord === undefined || !isVerifiedStatus(addedRecord.status)) return before;
-      victim = oldest(out, (record) => record.fingerprint !== added);
+      return addedRecord !== undefined && isVerifiedStatus(addedRecord.status) ? out : before;
     }
     out.splice(victim, 1);
   }

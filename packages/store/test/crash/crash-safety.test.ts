@@ -12,6 +12,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/index.js';
+import { MAX_FINGERPRINTS_PER_CONTACT } from '../../src/trust.js';
 import { removeTempDirs, tempDir } from '../helpers/temp-dir.js';
 import { compileStore } from './compile.js';
 
@@ -86,7 +87,8 @@ describe('crash safety', () => {
     await seed.close();
 
     const trusted = new Map<string, { contact: string; status: 'smp' | 'manual' }>();
-    const seen = new Map<string, string>();
+    /** Seen fingerprints per contact, oldest first. */
+    const seen = new Map<string, string[]>();
     const committedKeys: string[] = [];
     let next = 1;
     let rounds = 0;
@@ -100,7 +102,7 @@ describe('crash safety', () => {
         commits++;
         next = Math.max(next, Number(index) + 1);
         if (kind === 'trust' && a !== undefined && b !== undefined) trusted.set(b, { contact: a, status: Number(index) % 2 === 0 ? 'smp' : 'manual' });
-        if (kind === 'seen' && a !== undefined && b !== undefined) seen.set(b, a);
+        if (kind === 'seen' && a !== undefined && b !== undefined) seen.set(a, [...(seen.get(a) ?? []), b]);
         if (kind === 'key' && a !== undefined) committedKeys.push(a);
       }
       // Leave room for the write that was cut short: its index may have landed on disk.
@@ -111,8 +113,16 @@ describe('crash safety', () => {
         for (const [fingerprint, { contact, status }] of trusted) {
           expect(store.fingerprints('alice', contact).find((record) => record.fingerprint === fingerprint)?.status, `trust ${fingerprint} after round ${rounds}`).toBe(status);
         }
-        for (const [fingerprint, contact] of seen) {
-          expect(store.fingerprints('alice', contact).some((record) => record.fingerprint === fingerprint), `seen ${fingerprint}`).toBe(true);
+        // A contact keeps at most MAX_FINGERPRINTS_PER_CONTACT records and forgets its
+        // oldest unverified ones first: the newest seen ones that fit beside the
+        // others (verified ones, and a write cut short that landed) must all be there.
+        for (const [contact, fingerprints] of seen) {
+          const records = store.fingerprints('alice', contact);
+          const others = records.filter((record) => !fingerprints.includes(record.fingerprint)).length;
+          const room = Math.max(0, MAX_FINGERPRINTS_PER_CONTACT - others);
+          for (const fingerprint of room === 0 ? [] : fingerprints.slice(-room)) {
+            expect(records.some((record) => record.fingerprint === fingerprint), `seen ${fingerprint}`).toBe(true);
+          }
         }
         const current = store.keys('alice')[0]?.fingerprint;
         const everything = new Set([current, ...store.retiredKeys('alice').map((key) => key.fingerprint)]);
