@@ -72,8 +72,11 @@ const PROBLEM_TEXT: Readonly<Record<DsaKeyProblem, string>> = {
 
 /** A DSA key whose numbers are inconsistent (thrown by {@link makeDsaPrivateKey} and the {@link DsaPrivateKey} constructor). */
 export class DsaKeyError extends UsageError {
+  /** The problem in words (e.g. "p is not prime"); never a number of the key. */
+  readonly detail: string;
   constructor(readonly problem: DsaKeyProblem) {
     super('bad-dsa-key', `not a usable OTR DSA key: ${PROBLEM_TEXT[problem]}`);
+    this.detail = PROBLEM_TEXT[problem];
   }
 }
 
