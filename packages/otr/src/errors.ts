@@ -48,6 +48,8 @@ export type ProtocolErrorCode =
   | 'bad-group-element'
   | 'bad-mac'
   | 'bad-signature'
+  /** The peer's long-term key is not an OTR v2/v3 DSA key (p 1024 bits, q 160 bits); refused before any work on it. */
+  | 'unsupported-key'
   | 'bad-key-id'
   | 'replayed-counter'
   | 'unreadable'

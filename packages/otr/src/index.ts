@@ -7,16 +7,21 @@ export { Policies, allowedVersions, type Policy } from './session/policy.js';
 export { OutcomeBuilder, type Outcome, type OtrEvent, type OutgoingMessage, type ProtocolVersion, type ShownMessage } from './outcome.js';
 export { DecodeError, UsageError, type DecodeErrorCode, type ProtocolErrorCode } from './errors.js';
 export {
+  DsaKeyError,
   DsaPrivateKey,
   Secret,
+  checkDsaKeyParts,
   deterministicRandom,
   dsaPrivateKeyFromParts,
   dsaPrivateKeyFromPrivateParts,
+  makeDsaPrivateKey,
+  makeDsaPrivateKeyFromPrivateParts,
   dsaPrivateKeyToParts,
   fingerprint,
   formatFingerprint,
   generateDsaKey,
   systemRandom,
+  type DsaKeyProblem,
   type DsaPublicKey,
   type RandomSource,
 } from './crypto/index.js';

@@ -70,7 +70,7 @@ export interface AkeSuccess {
 
 /** Why a message was ignored because a check failed: a D-H value out of range, or a failed commitment, MAC or signature. */
 export interface AkeRejection {
-  readonly code: 'bad-group-element' | 'bad-signature';
+  readonly code: 'bad-group-element' | 'bad-signature' | 'unsupported-key';
   readonly detail: string;
 }
 
@@ -216,10 +216,12 @@ const revealInAwaitingRevealSig: Handler<AwaitingRevealSignature, AkeMessage & {
     theirDhPublic,
     state.ourDh.publicKey,
   );
-  if (verified === undefined) {
+  if (typeof verified === 'string') {
     keys.wipe();
     shared.wipe();
-    return reject(state, 'bad-signature', 'reveal signature did not verify');
+    return verified === 'unsupported-key'
+      ? reject(state, 'unsupported-key', 'the peer\'s DSA key is not 1024/160 bits')
+      : reject(state, 'bad-signature', 'reveal signature did not verify');
   }
   const sealed = sealSignature(
     { encryptionKey: keys.cPrime, authenticatorKey: keys.m1Prime, macKey: keys.m2Prime },
@@ -257,7 +259,8 @@ const signatureInAwaitingSig: Handler<AwaitingSignature, AkeMessage & { type: 's
     state.theirDhPublic,
     state.ourDh.publicKey,
   );
-  if (verified === undefined) return reject(state, 'bad-signature', 'signature did not verify');
+  if (verified === 'unsupported-key') return reject(state, 'unsupported-key', 'the peer\'s DSA key is not 1024/160 bits');
+  if (verified === 'bad-signature') return reject(state, 'bad-signature', 'signature did not verify');
   const ssid = Uint8Array.from(keys.ssid);
   keys.wipe();
   return {

@@ -11,6 +11,7 @@ import {
   constantTimeEqual,
   dsaSign,
   dsaVerify,
+  hasOtrDsaSizes,
   hmacSha256,
   hmacSha256_160,
   isValidDsaPublicKey,
@@ -45,6 +46,9 @@ export interface VerifiedSignature {
   readonly keyId: number;
 }
 
+/** Why a peer's sealed signature was refused: a key that is not an OTR DSA key (p 1024, q 160 bits), or anything else that fails. */
+export type SignatureRefusal = 'unsupported-key' | 'bad-signature';
+
 /** The MAC covers the encrypted field including its 4-byte length (spec: "MAC'd signature"). */
 function macOfEncrypted(macKey: Secret, encrypted: Uint8Array): Uint8Array {
   return hmacSha256_160(macKey.expose(), new Writer().data(encrypted).finish());
@@ -71,23 +75,25 @@ export function sealSignature(
 
 /**
  * Checks the peer's sealed signature: MAC first (constant time), then decrypts
- * X, then verifies the DSA signature over M. Returns undefined on any failure.
+ * X, refuses a key of other sizes than OTR's DSA (before any arithmetic on
+ * it), then verifies the DSA signature over M.
  */
 export function openSignature(
   keys: SignatureKeys,
   sealed: SealedSignature,
   theirDhPublic: Uint8Array,
   ourDhPublic: Uint8Array,
-): VerifiedSignature | undefined {
-  if (!constantTimeEqual(macOfEncrypted(keys.macKey, sealed.encryptedSignature), sealed.mac)) return undefined;
+): VerifiedSignature | SignatureRefusal {
+  if (!constantTimeEqual(macOfEncrypted(keys.macKey, sealed.encryptedSignature), sealed.mac)) return 'bad-signature';
   const plain = aes128Ctr(keys.encryptionKey.expose(), ZERO_COUNTER, sealed.encryptedSignature);
   const signed = decodeSignedKey(plain);
-  if (isDecodeError(signed)) return undefined;
-  if (signed.keyId === 0 || !isValidDsaPublicKey(signed.publicKey)) return undefined;
+  if (isDecodeError(signed)) return 'bad-signature';
+  if (!hasOtrDsaSizes(signed.publicKey)) return 'unsupported-key';
+  if (signed.keyId === 0 || !isValidDsaPublicKey(signed.publicKey)) return 'bad-signature';
   const authenticator = hmacSha256(
     keys.authenticatorKey.expose(),
     encodeAuthenticatorInput(theirDhPublic, ourDhPublic, signed.publicKey, signed.keyId),
   );
-  if (!dsaVerify(signed.publicKey, authenticator, signed.signature)) return undefined;
+  if (!dsaVerify(signed.publicKey, authenticator, signed.signature)) return 'bad-signature';
   return { publicKey: signed.publicKey, keyId: signed.keyId };
 }

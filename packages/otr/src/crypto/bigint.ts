@@ -56,3 +56,21 @@ export function modInverse(a: bigint, m: bigint): bigint {
   if (oldR !== 1n) throw new RangeError('not invertible');
   return mod(oldS, m);
 }
+
+/**
+ * base^exponent mod m by square-and-multiply in bigint, for PUBLIC values
+ * only (its time depends on the exponent): DSA verification's u1 and u2.
+ * It needs no preparation of m, so a modulus seen once costs nothing more
+ * than the multiplications (OpenSSL's DH objects test the modulus for
+ * primality when made).
+ */
+export function powModPublic(base: bigint, exponent: bigint, m: bigint): bigint {
+  if (m <= 1n || exponent < 0n) throw new RangeError('bad modulus or exponent');
+  let result = 1n;
+  let square = mod(base, m);
+  for (let e = exponent; e > 0n; e >>= 1n) {
+    if ((e & 1n) === 1n) result = (result * square) % m;
+    square = (square * square) % m;
+  }
+  return result;
+}

@@ -7,6 +7,10 @@ export { aes128Ctr, aes128CtrBlock, ZERO_COUNTER } from './aes-ctr.js';
 export { constantTimeEqual } from './constant-time.js';
 export { compareDhPublic, dhSharedSecret, generateDhKeyPair, isValidDhPublic, type DhKeyPair } from './dh.js';
 export {
+  checkDsaKeyParts,
+  DSA_P_BITS,
+  DSA_Q_BITS,
+  DsaKeyError,
   DsaPrivateKey,
   dsaPrivateKeyFromParts,
   dsaPrivateKeyFromPrivateParts,
@@ -16,7 +20,11 @@ export {
   fingerprint,
   formatFingerprint,
   generateDsaKey,
+  hasOtrDsaSizes,
   isValidDsaPublicKey,
+  makeDsaPrivateKey,
+  makeDsaPrivateKeyFromPrivateParts,
+  type DsaKeyProblem,
   type DsaPublicKey,
 } from './dsa.js';
 export { hmacSha1, hmacSha256, hmacSha256_160, sha1, sha256 } from './hash.js';

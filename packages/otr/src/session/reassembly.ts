@@ -20,8 +20,17 @@
  * stream with no new piece for REASSEMBLY_TIMEOUT_MS expires. There are no
  * timers: every call takes the host's `now`, {@link Reassembler.nextDeadline}
  * says when the next stream expires and {@link Reassembler.expire} drops it.
- * Sizes are counted in string length (UTF-16 code units); honest pieces are
- * ASCII, where that equals bytes.
+ *
+ * What is held is what is counted. A piece arrives as part of the received
+ * text, and V8 may keep a piece taken out of a string as a view on that
+ * whole string, so a 1 MiB text ending in a fragment would stay alive for a
+ * 16-character piece. Each stream therefore keeps its pieces as UTF-8 bytes
+ * in one buffer of its own (grown by doubling), never a string taken from
+ * the received text, and the budgets count the buffer's whole capacity plus
+ * {@link STREAM_OVERHEAD_BYTES} and the stream's key. Honest pieces are
+ * ASCII (base64), where a character is a byte; a piece with a lone
+ * surrogate comes back with U+FFFD in its place (it cannot be part of a
+ * valid OTR message anyway).
  */
 import {
   MAX_FRAGMENT_BYTES,
@@ -49,81 +58,127 @@ export interface ReassemblyStream {
   readonly senderTag: number;
 }
 
-interface Partial extends ReassemblyStream {
+/**
+ * Bytes charged to a stream beyond its buffer: the stream record, its map
+ * entry and the buffer's object (measured with V8 at about 400 bytes; the
+ * key strings are charged on top, two bytes a character).
+ */
+export const STREAM_OVERHEAD_BYTES = 512;
+
+interface Partial {
+  /** The sender's name as JSON: a string of our own, so the host's string is not kept. */
+  readonly senderJson: string;
+  readonly version: ProtocolVersion;
+  readonly senderTag: number;
   readonly count: number;
   index: number;
-  readonly pieces: string[];
+  /** The pieces so far, UTF-8, in bytes [0, length) of a buffer of our own. */
+  buffer: Uint8Array;
   length: number;
+  /** What this stream is charged against the account's budget. */
+  charged: number;
   updated: number;
 }
 
-const streamKey = (sender: string, version: ProtocolVersion, senderTag: number): string =>
-  JSON.stringify([sender, version, version === 3 ? senderTag : 0]);
+const utf8Encoder = new TextEncoder();
+const utf8Decoder = new TextDecoder();
+
+const streamKey = (senderJson: string, version: ProtocolVersion, senderTag: number): string =>
+  `[${senderJson},${version},${version === 3 ? senderTag : 0}]`;
+
+/** What a stream with this buffer capacity and key costs, in bytes. */
+const chargeOf = (capacity: number, key: string, senderJson: string): number => capacity + STREAM_OVERHEAD_BYTES + 2 * (key.length + senderJson.length);
+
+/** A buffer of at least `needed` bytes holding the first `length` bytes of `buffer`, doubling (at most MAX_MESSAGE_BYTES). */
+function grown(buffer: Uint8Array, length: number, needed: number): Uint8Array {
+  if (needed <= buffer.length) return buffer;
+  const next = new Uint8Array(Math.min(Math.max(needed, 2 * buffer.length), Math.max(needed, MAX_MESSAGE_BYTES)));
+  next.set(buffer.subarray(0, length));
+  return next;
+}
 
 /** Incomplete fragmented messages of one account. */
 export class Reassembler {
   /** Insertion order is refresh order, so the first entry is the least recently extended. */
   readonly #partials = new Map<string, Partial>();
-  #totalLength = 0;
+  #totalCharged = 0;
 
   /** Adds a fragment received from `sender` (the peer's account name). */
   add(sender: string, fragment: Fragment, now: number): ReassemblyResult {
     this.expire(now);
-    const key = streamKey(sender, fragment.version, fragment.senderTag);
+    const senderJson = JSON.stringify(sender);
+    const key = streamKey(senderJson, fragment.version, fragment.senderTag);
     const stored = this.#partials.get(key);
-    const pieceLength = fragment.piece.length;
 
-    if (pieceLength > MAX_FRAGMENT_BYTES) {
+    if (fragment.piece.length > MAX_FRAGMENT_BYTES) {
       this.#forget(key);
       return { kind: 'dropped', reason: 'fragment-too-large' };
     }
     if (fragment.index === 1) {
       this.#forget(key);
       if (fragment.count === 1) return { kind: 'complete', message: fragment.piece };
-      if (!this.#makeRoom(pieceLength, true)) return { kind: 'dropped', reason: 'account-limit' };
+      // A copy in a buffer of the piece's own size: nothing of the received text is kept.
+      const buffer = utf8Encoder.encode(fragment.piece);
+      if (buffer.length > MAX_FRAGMENT_BYTES) return { kind: 'dropped', reason: 'fragment-too-large' };
+      const charged = chargeOf(buffer.length, key, senderJson);
+      if (!this.#makeRoom(charged, true)) return { kind: 'dropped', reason: 'account-limit' };
       const partial: Partial = {
-        sender,
+        senderJson,
         version: fragment.version,
         senderTag: fragment.version === 3 ? fragment.senderTag : 0,
         count: fragment.count,
         index: 1,
-        pieces: [fragment.piece],
-        length: pieceLength,
+        buffer,
+        length: buffer.length,
+        charged,
         updated: now,
       };
       this.#partials.set(key, partial);
-      this.#totalLength += pieceLength;
+      this.#totalCharged += charged;
       return { kind: 'pending' };
     }
     if (stored === undefined || fragment.count !== stored.count || fragment.index !== stored.index + 1) {
       this.#forget(key);
       return { kind: 'dropped', reason: 'out-of-sequence' };
     }
-    if (stored.length + pieceLength > MAX_MESSAGE_BYTES) {
+    const piece = utf8Encoder.encode(fragment.piece);
+    if (piece.length > MAX_FRAGMENT_BYTES) {
+      this.#forget(key);
+      return { kind: 'dropped', reason: 'fragment-too-large' };
+    }
+    const length = stored.length + piece.length;
+    if (length > MAX_MESSAGE_BYTES) {
       this.#forget(key);
       return { kind: 'dropped', reason: 'message-too-large' };
     }
     // Take the stream out while making room, so it is never evicted for itself.
     this.#forget(key);
-    if (!this.#makeRoom(stored.length + pieceLength, false)) return { kind: 'dropped', reason: 'account-limit' };
-    stored.pieces.push(fragment.piece);
+    const last = fragment.index === stored.count;
+    // The last piece is not stored: the message is decoded from the pieces so far and it.
+    const buffer = last ? stored.buffer : grown(stored.buffer, stored.length, length);
+    const charged = chargeOf(buffer.length, key, senderJson);
+    if (!last && !this.#makeRoom(charged, false)) return { kind: 'dropped', reason: 'account-limit' };
+    if (last) return { kind: 'complete', message: utf8Decoder.decode(stored.buffer.subarray(0, stored.length)) + utf8Decoder.decode(piece) };
+    buffer.set(piece, stored.length);
+    stored.buffer = buffer;
+    stored.length = length;
+    stored.charged = charged;
     stored.index = fragment.index;
-    stored.length += pieceLength;
     stored.updated = now;
-    if (stored.index === stored.count) return { kind: 'complete', message: stored.pieces.join('') };
     this.#partials.set(key, stored);
-    this.#totalLength += stored.length;
+    this.#totalCharged += charged;
     return { kind: 'pending' };
   }
 
   /** Forgets every stream of `sender` (e.g. an unfragmented message arrived from it). */
   forgetSender(sender: string): void {
-    for (const [key, partial] of [...this.#partials]) if (partial.sender === sender) this.#forget(key);
+    const senderJson = JSON.stringify(sender);
+    for (const [key, partial] of [...this.#partials]) if (partial.senderJson === senderJson) this.#forget(key);
   }
 
   /** Forgets one stream. */
   forgetStream(stream: ReassemblyStream): void {
-    this.#forget(streamKey(stream.sender, stream.version, stream.senderTag));
+    this.#forget(streamKey(JSON.stringify(stream.sender), stream.version, stream.senderTag));
   }
 
   /** Drops streams with no new piece for REASSEMBLY_TIMEOUT_MS; returns which. */
@@ -132,7 +187,7 @@ export class Reassembler {
     for (const [key, partial] of [...this.#partials]) {
       if (now - partial.updated >= REASSEMBLY_TIMEOUT_MS) {
         this.#forget(key);
-        expired.push({ sender: partial.sender, version: partial.version, senderTag: partial.senderTag });
+        expired.push({ sender: JSON.parse(partial.senderJson) as string, version: partial.version, senderTag: partial.senderTag });
       }
     }
     return expired;
@@ -153,21 +208,28 @@ export class Reassembler {
     return this.#partials.size;
   }
 
-  /** Characters held in all incomplete messages. */
+  /** Bytes of pieces held in all incomplete messages (what was received). */
   get heldLength(): number {
-    return this.#totalLength;
+    let total = 0;
+    for (const partial of this.#partials.values()) total += partial.length;
+    return total;
+  }
+
+  /** Bytes charged for all incomplete messages: buffer capacities, keys and per-stream overhead (what is retained). */
+  get heldBytes(): number {
+    return this.#totalCharged;
   }
 
   /**
-   * Evicts the least recently extended streams until a stream of `length`
-   * fits (and, for a new stream, until there is a free slot). False when
-   * `length` alone exceeds the account's budget.
+   * Evicts the least recently extended streams until a stream charged
+   * `charge` bytes fits (and, for a new stream, until there is a free slot).
+   * False when `charge` alone exceeds the account's budget.
    */
-  #makeRoom(length: number, newStream: boolean): boolean {
-    if (length > MAX_REASSEMBLY_BYTES_PER_ACCOUNT) return false;
+  #makeRoom(charge: number, newStream: boolean): boolean {
+    if (charge > MAX_REASSEMBLY_BYTES_PER_ACCOUNT) return false;
     for (const key of this.#partials.keys()) {
       const full = newStream ? this.#partials.size >= MAX_INCOMPLETE_MESSAGES : false;
-      if (!full && this.#totalLength + length <= MAX_REASSEMBLY_BYTES_PER_ACCOUNT) break;
+      if (!full && this.#totalCharged + charge <= MAX_REASSEMBLY_BYTES_PER_ACCOUNT) break;
       this.#forget(key);
     }
     return true;
@@ -176,7 +238,7 @@ export class Reassembler {
   #forget(key: string): void {
     const partial = this.#partials.get(key);
     if (partial === undefined) return;
-    this.#totalLength -= partial.length;
+    this.#totalCharged -= partial.charged;
     this.#partials.delete(key);
   }
 }

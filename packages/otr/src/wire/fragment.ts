@@ -49,15 +49,26 @@ export function looksLikeFragment(text: string): boolean {
   return text.startsWith(V3_FRAGMENT_PREFIX) || text.startsWith(V2_FRAGMENT_PREFIX);
 }
 
+/** Hex digits of an instance tag at most; a longer field is refused without reading on. */
+const MAX_TAG_DIGITS = 8;
+
+/**
+ * A cursor that never looks past `limit` (the end of the longest fragment
+ * that could start where it began). Each search is bounded, so trying every
+ * "?OTR|" of a long text costs time in proportion to the text, not to the
+ * number of markers times the text.
+ */
 class Cursor {
   constructor(
     readonly text: string,
     public at: number,
+    readonly limit: number,
   ) {}
 
-  /** The text up to the next `terminator`, consuming both; undefined when there is none. */
-  until(terminator: string): string | undefined {
-    const end = this.text.indexOf(terminator, this.at);
+  /** The text up to the next `terminator` within `maxLength` characters (and the limit), consuming both; else undefined. */
+  until(terminator: string, maxLength = Infinity): string | undefined {
+    const stop = Math.min(this.limit, this.at + maxLength + terminator.length);
+    const end = this.text.slice(0, stop).indexOf(terminator, this.at);
     if (end < 0) return undefined;
     const field = this.text.slice(this.at, end);
     this.at = end + terminator.length;
@@ -82,12 +93,13 @@ export function decodeFragmentAt(text: string, at: number): { readonly fragment:
   let version: ProtocolVersion;
   let senderTag = 0;
   let receiverTag = 0;
-  const cursor = new Cursor(text, at);
+  // One character past the longest fragment, so "too long" is told apart from "no final comma".
+  const cursor = new Cursor(text, at, at + MAX_FRAGMENT_BYTES + 1);
   if (text.startsWith(V3_FRAGMENT_PREFIX, at)) {
     version = 3;
     cursor.at += V3_FRAGMENT_PREFIX.length;
-    const sender = cursor.until('|');
-    const receiver = cursor.until(',');
+    const sender = cursor.until('|', MAX_TAG_DIGITS);
+    const receiver = sender === undefined ? undefined : cursor.until(',', MAX_TAG_DIGITS);
     if (sender === undefined || receiver === undefined || !HEX_TAG.test(sender) || !HEX_TAG.test(receiver)) {
       return new DecodeError('bad-fragment', 'fragment instance tags are not 1 to 8 hex digits');
     }
@@ -103,11 +115,15 @@ export function decodeFragmentAt(text: string, at: number): { readonly fragment:
     return new DecodeError('bad-fragment', 'not a fragment');
   }
   const index = parseShort(cursor.until(','));
-  const count = parseShort(cursor.until(','));
+  const count = index === undefined ? undefined : parseShort(cursor.until(','));
   if (index === undefined || count === undefined) return new DecodeError('bad-fragment', 'fragment numbers are not 1..65535');
   if (index > count) return new DecodeError('bad-fragment', 'fragment number k exceeds n');
   const piece = cursor.until(',');
-  if (piece === undefined) return new DecodeError('bad-fragment', 'fragment piece without final comma');
+  if (piece === undefined) {
+    return text.length >= cursor.limit
+      ? new DecodeError('too-long', 'fragment too long')
+      : new DecodeError('bad-fragment', 'fragment piece without final comma');
+  }
   if (piece.length === 0) return new DecodeError('bad-fragment', 'empty fragment piece');
   if (cursor.at - at > MAX_FRAGMENT_BYTES) return new DecodeError('too-long', 'fragment too long');
   return { fragment: { version, senderTag, receiverTag, index, count, piece }, end: cursor.at };

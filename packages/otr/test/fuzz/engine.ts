@@ -1,9 +1,17 @@
 /**
  * Runs a fuzz target with fast-check: cases come from the target's seeded
  * arbitrary, each case is checked by the target (which counts the real
- * inputs it fed to the library), the heap is measured every so often after
- * a forced garbage collection, and a failure comes back with the seed and
+ * inputs it fed to the library), and a failure comes back with the seed and
  * path that replay it (`--seed S --path P`).
+ *
+ * Retained memory: a target may keep state alive across cases (`start`
+ * makes it, `stop` drops it; the receiver target keeps one account for the
+ * whole run), so what the library retains from one input shows up in later
+ * measurements instead of being dropped with the case. The heap and the
+ * array buffers are measured after a forced garbage collection once the
+ * first case has run (the baseline), every so often, and at the end with
+ * the state still alive; growth over the baseline beyond the target's bound
+ * fails the run.
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -29,6 +37,10 @@ export interface Target<C> {
   describe(testCase: C): string;
   /** Heap growth (bytes) beyond which the target fails. */
   readonly heapBoundBytes: number;
+  /** Makes the state kept across the cases of one run (e.g. a long-lived account). */
+  start?(): void;
+  /** Drops that state, after the last measurement. */
+  stop?(): void;
 }
 
 /** Why a case failed. */
@@ -100,12 +112,14 @@ export function findGc(): Gc | undefined {
   }
 }
 
-function heapUsed(gc: Gc | undefined): number {
+/** Bytes in use on the V8 heap and in array buffers (where byte buffers live), after a collection when one is available. */
+export function retainedBytes(gc: Gc | undefined): number {
   if (gc !== undefined) {
     gc();
     gc();
   }
-  return process.memoryUsage().heapUsed;
+  const usage = process.memoryUsage();
+  return usage.heapUsed + usage.arrayBuffers;
 }
 
 /** Runs `target` for the time or number of cases asked. */
@@ -122,17 +136,21 @@ export function runTarget<C>(target: Target<C>, options: RunOptions = {}): RunRe
   let heapFailure: string | undefined;
 
   const measure = (): void => {
-    const used = heapUsed(gc);
+    const used = retainedBytes(gc);
     if (baseline === undefined) baseline = used;
     else maxGrowth = Math.max(maxGrowth, used - baseline);
   };
-  // The baseline is taken after the first cases, once the corpora, the JIT
+  // The baseline is taken after the first case, once the corpora, the JIT
   // and the target's caches (keys, pools) exist.
   const property = fc.property(target.arbitrary, (testCase) => {
     if (options.progress !== undefined) Atomics.store(options.progress, 0, cases);
     cases++;
     if (heapFailure !== undefined) throw new FuzzFailure('heap', heapFailure);
     target.check(testCase, stats);
+    if (baseline === undefined) {
+      measure();
+      return;
+    }
     const now = performance.now();
     if (now >= nextHeapCheck) {
       measure();
@@ -152,8 +170,14 @@ export function runTarget<C>(target: Target<C>, options: RunOptions = {}): RunRe
     ...(options.path === undefined ? {} : { path: options.path }),
     ...(seconds === undefined ? {} : { plugins: [fc.interruptAfterTimeLimit(seconds * 1000) as fc.Plugin<[C]>] }),
   };
-  const details = fc.check(property, parameters);
-  measure();
+  target.start?.();
+  let details: fc.RunDetails<[C]>;
+  try {
+    details = fc.check(property, parameters);
+    measure();
+  } finally {
+    target.stop?.();
+  }
   if (maxGrowth > target.heapBoundBytes && heapFailure === undefined) heapFailure = `heap grew by ${maxGrowth} bytes (bound ${target.heapBoundBytes})`;
   const elapsedMs = performance.now() - started;
 

@@ -6,7 +6,7 @@
  * check: on reading, the key must be consistent (y = g^x mod p) and match the
  * recorded fingerprint, else the file is reported as damaged.
  */
-import { dsaPrivateKeyFromParts, fingerprint, toHex, type DsaPrivateKey } from '@sotto/otr';
+import { DsaKeyError, fingerprint, makeDsaPrivateKey, toHex, type DsaPrivateKey } from '@sotto/otr';
 import { hexToBytes } from '../fingerprint-text.js';
 import { ShapeError, array, decodeVersioned, encodeVersioned, entries, object, oneOf, sortedObject, string, timestamp } from './shape.js';
 
@@ -56,9 +56,16 @@ function decodeKey(value: unknown, where: string): StoredKey {
     Uint8Array,
     Uint8Array,
   ];
-  const key = dsaPrivateKeyFromParts({ p, q, g, y, x });
-  x.fill(0);
-  if (key === undefined) throw new ShapeError(`${where} is not a consistent DSA key`);
+  let key: DsaPrivateKey;
+  try {
+    // Checked as every key we load is: OTR's sizes, p and q prime, g and y of order q, y = g^x mod p.
+    key = makeDsaPrivateKey({ p, q, g, y, x });
+  } catch (error) {
+    if (error instanceof DsaKeyError) throw new ShapeError(`${where} is not a consistent DSA key (${error.detail})`);
+    throw error;
+  } finally {
+    x.fill(0);
+  }
   if (keyFingerprint(key) !== string(body.fingerprint, `${where}.fingerprint`)) {
     key.wipe();
     throw new ShapeError(`${where} does not match its recorded fingerprint`);

@@ -7,7 +7,7 @@
  * Blink writes "verified" for both SMP and manual checks, so imported trust
  * is recorded as verified by hand, with its origin in the history.
  */
-import { dsaPrivateKeyFromPrivateParts, type DsaPrivateKey } from '@sotto/otr';
+import { makeDsaPrivateKeyFromPrivateParts, type DsaPrivateKey } from '@sotto/otr';
 import { StoreError } from '../errors.js';
 import { encodePemDsaKey, parsePemDsaKey, type PemDsaParts } from '../formats/pem-dsa.js';
 import { encodePotrPrivateKey, parsePotrPrivateKey } from '../formats/potr-private-key.js';
@@ -15,7 +15,7 @@ import { encodePotrTrustedPeers, parsePotrTrustedPeers, type PotrTrustedPeer } f
 import type { ImportPlan, ImportReport } from '../import-plan.js';
 import type { Store } from '../store.js';
 import { isVerifiedStatus } from '../trust.js';
-import { badImport, keyFromParts, orBadImport, partsOf, readImportFile, writeExportFiles } from './import-files.js';
+import { checkedKey, keyFromParts, orBadImport, partsOf, readImportFile, writeExportFiles } from './import-files.js';
 import type { ExportReport } from './libotr.js';
 
 /** The file names Blink uses (in its chat data directory). */
@@ -63,9 +63,7 @@ export async function importBlinkPotr(
 /** A key from PEM parts; PKCS#8 carries no y, which @sotto/otr's crypto derives (y = g^x mod p). */
 function keyFromPemParts(parts: PemDsaParts, file: string): DsaPrivateKey {
   if (parts.y !== undefined) return keyFromParts({ ...parts, y: parts.y }, file, 'the key');
-  const key = dsaPrivateKeyFromPrivateParts(parts);
-  if (key === undefined) throw badImport(file, 'the key is not a usable OTR DSA key (its numbers are inconsistent or of the wrong size)');
-  return key;
+  return checkedKey(() => makeDsaPrivateKeyFromPrivateParts(parts), file, 'the key');
 }
 
 /** Imports Blink's otr.key (PEM PKCS#8, or OpenSSL's older DSA PEM); checked before anything changes. */

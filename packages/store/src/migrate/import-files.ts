@@ -6,7 +6,7 @@
  */
 import { mkdir, open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { dsaPrivateKeyFromParts, type DsaPrivateKey } from '@sotto/otr';
+import { DsaKeyError, makeDsaPrivateKey, type DsaPrivateKey } from '@sotto/otr';
 import { StoreError, fromSystemError } from '../errors.js';
 import { writeFileAtomic } from '../atomic-file.js';
 import type { DsaParts } from '../formats/dsa-parts.js';
@@ -39,11 +39,23 @@ export function orBadImport<T>(result: Parsed<T>, file: string): T {
   return result.value;
 }
 
-/** A key from its parts, checked (sizes, y = g^x mod p); 'bad-import' naming the file otherwise. */
+/**
+ * A key from its parts, checked by @sotto/otr (sizes, p and q prime, g and
+ * y of order q, y = g^x mod p); 'bad-import' naming the file and the
+ * problem otherwise.
+ */
 export function keyFromParts(parts: DsaParts, file: string, label: string): DsaPrivateKey {
-  const key = dsaPrivateKeyFromParts(parts);
-  if (key === undefined) throw badImport(file, `${label} is not a usable OTR DSA key (its numbers are inconsistent or of the wrong size)`);
-  return key;
+  return checkedKey(() => makeDsaPrivateKey(parts), file, label);
+}
+
+/** The key `make` builds, or a 'bad-import' error naming the file and the {@link DsaKeyError}'s problem. */
+export function checkedKey(make: () => DsaPrivateKey, file: string, label: string): DsaPrivateKey {
+  try {
+    return make();
+  } catch (error) {
+    if (error instanceof DsaKeyError) throw badImport(file, `${label} is ${error.message}`);
+    throw error;
+  }
 }
 
 /** The parts of a key, for writing to another client's format. The caller wipes `x` when done. */
