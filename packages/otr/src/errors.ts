@@ -38,13 +38,13 @@ export type UsageErrorCode =
   | 'otr-disabled'
   /** The account was wiped; make a new one. */
   | 'wiped'
+  /** `status` for a remote instance the account does not know (other calls report `refused` instead). */
+  | 'unknown-instance'
   /** Internal invariants of the fragmenter and session, kept typed; a host never sees them through `Account`. */
   | 'bad-fragment-input'
   | 'not-encoded'
   | 'not-secure'
-  | 'no-smp-request'
-  | 'unknown-instance'
-  | 'unsupported';
+  | 'no-smp-request';
 
 /** Thrown for local misuse of the API by the host. */
 export class UsageError extends Error {
