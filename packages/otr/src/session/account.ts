@@ -3,24 +3,27 @@
  * tag) talking to many contacts. Every call takes the host's clock `now` and
  * returns an {@link Outcome}; nothing here does I/O or keeps timers.
  *
- * Theory of operation: `receive` classifies the text (fragment, encoded
- * message, query, error, plaintext with or without whitespace tag), reassembles
- * fragments, decodes OTR messages and hands them to the contact's
- * {@link Conversation}. Bad input from the network never throws: it becomes a
+ * Theory of operation: `receive` hands the text to incoming.ts, which
+ * classifies it (fragment, encoded message, query, error, plaintext with or
+ * without whitespace tag), reassembles fragments, decodes OTR messages and
+ * passes them to the contact's {@link Conversation}. Bad input from the network never throws: it becomes a
  * `dropped` or `protocol-error` event. Misuse by the host throws UsageError
  * before anything changes; a call the peer has made pointless (ending a
  * session the peer ended, SMP without a secure session) reports `refused`.
  */
 import { DsaPrivateKey, fingerprint, systemRandom, type RandomSource, type Secret } from '../crypto/index.js';
-import { UsageError, type DecodeErrorCode, type ProtocolErrorCode } from '../errors.js';
-import { MAX_SEND_TEXT_LENGTH, MAX_SMP_QUESTION_LENGTH, MIN_INSTANCE_TAG, MIN_MAX_MESSAGE_SIZE } from '../limits.js';
-import { OutcomeBuilder, type Outcome, type RefusalReason, type RefusedCall } from '../outcome.js';
-import { classifyIncoming } from '../wire/index.js';
-import { decodeOtrMessage } from './codec.js';
+import { UsageError } from '../errors.js';
+import { MAX_SEND_TEXT_LENGTH, MAX_SMP_QUESTION_LENGTH, MIN_INSTANCE_TAG } from '../limits.js';
+import { OutcomeBuilder, type Outcome, type RefusedCall } from '../outcome.js';
 import { Conversation, type ConversationContext } from './conversation.js';
+import { receiveText } from './incoming.js';
+import { findInstance, refuse, refuseUnlessSecure } from './refusals.js';
+import { checkMaxMessageSize, checkNow, checkPeer, checkPolicy, checkTag, checkText, instanceOf, type InstanceOption } from './host-arguments.js';
 import type { Instance } from './instance.js';
 import { allowsOtr, Policies, type Policy } from './policy.js';
 import { Reassembler } from './reassembly.js';
+
+export type { InstanceOption };
 
 /** How an account is set up. */
 export interface AccountOptions {
@@ -38,11 +41,6 @@ export interface AccountOptions {
   readonly sessionExpiryMs?: number;
 }
 
-/** Options that pick one instance of a contact. */
-export interface InstanceOption {
-  /** The remote instance tag; default: the selected or most recently active secure instance. */
-  readonly instance?: number;
-}
 
 /** A snapshot of one conversation for display. */
 export interface ConversationStatus {
@@ -151,7 +149,7 @@ export class Account {
     checkText(text, 'text', Number.POSITIVE_INFINITY);
     return this.#run(from, now, (conversation, context) => {
       try {
-        this.#receive(conversation, text, context);
+        receiveText(conversation, text, context, this.#reassembler, this.#ourTag);
       } catch {
         // A defect must not become an exception in the host, nor leak details.
         context.out.events.push({ kind: 'protocol-error', peer: from, reason: 'internal', detail: 'internal error while handling a received message' });
@@ -315,50 +313,6 @@ export class Account {
     this.#reassembler.expire(Number.POSITIVE_INFINITY);
   }
 
-  #receive(conversation: Conversation, text: string, context: ConversationContext): void {
-    const { out, policy } = context;
-    const peer = conversation.peer;
-    if (!allowsOtr(policy)) {
-      out.show.push({ from: peer, text, encrypted: false });
-      return;
-    }
-    const incoming = classifyIncoming(text);
-    switch (incoming.kind) {
-      case 'plaintext':
-        conversation.receivePlaintext(incoming.text, incoming.whitespaceVersions, context);
-        return;
-      case 'query':
-        conversation.receiveQuery(incoming.versions, context);
-        return;
-      case 'error':
-        conversation.receiveError(incoming.text, context);
-        return;
-      case 'fragment': {
-        const fragment = incoming.fragment;
-        if (fragment.version === 3 && fragment.receiverTag !== 0 && fragment.receiverTag !== this.#ourTag) {
-          out.events.push({ kind: 'dropped', peer, instance: fragment.senderTag, reason: 'wrong-instance', detail: 'fragment for another instance' });
-          return;
-        }
-        const result = this.#reassembler.add(peer, fragment, context.now);
-        if (result.kind === 'dropped') out.events.push({ kind: 'dropped', peer, reason: 'fragment-limit', detail: result.reason });
-        else if (result.kind === 'complete') this.#receive(conversation, result.message, context);
-        return;
-      }
-      case 'encoded': {
-        const decoded = decodeOtrMessage(incoming.bytes);
-        if ('code' in decoded) {
-          out.events.push({ kind: 'dropped', peer, reason: dropReason(decoded.code), detail: decoded.detail });
-          return;
-        }
-        conversation.receiveOtr(decoded, context);
-        return;
-      }
-      case 'malformed':
-        out.events.push({ kind: 'dropped', peer, reason: dropReason(incoming.error.code), detail: incoming.error.detail });
-        return;
-    }
-  }
-
   #conversation(peer: string): Conversation {
     checkPeer(peer);
     let conversation = this.#conversations.get(peer);
@@ -407,77 +361,6 @@ export class Account {
   }
 }
 
-/** Reports that `call` did nothing, and why. */
-function refuse(context: ConversationContext, call: RefusedCall, instance: Instance, reason: RefusalReason): void {
-  context.out.events.push({ kind: 'refused', peer: context.peer, instance: instance.theirTag, call, reason });
-}
-
-/** Refuses `call` unless the instance's session is secure; true if refused. */
-function refuseUnlessSecure(context: ConversationContext, call: RefusedCall, instance: Instance): boolean {
-  const state = instance.message.kind;
-  if (state === 'encrypted') return false;
-  refuse(context, call, instance, state === 'finished' ? 'finished' : 'not-secure');
-  return true;
-}
-
-/** The instance a call goes to (the host's choice or the automatic one), or undefined when the chosen tag is unknown. */
-function findInstance(conversation: Conversation, tag: number | undefined): Instance | undefined {
-  try {
-    return conversation.sendingInstance(tag);
-  } catch (error) {
-    if (error instanceof UsageError && error.code === 'unknown-instance') return undefined;
-    throw error;
-  }
-}
-
-/** The `instance` of an {@link InstanceOption}, checked. */
-function instanceOf(options: InstanceOption): number | undefined {
-  if (typeof options !== 'object' || (options as InstanceOption | null) === null) throw new UsageError('bad-argument', 'options must be an object');
-  const tag = options.instance;
-  if (tag !== undefined) checkTag(tag);
-  return tag;
-}
-
-function checkTag(tag: number): void {
-  if (!Number.isInteger(tag) || tag < 0 || tag > 0xffffffff) throw new UsageError('bad-argument', 'an instance tag must be an integer in [0, 0xffffffff]');
-}
-
-function checkPeer(peer: string): void {
-  if (typeof peer !== 'string' || peer.length === 0) throw new UsageError('bad-argument', 'peer must be a non-empty string');
-}
-
-function checkNow(now: number): void {
-  if (!Number.isFinite(now)) throw new UsageError('bad-argument', 'now must be a finite number');
-}
-
-/** A string argument no longer than `max` UTF-16 code units (a message sent as the text "undefined" is the bug this prevents). */
-function checkText(value: string, name: string, max: number): void {
-  if (typeof value !== 'string') throw new UsageError('bad-argument', `${name} must be a string`);
-  if (value.length > max) throw new UsageError('text-too-long', `${name} is longer than ${max} characters`);
-}
-
-const POLICY_FLAGS = ['allowV2', 'allowV3', 'requireEncryption', 'sendWhitespaceTag', 'whitespaceStartAke', 'errorStartAke'] as const;
-
-/** A copy of `policy` with its six flags checked (a copy: the host cannot change it behind our back). */
-function checkPolicy(policy: Policy): Policy {
-  if (typeof policy !== 'object' || (policy as Policy | null) === null || POLICY_FLAGS.some((flag) => typeof policy[flag] !== 'boolean')) {
-    throw new UsageError('bad-policy', `a policy is an object of booleans ${POLICY_FLAGS.join(', ')} (see Policies)`);
-  }
-  const { allowV2, allowV3, requireEncryption, sendWhitespaceTag, whitespaceStartAke, errorStartAke } = policy;
-  return { allowV2, allowV3, requireEncryption, sendWhitespaceTag, whitespaceStartAke, errorStartAke };
-}
-
-/**
- * The code of a `dropped` event for a text that did not decode: the header
- * checks (version, instance tags) are made while classifying, so their
- * codes must survive to here.
- */
-function dropReason(code: DecodeErrorCode): ProtocolErrorCode {
-  if (code === 'bad-version') return 'unsupported-version';
-  if (code === 'bad-instance-tag') return 'wrong-instance';
-  return 'malformed';
-}
-
 /** Runs `body` on the UTF-8 bytes of a user's secret and wipes them afterwards (the string itself cannot be wiped). */
 function withEncoded(secret: string, body: (bytes: Uint8Array) => void): void {
   const bytes = utf8.encode(secret);
@@ -488,9 +371,3 @@ function withEncoded(secret: string, body: (bytes: Uint8Array) => void): void {
   }
 }
 
-function checkMaxMessageSize(size: number): number {
-  if (!Number.isSafeInteger(size) || size < 0 || (size > 0 && size < MIN_MAX_MESSAGE_SIZE)) {
-    throw new UsageError('bad-max-size', `maxMessageSize must be 0 or at least ${MIN_MAX_MESSAGE_SIZE}`);
-  }
-  return size;
-}
