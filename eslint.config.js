@@ -17,6 +17,37 @@ const impureGlobals = ['Date', 'setTimeout', 'setInterval', 'setImmediate', 'cle
   message: 'packages/otr is sans-I/O: the host supplies time, randomness and I/O.',
 }));
 
+// Import direction inside packages/otr/src (STYLE.md, "Layout"): what each
+// folder must not import. crypto/ is the bottom (all bigint arithmetic), wire/
+// (bytes <-> typed messages) sits beside it, keys/ ake/ smp/ are the protocol
+// machines over both, session/ ties them together, outcome.ts is the
+// host-facing vocabulary. The shared leaves errors.ts, limits.ts, bytes.ts and
+// assert-never.ts are open to all; the entry points index.ts and testing.ts
+// re-export and are imported by nothing inside.
+const otrLayers = {
+  crypto: { forbidden: ['wire', 'keys', 'ake', 'smp', 'session', 'outcome'], why: 'crypto/ is the bottom layer' },
+  wire: { forbidden: ['crypto', 'keys', 'ake', 'smp', 'session', 'outcome'], why: 'wire/ is bytes <-> messages: no crypto, no state' },
+  keys: { forbidden: ['ake', 'smp', 'session', 'outcome'], why: 'keys/ sits on crypto/ and wire/ only' },
+  ake: { forbidden: ['smp', 'session', 'outcome'], why: 'ake/ sits on crypto/, wire/ and keys/ only' },
+  smp: { forbidden: ['ake', 'keys', 'session', 'outcome'], why: 'smp/ sits on crypto/ and wire/ only' },
+  session: { forbidden: [], why: 'session/ may use every layer' },
+};
+const escapeRegex = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** no-restricted-imports for one folder of packages/otr/src. */
+function otrImportRule(folder) {
+  const { forbidden, why } = otrLayers[folder];
+  const patterns = [
+    ...forbidden.map((target) => ({
+      regex: `^(\\.\\./)+${escapeRegex(target)}(\\.js$|/)`,
+      message: `packages/otr/src/${folder}/ must not import ${target} (${why}; STYLE.md, "Layout").`,
+    })),
+    { regex: '^(\\.\\./)+(index|testing)\\.js$', message: 'index.ts and testing.ts are entry points: nothing inside packages/otr/src imports them.' },
+  ];
+  if (folder !== 'crypto') patterns.push({ group: ['@noble/*'], message: 'only packages/otr/src/crypto/ may use @noble/*' });
+  const paths = folder === 'crypto' ? ioModules : [...ioModules, ...cryptoModules.filter((m) => !m.includes('*'))];
+  return { 'no-restricted-imports': ['error', { paths, patterns }] };
+}
+
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', 'test/interop/peers/**/build/**', 'bench/**/build/**'] },
   js.configs.recommended,
@@ -35,19 +66,19 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  ...Object.keys(otrLayers).map((folder) => ({ files: [`packages/otr/src/${folder}/**/*.ts`], rules: otrImportRule(folder) })),
   {
-    files: ['packages/otr/src/**/*.ts'],
-    ignores: ['packages/otr/src/crypto/**'],
+    files: ['packages/otr/src/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [...ioModules, ...cryptoModules.filter((m) => !m.includes('*'))], patterns: ['@noble/*'] }],
-      'no-restricted-globals': ['error', ...impureGlobals],
-      'no-restricted-properties': ['error', { object: 'Math', property: 'random', message: 'use the injected RandomSource' }],
+      'no-restricted-imports': ['error', {
+        paths: [...ioModules, ...cryptoModules.filter((m) => !m.includes('*'))],
+        patterns: [{ group: ['@noble/*'], message: 'only packages/otr/src/crypto/ may use @noble/*' }],
+      }],
     },
   },
   {
-    files: ['packages/otr/src/crypto/**/*.ts'],
+    files: ['packages/otr/src/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: ioModules }],
       'no-restricted-globals': ['error', ...impureGlobals],
       'no-restricted-properties': ['error', { object: 'Math', property: 'random', message: 'use the injected RandomSource' }],
     },

@@ -1,17 +1,20 @@
 /**
  * @sotto/otr: Off-the-Record messaging v3 (and v2), sans-I/O.
  * The public surface; everything here is re-exported from its module.
+ * Test helpers (deterministic randomness, outcome builder) live in
+ * `@sotto/otr/testing`.
  */
 export { Account, type AccountOptions, type ConversationStatus, type InstanceOption } from './session/account.js';
-export { Policies, allowedVersions, type Policy } from './session/policy.js';
-export { OutcomeBuilder, type Outcome, type OtrEvent, type OutgoingMessage, type ProtocolVersion, type ShownMessage } from './outcome.js';
-export { DecodeError, UsageError, type DecodeErrorCode, type ProtocolErrorCode } from './errors.js';
+export { DeadlineTimer, type DeadlineTimerOptions } from './session/deadline-timer.js';
+export { generateInstanceTag } from './session/instance-tag.js';
+export { Policies, type Policy } from './session/policy.js';
+export type { Outcome, OtrEvent, OutgoingMessage, ProtocolVersion, RefusalReason, RefusedCall, ShownMessage } from './outcome.js';
+export { UsageError, type ProtocolErrorCode, type SmpAbortReason, type UsageErrorCode } from './errors.js';
 export {
   DsaKeyError,
   DsaPrivateKey,
   Secret,
   checkDsaKeyParts,
-  deterministicRandom,
   dsaPrivateKeyFromParts,
   dsaPrivateKeyFromPrivateParts,
   makeDsaPrivateKey,

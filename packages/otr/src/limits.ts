@@ -77,3 +77,12 @@ export const ERROR_QUERY_INTERVAL_MS = 5 * 1000;
 export const PEER_ERROR_EVENT_INTERVAL_MS = 5 * 1000;
 /** A message held while encryption was required is sent once the session is secure, if it is this recent (libotr's RESEND_INTERVAL). */
 export const RESEND_INTERVAL_MS = 60 * 1000;
+/**
+ * Longest text a host may send or use as an SMP secret, in UTF-16 code units
+ * (JavaScript string length). At most 3 UTF-8 bytes per unit and base64's
+ * 4/3 keep the encoded data message (about 4 x 16 MiB) under
+ * MAX_MESSAGE_BYTES, so a peer with our limits can always receive it.
+ */
+export const MAX_SEND_TEXT_LENGTH = 16 * 1024 * 1024;
+/** Longest SMP question, in UTF-16 code units: 3 bytes each plus message 1 must fit the 65535-byte TLV 7. */
+export const MAX_SMP_QUESTION_LENGTH = 16 * 1024;

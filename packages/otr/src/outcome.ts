@@ -4,7 +4,7 @@
  * No callbacks: the host reads the outcome and acts on it.
  */
 import type { Secret } from './crypto/secret.js';
-import type { ProtocolErrorCode } from './errors.js';
+import type { ProtocolErrorCode, SmpAbortReason } from './errors.js';
 
 /** A text the host must deliver to `to` over its transport. */
 export interface OutgoingMessage {
@@ -48,9 +48,16 @@ export type OtrEvent =
       readonly kind: 'smp-aborted';
       readonly peer: string;
       readonly instance: number;
-      readonly by: 'us' | 'peer' | 'protocol';
-      /** For `by: 'protocol'`: why SMP stopped (an out-of-order, malformed or failing message). */
-      readonly reason?: 'unexpected' | 'malformed' | 'bad-group-element' | 'bad-exponent' | 'bad-proof';
+      /** `us`: our user's abortSmp, or a startSmp that replaced a running SMP; `peer`: the peer's abort. */
+      readonly by: 'us' | 'peer';
+    }
+  | {
+      readonly kind: 'smp-aborted';
+      readonly peer: string;
+      readonly instance: number;
+      /** SMP stopped over a received message: out of order, malformed or failing a check. */
+      readonly by: 'protocol';
+      readonly reason: SmpAbortReason;
     }
   | {
       readonly kind: 'extra-key';
@@ -78,7 +85,8 @@ export type OtrEvent =
       readonly kind: 'protocol-error';
       readonly peer: string;
       readonly instance?: number;
-      readonly code: ProtocolErrorCode;
+      readonly reason: ProtocolErrorCode;
+      /** A short English description, never containing message contents or secrets. */
       readonly detail: string;
     }
   | {
@@ -88,13 +96,43 @@ export type OtrEvent =
       readonly reason: ProtocolErrorCode;
       readonly detail: string;
     }
-  | { readonly kind: 'not-sent'; readonly peer: string; readonly reason: 'finished' | 'encryption-required' };
+  | { readonly kind: 'not-sent'; readonly peer: string; readonly reason: Extract<RefusalReason, 'finished' | 'encryption-required' | 'unknown-instance'> }
+  | {
+      readonly kind: 'refused';
+      readonly peer: string;
+      /** The remote instance the call was for, when one was found. */
+      readonly instance?: number;
+      /** The call that did nothing. */
+      readonly call: RefusedCall;
+      readonly reason: RefusalReason;
+    };
 
-/** The result of one call into the library. */
+/** Calls that report a state the peer can change (rather than throw) with a `refused` event. */
+export type RefusedCall = 'endOtr' | 'startSmp' | 'answerSmp' | 'useExtraSymmetricKey';
+
+/**
+ * Why a call did nothing, in `not-sent` and `refused` events: states the
+ * peer can bring about between the host's look at `status` and its call.
+ */
+export type RefusalReason =
+  /** No private conversation (never started, ended, or expired). */
+  | 'not-secure'
+  /** The peer ended the private conversation: end it too (endOtr) or start a new one. */
+  | 'finished'
+  /** The policy requires encryption: the message is held and sent once the session is secure. */
+  | 'encryption-required'
+  /** No SMP request of the peer waits for an answer (never sent, aborted, or already answered). */
+  | 'no-smp-request'
+  /** The session runs OTR version 2, which has no extra symmetric key. */
+  | 'needs-version-3'
+  /** The chosen remote instance is not (or no longer) known. */
+  | 'unknown-instance';
+
+/** The result of one call into the library; read-only, in the order the effects happened. */
 export interface Outcome {
-  readonly send: OutgoingMessage[];
-  readonly show: ShownMessage[];
-  readonly events: OtrEvent[];
+  readonly send: readonly OutgoingMessage[];
+  readonly show: readonly ShownMessage[];
+  readonly events: readonly OtrEvent[];
 }
 
 /** A mutable collector used while handling one call; frozen into an {@link Outcome}. */

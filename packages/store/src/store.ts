@@ -13,7 +13,7 @@
  * a replaced key is first written to retired-keys.json.
  */
 import { join } from 'node:path';
-import { generateDsaKey, systemRandom, type DsaPrivateKey } from '@sotto/otr';
+import { generateDsaKey, generateInstanceTag, type DsaPrivateKey } from '@sotto/otr';
 import { StoreError } from './errors.js';
 import { writeFileAtomic } from './atomic-file.js';
 import { normalizeFingerprint, requireFingerprint } from './fingerprint-text.js';
@@ -21,7 +21,7 @@ import { escapeUnsafe, requireSafeName } from './safe-text.js';
 import { FILES } from './paths.js';
 import type { DirectoryLock } from './lock.js';
 import { encodeKeysFile, encodeRetiredKeysFile, keyFingerprint, type RetireReason, type RetiredKey, type StoredKey } from './files/keys-file.js';
-import { encodeInstanceTagsFile, MIN_INSTANCE_TAG } from './files/instance-tags-file.js';
+import { encodeInstanceTagsFile } from './files/instance-tags-file.js';
 import { encodeTrustFile, type TrustTable } from './files/trust-file.js';
 import { encodeSettingsFile, type ContactSettings, type Settings } from './files/settings-file.js';
 import { applySeen, applyTrust, isVerifiedStatus, placeContact, type FingerprintRecord, type TrustStatus } from './trust.js';
@@ -48,14 +48,6 @@ export interface KeyInfo {
 export interface RetiredKeyInfo extends KeyInfo {
   readonly retiredAt: string;
   readonly reason: RetireReason;
-}
-
-/** A random instance tag, >= 0x100 (smaller values are reserved, Protocol-v3 "Instance Tags"). */
-function newInstanceTag(): number {
-  for (;;) {
-    const tag = new DataView(systemRandom(4).buffer).getUint32(0);
-    if (tag >= MIN_INSTANCE_TAG) return tag;
-  }
 }
 
 /** Refuses trust records for names that could deceive whoever reads them later (safe-text.ts). */
@@ -179,7 +171,7 @@ export class Store {
     return this.#serialize(async () => {
       const existing = this.#contents.instanceTags.get(account);
       if (existing !== undefined) return existing;
-      const tag = newInstanceTag();
+      const tag = generateInstanceTag();
       await this.#commitTags(new Map(this.#contents.instanceTags).set(account, tag));
       return tag;
     });

@@ -5,8 +5,7 @@
  * trust from the account's {@link TrustBook}. The terminal chat and the JSON
  * driver both sit on top of it and see the same events.
  */
-import { Account, UsageError, formatFingerprint, toHex, type DsaPrivateKey, type OtrEvent, type Outcome, type RandomSource } from '@sotto/otr';
-import { DeadlineTimer } from './deadline-timer.js';
+import { Account, DeadlineTimer, UsageError, formatFingerprint, toHex, type DsaPrivateKey, type OtrEvent, type Outcome, type RandomSource } from '@sotto/otr';
 import type { DriverEvent } from './driver-events.js';
 import { policyFor, type PolicyName, type Versions } from './policy-names.js';
 import type { TrustBook } from './trust-book.js';
@@ -36,7 +35,7 @@ export class ChatHost {
   readonly #account: Account;
   readonly #options: ChatHostOptions;
   readonly #clock: () => number;
-  readonly #timer: DeadlineTimer;
+  readonly #timer: DeadlineTimer<NodeJS.Timeout>;
   /** Fingerprint (hex) of each peer's latest AKE, for `trust`. */
   readonly #lastFingerprint = new Map<string, string>();
   readonly #lastErrorEvent = new Map<string, number>();
@@ -54,7 +53,14 @@ export class ChatHost {
       maxMessageSize: options.maxMessageSize,
       ...(options.random === undefined ? {} : { random: options.random }),
     });
-    this.#timer = new DeadlineTimer(() => this.#account.nextDeadline(), (now) => this.#apply(this.#account.onDeadline(now)), this.#clock);
+    this.#timer = new DeadlineTimer({
+      nextDeadline: () => this.#account.nextDeadline(),
+      onDeadline: (now) => this.#apply(this.#account.onDeadline(now)),
+      now: this.#clock,
+      // Pending protocol timers alone must not keep the process alive.
+      setTimeout: (run, delay) => setTimeout(run, delay).unref(),
+      clearTimeout: (handle) => clearTimeout(handle),
+    });
   }
 
   /** Our fingerprint, 40 lower-case hex digits. */
@@ -97,48 +103,24 @@ export class ChatHost {
     this.#guard(to, () => this.#account.startOtr(to, this.#clock()));
   }
 
-  /** The user ends the private conversation (encrypted or finished). */
+  /** The user ends the private conversation (encrypted or finished); with none, the library's `refused` becomes an error. */
   end(to: string): void {
-    if (this.status(to).messageState === 'plaintext') {
-      this.#emit({ event: 'error', peer: to, message: `there is no private conversation with ${to} to end` });
-      return;
-    }
     this.#guard(to, () => this.#account.endOtr(to, this.#clock()));
   }
 
-  /** The user starts SMP; without a private conversation SMP cannot run (`smp-aborted`). */
+  /** The user starts SMP; without a private conversation SMP cannot run (`refused`, shown as `smp-aborted`). */
   smp(to: string, secret: string, question: string | undefined): void {
-    if (this.status(to).messageState !== 'encrypted') {
-      this.#emit({ event: 'smp-aborted', peer: to });
-      return;
-    }
     this.#guard(to, () => this.#account.startSmp(to, secret, question, this.#clock()));
   }
 
   /** The user answers the peer's SMP request. */
   smpAnswer(to: string, secret: string): void {
-    const status = this.status(to);
-    if (status.messageState !== 'encrypted' || status.smp !== 'awaiting-answer') {
-      this.#emit({ event: 'error', peer: to, message: `${to} has not asked to authenticate; there is nothing to answer` });
-      return;
-    }
     this.#guard(to, () => this.#account.answerSmp(to, secret, this.#clock()));
   }
 
-  /** The user aborts SMP; the driver contract reports `smp-aborted` for every user abort. */
+  /** The user aborts SMP; the library reports `smp-aborted` for every user abort, as the driver contract wants. */
   smpAbort(to: string): void {
-    if (this.status(to).messageState !== 'encrypted') {
-      this.#emit({ event: 'smp-aborted', peer: to });
-      return;
-    }
-    this.#guard(to, () => {
-      const outcome = this.#account.abortSmp(to, this.#clock());
-      // Aborting an idle SMP still sends the abort TLV but yields no event; the user still gets an answer.
-      if (!outcome.events.some((event) => event.kind === 'smp-aborted')) {
-        outcome.events.push({ kind: 'smp-aborted', peer: to, instance: this.status(to).instance, by: 'us' });
-      }
-      return outcome;
-    });
+    this.#guard(to, () => this.#account.abortSmp(to, this.#clock()));
   }
 
   /** The user verified the fingerprint of the peer's latest AKE by hand. */
@@ -154,15 +136,6 @@ export class ChatHost {
 
   /** Announces use of the extra symmetric key (v3 only). */
   symkey(to: string, use: number, useData: Uint8Array): void {
-    const status = this.status(to);
-    if (status.messageState !== 'encrypted') {
-      this.#emit({ event: 'error', peer: to, message: 'the extra symmetric key needs a private conversation' });
-      return;
-    }
-    if (status.version !== 3) {
-      this.#emit({ event: 'error', peer: to, message: 'the extra symmetric key needs OTR version 3' });
-      return;
-    }
     this.#guard(to, () => this.#account.useExtraSymmetricKey(to, use, useData, this.#clock()));
   }
 
@@ -187,11 +160,9 @@ export class ChatHost {
     return this.#options.trust.isVerified(peer, fingerprint);
   }
 
-  /** Ends every private conversation (the peers see `finished`), as a chat client does on quit. */
+  /** Ends every private conversation (the peers see `finished`), as a chat client does on quit; a peer with none is skipped quietly. */
   endAll(peers: Iterable<string>): void {
-    for (const peer of peers) {
-      if (this.status(peer).messageState === 'encrypted') this.#guard(peer, () => this.#account.endOtr(peer, this.#clock()));
-    }
+    for (const peer of peers) this.#guard(peer, () => this.#account.endOtr(peer, this.#clock()), { quiet: true });
   }
 
   /** Stops the timer and wipes every session secret. */
@@ -204,8 +175,8 @@ export class ChatHost {
     this.#options.emit(event);
   }
 
-  /** Runs a user command; misuse the library refuses becomes an `error` event. */
-  #guard(peer: string, call: () => Outcome): void {
+  /** Runs a user command; misuse the library refuses becomes an `error` event (`quiet`: refusals are not reported). */
+  #guard(peer: string, call: () => Outcome, options: { readonly quiet?: boolean } = {}): void {
     let outcome: Outcome;
     try {
       outcome = call();
@@ -214,16 +185,18 @@ export class ChatHost {
       this.#emit({ event: 'error', peer, message: error.message });
       return;
     }
-    this.#apply(outcome);
+    this.#apply(outcome, options.quiet === true);
   }
 
-  #apply(outcome: Outcome): void {
+  #apply(outcome: Outcome, quiet = false): void {
     for (const message of outcome.send) {
       if (this.#transport === undefined) this.#options.log(`not connected: dropped a message to ${message.to}`);
       else this.#transport(message.to, message.text);
     }
     for (const shown of outcome.show) this.#emit({ event: 'message', from: shown.from, text: shown.text, encrypted: shown.encrypted });
-    for (const event of outcome.events) this.#event(event);
+    for (const event of outcome.events) {
+      if (!(quiet && event.kind === 'refused')) this.#event(event);
+    }
     this.#timer.reschedule();
   }
 
@@ -264,23 +237,52 @@ export class ChatHost {
         return;
       }
       case 'not-sent':
-        this.#emit({ event: 'not-sent', to: peer, reason: event.reason });
+        // The client never picks an instance, so 'unknown-instance' cannot come; were it to, it is told as an error.
+        if (event.reason === 'unknown-instance') this.#emit({ event: 'error', peer, message: `the message to ${peer} was not sent: that instance is gone` });
+        else this.#emit({ event: 'not-sent', to: peer, reason: event.reason });
+        return;
+      case 'refused':
+        this.#refused(event);
         return;
       case 'peer-error':
         this.#emit({ event: 'error', peer, message: `${peer} reported an OTR error: ${event.text}` });
         return;
       case 'protocol-error': {
-        this.#options.log(`protocol error from ${peer}: ${event.code} (${event.detail})`);
+        this.#options.log(`protocol error from ${peer}: ${event.reason} (${event.detail})`);
         const now = this.#clock();
         // Rate-limited: a peer sending garbage must not flood the user.
         if (now - (this.#lastErrorEvent.get(peer) ?? -Infinity) >= ERROR_EVENT_INTERVAL_MS) {
           this.#lastErrorEvent.set(peer, now);
-          this.#emit({ event: 'error', peer, message: `an OTR message from ${peer} could not be read (${event.code})` });
+          this.#emit({ event: 'error', peer, message: `an OTR message from ${peer} could not be read (${event.reason})` });
         }
         return;
       }
       case 'dropped':
         this.#options.log(`dropped a message from ${peer}: ${event.reason} (${event.detail})`);
+        return;
+    }
+  }
+
+  /** A user command the conversation's state made pointless, told as the driver contract tells it. */
+  #refused(event: Extract<OtrEvent, { kind: 'refused' }>): void {
+    const peer = event.peer;
+    switch (event.call) {
+      case 'endOtr':
+        this.#emit({ event: 'error', peer, message: `there is no private conversation with ${peer} to end` });
+        return;
+      case 'startSmp':
+        // The driver contract: SMP that cannot run is reported as aborted.
+        this.#emit({ event: 'smp-aborted', peer });
+        return;
+      case 'answerSmp':
+        this.#emit({ event: 'error', peer, message: `${peer} has not asked to authenticate; there is nothing to answer` });
+        return;
+      case 'useExtraSymmetricKey':
+        this.#emit({
+          event: 'error',
+          peer,
+          message: event.reason === 'needs-version-3' ? 'the extra symmetric key needs OTR version 3' : 'the extra symmetric key needs a private conversation',
+        });
         return;
     }
   }

@@ -38,6 +38,20 @@ export function stripLeadingZeros(bytes: Uint8Array): Uint8Array {
   return new Uint8Array(bytes.buffer, bytes.byteOffset + start, bytes.byteLength - start);
 }
 
+/**
+ * MPI encoding (Protocol-v3, "Data Types"): a 4-byte big-endian length, then
+ * the magnitude without leading zeros. Crypto's one MPI encoder (hash inputs:
+ * fingerprints, SMP hashes, secbytes); wire/writer.ts writes MPIs on the
+ * wire. A fresh array: a caller hashing a secret wipes it afterwards.
+ */
+export function encodeMpi(magnitude: Uint8Array): Uint8Array {
+  const body = stripLeadingZeros(magnitude);
+  const out = new Uint8Array(4 + body.length);
+  new DataView(out.buffer).setUint32(0, body.length);
+  out.set(body, 4);
+  return out;
+}
+
 /** x mod m, always non-negative. */
 export function mod(x: bigint, m: bigint): bigint {
   const r = x % m;

@@ -22,7 +22,7 @@
 import { checkPrimeSync, generateKeyPairSync } from 'node:crypto';
 import { inspect } from 'node:util';
 import { UsageError } from '../errors.js';
-import { bigintToBytes, bytesToBigint, mod, modInverse, powModPublic, stripLeadingZeros } from './bigint.js';
+import { bigintToBytes, bytesToBigint, encodeMpi, mod, modInverse, powModPublic, stripLeadingZeros } from './bigint.js';
 import { readDsaPkcs8 } from './der.js';
 import { powMod } from './pow-mod.js';
 import { sha1 } from './hash.js';
@@ -330,21 +330,13 @@ export function dsaVerify(key: DsaPublicKey, value: Uint8Array, signature: Uint8
   }
 }
 
-function mpi(value: Uint8Array): Uint8Array {
-  const body = stripLeadingZeros(value);
-  const out = new Uint8Array(4 + body.length);
-  new DataView(out.buffer).setUint32(0, body.length);
-  out.set(body, 4);
-  return out;
-}
-
 /**
  * The fingerprint: SHA-1 over MPI(p) MPI(q) MPI(g) MPI(y), minimal MPIs (the
  * spec: "the 2-byte public key type field ... is not included"), as libotr's
  * otrl_privkey_fingerprint_raw computes it.
  */
 export function fingerprint(key: DsaPublicKey): Uint8Array {
-  return sha1(mpi(key.p), mpi(key.q), mpi(key.g), mpi(key.y));
+  return sha1(encodeMpi(key.p), encodeMpi(key.q), encodeMpi(key.g), encodeMpi(key.y));
 }
 
 /** libotr's human form (otrl_privkey_hash_to_human): five groups of eight upper-case hex digits, space-separated. */

@@ -19,7 +19,6 @@
  * once it has left it.
  */
 import { inspect } from 'node:util';
-import type { SmpMessage1, SmpMessage2, SmpMessage3, SmpMessage4 } from '../wire/smp-payload.js';
 import { bigintToBytes, bytesToBigint } from './bigint.js';
 import { sha256 } from './hash.js';
 import { modpPow } from './modp.js';
@@ -114,6 +113,41 @@ export class SmpAliceExpect4 extends SmpValues<'g3b' | 'pab' | 'qab' | 'a3'> {
 
 /** Any SMP step state. */
 export type SmpSecrets = SmpAliceExpect2 | SmpBobRequest | SmpBobExpect3 | SmpAliceExpect4;
+
+// The messages as MPI bodies in the spec's order (wire/smp-payload.ts reads and writes them).
+
+/** SMP message 1 (TLV 2, or TLV 7 after the question). */
+export type SmpMessage1 = readonly [g2a: Uint8Array, c2: Uint8Array, d2: Uint8Array, g3a: Uint8Array, c3: Uint8Array, d3: Uint8Array];
+
+/** SMP message 2 (TLV 3). */
+export type SmpMessage2 = readonly [
+  g2b: Uint8Array,
+  c2: Uint8Array,
+  d2: Uint8Array,
+  g3b: Uint8Array,
+  c3: Uint8Array,
+  d3: Uint8Array,
+  pb: Uint8Array,
+  qb: Uint8Array,
+  cp: Uint8Array,
+  d5: Uint8Array,
+  d6: Uint8Array,
+];
+
+/** SMP message 3 (TLV 4). */
+export type SmpMessage3 = readonly [
+  pa: Uint8Array,
+  qa: Uint8Array,
+  cp: Uint8Array,
+  d5: Uint8Array,
+  d6: Uint8Array,
+  ra: Uint8Array,
+  cr: Uint8Array,
+  d7: Uint8Array,
+];
+
+/** SMP message 4 (TLV 5). */
+export type SmpMessage4 = readonly [rb: Uint8Array, cr: Uint8Array, d7: Uint8Array];
 
 const big = (values: readonly Uint8Array[]): bigint[] => values.map(bytesToBigint);
 /** The MPI bodies of a message's values, keeping the tuple's length in its type. */

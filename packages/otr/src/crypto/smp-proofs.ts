@@ -11,7 +11,7 @@
  *
  * Internal to crypto/: everything here handles bigints.
  */
-import { bigintToBytes, bytesToBigint, mod, modInverse } from './bigint.js';
+import { bigintToBytes, bytesToBigint, encodeMpi, mod, modInverse } from './bigint.js';
 import { sha256 } from './hash.js';
 import { jacobiSymbol } from './jacobi.js';
 import { MODP_GENERATOR, MODP_ORDER, MODP_PRIME, modpPow } from './modp.js';
@@ -21,7 +21,7 @@ import type { RandomSource } from './random.js';
 export const G1 = MODP_GENERATOR;
 
 /** Bytes of an SMP random exponent (1536 bits, as the spec and libotr's randomExponent say). */
-export const SMP_EXPONENT_BYTES = 192;
+const SMP_EXPONENT_BYTES = 192;
 
 /** The hash versions, which bind each proof to its place in the protocol. */
 export const SMP_HASH = {
@@ -39,14 +39,8 @@ export const SMP_HASH = {
   bobLogs: 8,
 } as const;
 
-/** MPI encoding: 4-byte big-endian length, then the minimal magnitude. */
-function mpi(value: bigint): Uint8Array {
-  const body = bigintToBytes(value);
-  const out = new Uint8Array(4 + body.length);
-  new DataView(out.buffer).setUint32(0, body.length);
-  out.set(body, 4);
-  return out;
-}
+/** MPI(value). */
+const mpi = (value: bigint): Uint8Array => encodeMpi(bigintToBytes(value));
 
 /** h(version, a[, b]) = SHA-256(version || MPI(a) [|| MPI(b)]) as an integer (libotr's otrl_sm_hash). */
 export function smpHash(version: number, a: bigint, b?: bigint): bigint {

@@ -4,7 +4,7 @@
  * symmetric key"). secbytes is s as a minimal MPI; h1(b) = SHA-1(b || secbytes),
  * h2(b) = SHA-256(b || secbytes).
  */
-import { stripLeadingZeros } from './bigint.js';
+import { encodeMpi } from './bigint.js';
 import { compareDhPublic } from './dh.js';
 import { sha1, sha256 } from './hash.js';
 import { Secret } from './secret.js';
@@ -43,14 +43,8 @@ export interface DataKeys {
   wipe(): void;
 }
 
-/** MPI(s): 4-byte length then the minimal big-endian bytes of s. */
-function secbytes(shared: Secret): Uint8Array {
-  const s = stripLeadingZeros(shared.expose());
-  const out = new Uint8Array(4 + s.length);
-  new DataView(out.buffer).setUint32(0, s.length);
-  out.set(s, 4);
-  return out;
-}
+/** secbytes = MPI(s). */
+const secbytes = (shared: Secret): Uint8Array => encodeMpi(shared.expose());
 
 function withSecbytes<T>(shared: Secret, body: (secret: Uint8Array) => T): T {
   const bytes = secbytes(shared);

@@ -3,21 +3,27 @@
  * tag) talking to many contacts. Every call takes the host's clock `now` and
  * returns an {@link Outcome}; nothing here does I/O or keeps timers.
  *
- * Theory of operation: `receive` classifies the text (fragment, encoded
- * message, query, error, plaintext with or without whitespace tag), reassembles
- * fragments, decodes OTR messages and hands them to the contact's
- * {@link Conversation}. Bad input from the network never throws: it becomes a
- * `dropped` or `protocol-error` event. Misuse by the host throws UsageError.
+ * Theory of operation: `receive` hands the text to incoming.ts, which
+ * classifies it (fragment, encoded message, query, error, plaintext with or
+ * without whitespace tag), reassembles fragments, decodes OTR messages and
+ * passes them to the contact's {@link Conversation}. Bad input from the network never throws: it becomes a
+ * `dropped` or `protocol-error` event. Misuse by the host throws UsageError
+ * before anything changes; a call the peer has made pointless (ending a
+ * session the peer ended, SMP without a secure session) reports `refused`.
  */
-import { fingerprint, systemRandom, type DsaPrivateKey, type RandomSource, type Secret } from '../crypto/index.js';
-import { UsageError, type DecodeErrorCode, type ProtocolErrorCode } from '../errors.js';
-import { MIN_INSTANCE_TAG, MIN_MAX_MESSAGE_SIZE } from '../limits.js';
-import { OutcomeBuilder, type Outcome } from '../outcome.js';
-import { classifyIncoming } from '../wire/index.js';
-import { decodeOtrMessage } from './codec.js';
+import { DsaPrivateKey, fingerprint, systemRandom, type RandomSource, type Secret } from '../crypto/index.js';
+import { UsageError } from '../errors.js';
+import { MAX_SEND_TEXT_LENGTH, MAX_SMP_QUESTION_LENGTH, MIN_INSTANCE_TAG } from '../limits.js';
+import { OutcomeBuilder, type Outcome, type RefusedCall } from '../outcome.js';
 import { Conversation, type ConversationContext } from './conversation.js';
+import { receiveText } from './incoming.js';
+import { findInstance, refuse, refuseUnlessSecure } from './refusals.js';
+import { checkMaxMessageSize, checkNow, checkPeer, checkPolicy, checkTag, checkText, instanceOf, type InstanceOption } from './host-arguments.js';
+import type { Instance } from './instance.js';
 import { allowsOtr, Policies, type Policy } from './policy.js';
 import { Reassembler } from './reassembly.js';
+
+export type { InstanceOption };
 
 /** How an account is set up. */
 export interface AccountOptions {
@@ -35,11 +41,6 @@ export interface AccountOptions {
   readonly sessionExpiryMs?: number;
 }
 
-/** Options that pick one instance of a contact. */
-export interface InstanceOption {
-  /** The remote instance tag; default: the selected or most recently active secure instance. */
-  readonly instance?: number;
-}
 
 /** A snapshot of one conversation for display. */
 export interface ConversationStatus {
@@ -55,6 +56,9 @@ export interface ConversationStatus {
 }
 
 const utf8 = new TextEncoder();
+
+/** TLV 8's value is the 4-byte use and the use data, in a 16-bit length. */
+const MAX_EXTRA_KEY_USE_DATA_BYTES = 0xffff - 4;
 
 let conversationOf: ((account: Account, peer: string) => Conversation | undefined) | undefined;
 
@@ -76,6 +80,7 @@ export class Account {
   readonly #reassembler = new Reassembler();
   #policy: Policy;
   #maxMessageSize: number;
+  #wiped = false;
   /** SHA-1 fingerprint of our public key (20 bytes). */
   readonly ourFingerprint: Uint8Array;
 
@@ -83,17 +88,28 @@ export class Account {
     conversationOf = (account, peer) => account.#conversations.get(peer);
   }
 
+  /** Throws UsageError for options that are missing or of the wrong type. */
   constructor(options: AccountOptions) {
+    if (typeof options !== 'object' || (options as AccountOptions | null) === null) {
+      throw new UsageError('bad-options', 'new Account needs an options object with privateKey and instanceTag');
+    }
+    if (!((options.privateKey as unknown) instanceof DsaPrivateKey)) {
+      throw new UsageError('bad-private-key', 'privateKey must be a DsaPrivateKey (from generateDsaKey or dsaPrivateKeyFromParts)');
+    }
     const tag = options.instanceTag;
     if (!Number.isInteger(tag) || tag < MIN_INSTANCE_TAG || tag > 0xffffffff) {
       throw new UsageError('bad-instance-tag', 'instance tag must be an integer in [0x100, 0xffffffff]');
     }
+    const random = options.random ?? systemRandom;
+    if (typeof random !== 'function') throw new UsageError('bad-argument', 'random must be a RandomSource function');
+    const expiry = options.sessionExpiryMs ?? 0;
+    if (!Number.isSafeInteger(expiry) || expiry < 0) throw new UsageError('bad-argument', 'sessionExpiryMs must be a non-negative integer');
     this.#privateKey = options.privateKey;
     this.#ourTag = tag;
-    this.#random = options.random ?? systemRandom;
-    this.#policy = options.policy ?? Policies.OPPORTUNISTIC;
+    this.#random = random;
+    this.#policy = options.policy === undefined ? Policies.OPPORTUNISTIC : checkPolicy(options.policy);
     this.#maxMessageSize = checkMaxMessageSize(options.maxMessageSize ?? 0);
-    this.#sessionExpiryMs = options.sessionExpiryMs ?? 0;
+    this.#sessionExpiryMs = expiry;
     this.ourFingerprint = fingerprint(options.privateKey.publicKey);
   }
 
@@ -104,93 +120,149 @@ export class Account {
 
   /** Changes the default policy at run time. */
   setPolicy(policy: Policy): void {
-    this.#policy = policy;
+    this.#live();
+    this.#policy = checkPolicy(policy);
   }
 
   /** Sets (or with undefined clears) a contact's own policy. */
   setContactPolicy(peer: string, policy: Policy | undefined): void {
-    this.#conversation(peer).policy = policy;
+    this.#live();
+    const checked = policy === undefined ? undefined : checkPolicy(policy);
+    this.#conversation(peer).policy = checked;
   }
 
   /** Changes the transport's maximum message size (0 = unlimited). */
   setMaxMessageSize(size: number): void {
+    this.#live();
     this.#maxMessageSize = checkMaxMessageSize(size);
   }
 
-  /** Chooses the remote instance that sends to `peer` go to (undefined = automatic). */
+  /** Chooses the remote instance that calls for `peer` go to (undefined = automatic: the most recently active secure one). */
   selectInstance(peer: string, instance: number | undefined): void {
+    this.#live();
+    if (instance !== undefined) checkTag(instance);
     this.#conversation(peer).selectedTag = instance;
   }
 
-  /** Handles a message received from `from`. Never throws for bad input. */
+  /** Handles a message received from `from`. Never throws for bad input; throws UsageError only for a non-string text, a bad `now` or a wiped account. */
   receive(from: string, text: string, now: number): Outcome {
+    checkText(text, 'text', Number.POSITIVE_INFINITY);
     return this.#run(from, now, (conversation, context) => {
       try {
-        this.#receive(conversation, text, context);
+        receiveText(conversation, text, context, this.#reassembler, this.#ourTag);
       } catch {
         // A defect must not become an exception in the host, nor leak details.
-        context.out.events.push({ kind: 'protocol-error', peer: from, code: 'internal', detail: 'internal error while handling a received message' });
+        context.out.events.push({ kind: 'protocol-error', peer: from, reason: 'internal', detail: 'internal error while handling a received message' });
       }
     });
   }
 
-  /** The user sends `text` to `to`. */
+  /**
+   * The user sends `text` to `to`: encrypted in a secure session, else as the
+   * policy says (plaintext, whitespace-tagged, or held with `not-sent`
+   * 'encryption-required'); `not-sent` 'finished' once the peer ended.
+   */
   send(to: string, text: string, now: number, options: InstanceOption = {}): Outcome {
+    checkText(text, 'text', MAX_SEND_TEXT_LENGTH);
+    const tag = instanceOf(options);
     return this.#run(to, now, (conversation, context) => {
-      if (!allowsOtr(context.policy)) context.out.send.push({ to, text });
-      else conversation.send(text, options.instance, context);
+      if (!allowsOtr(context.policy)) {
+        context.out.send.push({ to, text });
+        return;
+      }
+      if (findInstance(conversation, tag) === undefined) {
+        context.out.events.push({ kind: 'not-sent', peer: to, reason: 'unknown-instance' });
+        return;
+      }
+      conversation.send(text, tag, context);
     });
   }
 
-  /** Asks `to` for a private conversation (sends a query message). */
+  /** Asks `to` for a private conversation (sends a query message). Throws UsageError when the policy allows no OTR. */
   startOtr(to: string, now: number): Outcome {
     return this.#run(to, now, (conversation, context) => conversation.sendQuery(context));
   }
 
-  /** Ends the private conversation with `to` (emits `insecure` if there was one). */
+  /** Ends the private conversation with `to` (`insecure`), or reports `refused` 'not-secure' when there is none. */
   endOtr(to: string, now: number, options: InstanceOption = {}): Outcome {
-    return this.#run(to, now, (conversation, context) => {
-      if (!conversation.end(options.instance, context)) throw new UsageError('not-secure', 'no private conversation to end');
+    const tag = instanceOf(options);
+    return this.#runOn('endOtr', to, now, tag, (conversation, context, instance) => {
+      if (instance.message.kind === 'plaintext') refuse(context, 'endOtr', instance, 'not-secure');
+      else conversation.end(tag, context);
     });
   }
 
-  /** Starts SMP with `to`, with an optional question. Secrets are UTF-8 encoded. */
+  /**
+   * Starts SMP with `to`, with an optional question; secrets are UTF-8
+   * encoded. Without a secure session: `refused` ('not-secure' or 'finished').
+   */
   startSmp(to: string, secret: string, question: string | undefined, now: number, options: InstanceOption = {}): Outcome {
-    return this.#run(to, now, (conversation, context) =>
-      conversation.withInstance(options.instance, context, (instance, c) => withEncoded(secret, (bytes) => instance.startSmp(bytes, question, c))),
-    );
+    checkText(secret, 'secret', MAX_SEND_TEXT_LENGTH);
+    if (question !== undefined) checkText(question, 'question', MAX_SMP_QUESTION_LENGTH);
+    if (question?.includes('\0') === true) throw new UsageError('bad-smp-question', 'an SMP question cannot contain NUL');
+    const tag = instanceOf(options);
+    return this.#runOn('startSmp', to, now, tag, (conversation, context, instance) => {
+      if (refuseUnlessSecure(context, 'startSmp', instance)) return;
+      conversation.withInstance(tag, context, (i, c) => withEncoded(secret, (bytes) => i.startSmp(bytes, question, c)));
+    });
   }
 
-  /** Answers the SMP request of `to`. */
+  /** Answers the SMP request of `to`; `refused` 'no-smp-request' when none waits (say the peer aborted it). */
   answerSmp(to: string, secret: string, now: number, options: InstanceOption = {}): Outcome {
-    return this.#run(to, now, (conversation, context) =>
-      conversation.withInstance(options.instance, context, (instance, c) => withEncoded(secret, (bytes) => instance.answerSmp(bytes, c))),
-    );
+    checkText(secret, 'secret', MAX_SEND_TEXT_LENGTH);
+    const tag = instanceOf(options);
+    return this.#runOn('answerSmp', to, now, tag, (conversation, context, instance) => {
+      if (refuseUnlessSecure(context, 'answerSmp', instance)) return;
+      if (instance.smp.kind !== 'awaiting-answer') {
+        refuse(context, 'answerSmp', instance, 'no-smp-request');
+        return;
+      }
+      conversation.withInstance(tag, context, (i, c) => withEncoded(secret, (bytes) => i.answerSmp(bytes, c)));
+    });
   }
 
-  /** Aborts SMP with `to`. */
+  /**
+   * Aborts SMP with `to`. Always reports `smp-aborted` (by: 'us'), even when
+   * no SMP ran; in a secure session it also sends the abort (TLV 6), since the
+   * peer may be in an SMP state we do not know of.
+   */
   abortSmp(to: string, now: number, options: InstanceOption = {}): Outcome {
-    return this.#run(to, now, (conversation, context) =>
-      conversation.withInstance(options.instance, context, (instance, c) => instance.abortSmp(c)),
-    );
+    const tag = instanceOf(options);
+    return this.#run(to, now, (conversation, context) => {
+      const instance = findInstance(conversation, tag);
+      const running = instance !== undefined && instance.smp.kind !== 'idle';
+      if (instance?.message.kind === 'encrypted') conversation.withInstance(tag, context, (i, c) => i.abortSmp(c));
+      if (!running) context.out.events.push({ kind: 'smp-aborted', peer: to, instance: instance?.theirTag ?? tag ?? 0, by: 'us' });
+    });
   }
 
-  /** Tells `to` we use the extra symmetric key (TLV 8, v3 only); an `extra-key` event carries the key. */
+  /**
+   * Tells `to` we use the extra symmetric key (TLV 8, v3 only); an
+   * `extra-key` event carries the key. `refused` without a secure session
+   * or in a version 2 session.
+   */
   useExtraSymmetricKey(to: string, use: number, useData: Uint8Array, now: number, options: InstanceOption = {}): Outcome {
     if (!Number.isInteger(use) || use < 0 || use > 0xffffffff) throw new UsageError('bad-argument', 'use must be a 32-bit unsigned integer');
-    return this.#run(to, now, (conversation, context) =>
-      conversation.withInstance(options.instance, context, (instance, c) => {
-        const state = instance.encrypted;
-        if (state === undefined) throw new UsageError('not-secure', 'no private conversation');
-        if (state.version !== 3) throw new UsageError('unsupported', 'the extra symmetric key needs OTR version 3');
-        const key: Secret = instance.useExtraKey(use, useData, c);
-        c.out.events.push({ kind: 'extra-key', peer: to, instance: instance.theirTag, direction: 'sent', use, useData: Uint8Array.from(useData), key });
-      }),
-    );
+    if (!(useData instanceof Uint8Array) || useData.length > MAX_EXTRA_KEY_USE_DATA_BYTES) {
+      throw new UsageError('bad-argument', `useData must be a Uint8Array of at most ${MAX_EXTRA_KEY_USE_DATA_BYTES} bytes`);
+    }
+    const tag = instanceOf(options);
+    return this.#runOn('useExtraSymmetricKey', to, now, tag, (conversation, context, instance) => {
+      if (refuseUnlessSecure(context, 'useExtraSymmetricKey', instance)) return;
+      if (instance.encrypted?.version !== 3) {
+        refuse(context, 'useExtraSymmetricKey', instance, 'needs-version-3');
+        return;
+      }
+      conversation.withInstance(tag, context, (i, c) => {
+        const key: Secret = i.useExtraKey(use, useData, c);
+        c.out.events.push({ kind: 'extra-key', peer: to, instance: i.theirTag, direction: 'sent', use, useData: Uint8Array.from(useData), key });
+      });
+    });
   }
 
   /** The earliest host time at which {@link onDeadline} has work to do. */
   nextDeadline(): number | undefined {
+    this.#live();
     let earliest = this.#reassembler.nextDeadline();
     for (const conversation of this.#conversations.values()) {
       const deadline = conversation.nextDeadline(this.#sessionExpiryMs);
@@ -201,6 +273,8 @@ export class Account {
 
   /** Runs due timers: AKE timeouts, heartbeats, session expiry, stale fragments. */
   onDeadline(now: number): Outcome {
+    this.#live();
+    checkNow(now);
     const out = new OutcomeBuilder();
     this.#reassembler.expire(now);
     for (const conversation of this.#conversations.values()) {
@@ -211,8 +285,10 @@ export class Account {
 
   /** What the host shows about its conversation with `peer`. */
   status(peer: string, options: InstanceOption = {}): ConversationStatus {
+    this.#live();
+    checkPeer(peer);
     const conversation = this.#conversations.get(peer) ?? new Conversation(peer);
-    const instance = conversation.sendingInstance(options.instance);
+    const instance = conversation.sendingInstance(instanceOf(options));
     const state = instance.message;
     const base = {
       messageState: state.kind,
@@ -224,58 +300,21 @@ export class Account {
     return { ...base, version: state.version, fingerprint: state.theirFingerprint, ssid: state.ssid, ssidHalf: state.ssidHalf };
   }
 
-  /** Forgets every conversation and wipes all session secrets. */
+  /**
+   * Forgets every conversation and wipes all session secrets (not the
+   * private key, which the host owns). Every later call throws UsageError
+   * 'wiped'; calling wipe() again does nothing.
+   */
   wipe(): void {
+    if (this.#wiped) return;
+    this.#wiped = true;
     for (const conversation of this.#conversations.values()) conversation.wipe();
     this.#conversations.clear();
-  }
-
-  #receive(conversation: Conversation, text: string, context: ConversationContext): void {
-    const { out, policy } = context;
-    const peer = conversation.peer;
-    if (!allowsOtr(policy)) {
-      out.show.push({ from: peer, text, encrypted: false });
-      return;
-    }
-    const incoming = classifyIncoming(text);
-    switch (incoming.kind) {
-      case 'plaintext':
-        conversation.receivePlaintext(incoming.text, incoming.whitespaceVersions, context);
-        return;
-      case 'query':
-        conversation.receiveQuery(incoming.versions, context);
-        return;
-      case 'error':
-        conversation.receiveError(incoming.text, context);
-        return;
-      case 'fragment': {
-        const fragment = incoming.fragment;
-        if (fragment.version === 3 && fragment.receiverTag !== 0 && fragment.receiverTag !== this.#ourTag) {
-          out.events.push({ kind: 'dropped', peer, instance: fragment.senderTag, reason: 'wrong-instance', detail: 'fragment for another instance' });
-          return;
-        }
-        const result = this.#reassembler.add(peer, fragment, context.now);
-        if (result.kind === 'dropped') out.events.push({ kind: 'dropped', peer, reason: 'fragment-limit', detail: result.reason });
-        else if (result.kind === 'complete') this.#receive(conversation, result.message, context);
-        return;
-      }
-      case 'encoded': {
-        const decoded = decodeOtrMessage(incoming.bytes);
-        if ('code' in decoded) {
-          out.events.push({ kind: 'dropped', peer, reason: dropReason(decoded.code), detail: decoded.detail });
-          return;
-        }
-        conversation.receiveOtr(decoded, context);
-        return;
-      }
-      case 'malformed':
-        out.events.push({ kind: 'dropped', peer, reason: dropReason(incoming.error.code), detail: incoming.error.detail });
-        return;
-    }
+    this.#reassembler.expire(Number.POSITIVE_INFINITY);
   }
 
   #conversation(peer: string): Conversation {
-    if (typeof peer !== 'string' || peer.length === 0) throw new UsageError('bad-argument', 'peer must be a non-empty string');
+    checkPeer(peer);
     let conversation = this.#conversations.get(peer);
     if (conversation === undefined) {
       conversation = new Conversation(peer);
@@ -298,24 +337,28 @@ export class Account {
     };
   }
 
+  /** Refuses every call once the account is wiped. */
+  #live(): void {
+    if (this.#wiped) throw new UsageError('wiped', 'this account was wiped; create a new Account');
+  }
+
   #run(peer: string, now: number, body: (conversation: Conversation, context: ConversationContext) => void): Outcome {
-    if (!Number.isFinite(now)) throw new UsageError('bad-argument', 'now must be a finite number');
+    this.#live();
+    checkNow(now);
     const conversation = this.#conversation(peer);
     const out = new OutcomeBuilder();
     body(conversation, this.#context(conversation, now, out));
     return out.build();
   }
-}
 
-/**
- * The code of a `dropped` event for a text that did not decode: the header
- * checks (version, instance tags) are made while classifying, so their
- * codes must survive to here.
- */
-function dropReason(code: DecodeErrorCode): ProtocolErrorCode {
-  if (code === 'bad-version') return 'unsupported-version';
-  if (code === 'bad-instance-tag') return 'wrong-instance';
-  return 'malformed';
+  /** Runs `body` on the instance a call is for, or reports `refused` 'unknown-instance'. */
+  #runOn(call: RefusedCall, peer: string, now: number, tag: number | undefined, body: (conversation: Conversation, context: ConversationContext, instance: Instance) => void): Outcome {
+    return this.#run(peer, now, (conversation, context) => {
+      const instance = findInstance(conversation, tag);
+      if (instance === undefined) context.out.events.push({ kind: 'refused', peer, call, reason: 'unknown-instance' });
+      else body(conversation, context, instance);
+    });
+  }
 }
 
 /** Runs `body` on the UTF-8 bytes of a user's secret and wipes them afterwards (the string itself cannot be wiped). */
@@ -328,9 +371,3 @@ function withEncoded(secret: string, body: (bytes: Uint8Array) => void): void {
   }
 }
 
-function checkMaxMessageSize(size: number): number {
-  if (!Number.isInteger(size) || size < 0 || (size > 0 && size < MIN_MAX_MESSAGE_SIZE)) {
-    throw new UsageError('bad-argument', `maxMessageSize must be 0 or at least ${MIN_MAX_MESSAGE_SIZE}`);
-  }
-  return size;
-}

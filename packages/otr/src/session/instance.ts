@@ -16,15 +16,12 @@ import { KeyRing } from '../keys/key-ring.js';
 import { AKE_TIMEOUT_MS, HEARTBEAT_INTERVAL_MS } from '../limits.js';
 import { UsageError } from '../errors.js';
 import { SMP_IDLE, smpAbort, smpAnswer, smpReceive, smpStart, wipeSmpState, type SmpState, type SmpStep } from '../smp/index.js';
-import { TLV_DISCONNECTED, TLV_EXTRA_KEY, type Tlv } from '../wire/index.js';
+import { DATA_FLAG_IGNORE_UNREADABLE, TLV_DISCONNECTED, TLV_EXTRA_KEY, type Tlv } from '../wire/index.js';
 import { encodeAkeMessage, encodeDataMessage, decodeDataPlaintext, encodeDataPlaintext, type ReceivedData } from './codec.js';
 import { openData, sealData } from './data-message.js';
 import { fragmentForSending } from './fragmenter.js';
 import type { InstanceContext } from './instance-context.js';
 import { PLAINTEXT, type Encrypted, type MessageState } from './message-state.js';
-
-/** Data message flag IGNORE_UNREADABLE (Protocol-v3, "Data Message"). */
-export const FLAG_IGNORE_UNREADABLE = 0x01;
 
 const utf8Decoder = new TextDecoder('utf-8', { fatal: false });
 
@@ -95,7 +92,7 @@ export class Instance {
     const step = receiveAkeMessage(this.auth, message, this.#akeContext(context));
     this.auth = step.next;
     if (step.rejected !== undefined) {
-      context.out.events.push({ kind: 'protocol-error', peer: context.peer, instance: this.theirTag, code: step.rejected.code, detail: step.rejected.detail });
+      context.out.events.push({ kind: 'protocol-error', peer: context.peer, instance: this.theirTag, reason: step.rejected.code, detail: step.rejected.detail });
     }
     if (step.reply !== undefined) this.#sendAke(step.reply, context);
     if (step.success !== undefined) this.#goSecure(step.success, context);
@@ -106,11 +103,11 @@ export class Instance {
     const { peer, out } = context;
     const state = this.encrypted;
     const unreadable = (code: 'not-encrypted' | 'bad-mac' | 'bad-key-id' | 'replayed-counter' | 'bad-group-element' | 'malformed', detail: string): void => {
-      if ((message.flags & FLAG_IGNORE_UNREADABLE) !== 0) {
+      if ((message.flags & DATA_FLAG_IGNORE_UNREADABLE) !== 0) {
         out.events.push({ kind: 'dropped', peer, instance: this.theirTag, reason: 'unreadable', detail });
         return;
       }
-      out.events.push({ kind: 'protocol-error', peer, instance: this.theirTag, code, detail });
+      out.events.push({ kind: 'protocol-error', peer, instance: this.theirTag, reason: code, detail });
       context.replyUnreadable();
     };
     if (state === undefined || state.version !== message.version) {
@@ -144,7 +141,7 @@ export class Instance {
       out.events.push({ kind: 'finished', peer, instance: this.theirTag });
       return;
     }
-    if (context.now - this.lastSent >= HEARTBEAT_INTERVAL_MS) this.#sendData('', [], FLAG_IGNORE_UNREADABLE, context);
+    if (context.now - this.lastSent >= HEARTBEAT_INTERVAL_MS) this.#sendData('', [], DATA_FLAG_IGNORE_UNREADABLE, context);
   }
 
   /** Sends user text; the caller has checked the message state is encrypted. */
@@ -156,7 +153,7 @@ export class Instance {
   end(context: InstanceContext): boolean {
     const state = this.message;
     if (state.kind === 'plaintext') return false;
-    if (state.kind === 'encrypted') this.#sendData('', [{ type: TLV_DISCONNECTED, value: new Uint8Array(0) }], FLAG_IGNORE_UNREADABLE, context);
+    if (state.kind === 'encrypted') this.#sendData('', [{ type: TLV_DISCONNECTED, value: new Uint8Array(0) }], DATA_FLAG_IGNORE_UNREADABLE, context);
     this.#leaveEncrypted(PLAINTEXT);
     return true;
   }
@@ -184,7 +181,7 @@ export class Instance {
     const value = new Uint8Array(4 + useData.length);
     new DataView(value.buffer).setUint32(0, use >>> 0);
     value.set(useData, 4);
-    return this.#sendData('', [{ type: TLV_EXTRA_KEY, value }], FLAG_IGNORE_UNREADABLE, context);
+    return this.#sendData('', [{ type: TLV_EXTRA_KEY, value }], DATA_FLAG_IGNORE_UNREADABLE, context);
   }
 
   /** The earliest time this instance wants the clock. */
@@ -210,7 +207,7 @@ export class Instance {
       return;
     }
     if (this.#owesHeartbeat && context.now - this.lastSent >= HEARTBEAT_INTERVAL_MS) {
-      this.#sendData('', [], FLAG_IGNORE_UNREADABLE, context);
+      this.#sendData('', [], DATA_FLAG_IGNORE_UNREADABLE, context);
     }
   }
 
@@ -310,7 +307,7 @@ export class Instance {
 
   #applySmp(step: SmpStep, _state: Encrypted, context: InstanceContext): void {
     this.smp = step.next;
-    if (step.send.length > 0) this.#sendData('', step.send, FLAG_IGNORE_UNREADABLE, context);
+    if (step.send.length > 0) this.#sendData('', step.send, DATA_FLAG_IGNORE_UNREADABLE, context);
     for (const event of step.events) context.out.events.push({ ...event, peer: context.peer, instance: this.theirTag });
   }
 

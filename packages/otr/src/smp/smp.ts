@@ -30,8 +30,8 @@
  *   (EXPECT1 accepts message 1).
  */
 import type { RandomSource } from '../crypto/random.js';
-import { smpSecret, smpStep1, smpStep2a, smpStep2b, smpStep3, smpStep4, smpStep5, type SmpCheckFailure } from '../crypto/smp-math.js';
-import { UsageError, isDecodeError } from '../errors.js';
+import { smpSecret, smpStep1, smpStep2a, smpStep2b, smpStep3, smpStep4, smpStep5 } from '../crypto/smp-math.js';
+import { UsageError, isDecodeError, type SmpAbortReason } from '../errors.js';
 import {
   decodeSmpMessage1,
   decodeSmpMessage2,
@@ -55,8 +55,7 @@ export interface SmpContext {
   readonly random: RandomSource;
 }
 
-/** Why SMP was given up because of something received. */
-export type SmpAbortReason = 'unexpected' | 'malformed' | SmpCheckFailure;
+export type { SmpAbortReason };
 
 /** Events SMP reports (the instance adds peer and instance tag). */
 export type SmpEvent =

@@ -1,6 +1,6 @@
 /** Bytes and text <-> typed OTR v2/v3 messages. Pure: no crypto, no state. */
 export { decodeBase64, encodeBase64 } from './base64.js';
-export { decodeBinaryMessage, encodeBinaryMessage, dataMessageMacInput, MESSAGE_KIND_OF_TYPE, type BinaryMessage, type DecodedBinaryMessage } from './binary-message.js';
+export { decodeBinaryMessage, encodeBinaryMessage, dataMessageMacInput, type BinaryMessage, type DecodedBinaryMessage } from './binary-message.js';
 export { classifyIncoming, type Incoming } from './classify.js';
 export { decodeDataPayload, encodeDataPayload, encodeTextPayload, isHeartbeat, type DataPayload } from './data-payload.js';
 export { decodeEncoded, encodeEncoded, ENCODED_PREFIX, ENCODED_SUFFIX } from './envelope.js';
@@ -10,31 +10,25 @@ export {
   decodeFragmentAt,
   encodeFragment,
   encodeFragments,
-  looksLikeFragment,
-  V2_FRAGMENT_OVERHEAD,
   V2_FRAGMENT_PREFIX,
-  V3_FRAGMENT_OVERHEAD,
   V3_FRAGMENT_PREFIX,
   type Fragment,
 } from './fragment.js';
 export {
   decodeHeader,
   encodeHeader,
-  isMessageType,
   isValidReceiverTag,
   isValidSenderTag,
   MESSAGE_TYPE,
   readHeader,
-  V2_HEADER_BYTES,
-  V3_HEADER_BYTES,
   writeHeader,
   type Header,
   type MessageType,
   type ProtocolVersion,
   type Route,
 } from './header.js';
-export { decodePublicKey, encodePublicKey, PUBKEY_TYPE_DSA, readPublicKey, writePublicKey, type PublicKeyFields } from './public-key.js';
-export { encodeQueryMessage, encodeQueryTag, findQuery, parseQuery, parseQueryAt, QUERY_EXPLANATION, queryExplanation, type QueryMatch } from './query.js';
+export { decodePublicKey, encodePublicKey, readPublicKey, writePublicKey, type PublicKeyFields } from './public-key.js';
+export { encodeQueryMessage, encodeQueryTag, findQuery, parseQuery, parseQueryAt, QUERY_EXPLANATION, type QueryMatch } from './query.js';
 export { Reader } from './reader.js';
 export {
   decodeSignatureMacInput,
@@ -64,9 +58,9 @@ export {
 } from './v3/data.js';
 export { decodeCommittedGx, decodeDhCommit, decodeMpiExactly, encodeDhCommit, type DhCommit } from './v3/dh-commit.js';
 export { decodeDhKey, encodeDhKey, type DhKey } from './v3/dh-key.js';
-export { decodeRevealSignature, encodeEncryptedSignatureField, encodeRevealSignature, MAC_BYTES, type RevealSignature } from './v3/reveal-signature.js';
+export { decodeRevealSignature, encodeRevealSignature, MAC_BYTES, type RevealSignature } from './v3/reveal-signature.js';
 export { decodeSignature, encodeSignature, type Signature } from './v3/signature.js';
-export { encodeWhitespaceTag, findWhitespaceTag, parseWhitespaceTag, WHITESPACE_BASE, WHITESPACE_VERSION_TAGS, type WhitespaceTagMatch } from './whitespace-tag.js';
+export { encodeWhitespaceTag, findWhitespaceTag, parseWhitespaceTag, WHITESPACE_BASE, type WhitespaceTagMatch } from './whitespace-tag.js';
 export { Writer } from './writer.js';
 export { isDecodeError } from '../errors.js';
 export { decodeSmpPayload, encodeSmpPayload, joinSmpQuestion, splitSmpQuestion } from './smp-payload.js';

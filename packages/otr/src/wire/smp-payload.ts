@@ -15,38 +15,10 @@ import { MODP_MPI_BYTES } from './limits-wire.js';
 import { decodeWith, fail, Reader } from './reader.js';
 import { Writer } from './writer.js';
 
-/** SMP message 1 (TLV 2, or TLV 7 after the question). */
-export type SmpMessage1 = readonly [g2a: Uint8Array, c2: Uint8Array, d2: Uint8Array, g3a: Uint8Array, c3: Uint8Array, d3: Uint8Array];
-
-/** SMP message 2 (TLV 3). */
-export type SmpMessage2 = readonly [
-  g2b: Uint8Array,
-  c2: Uint8Array,
-  d2: Uint8Array,
-  g3b: Uint8Array,
-  c3: Uint8Array,
-  d3: Uint8Array,
-  pb: Uint8Array,
-  qb: Uint8Array,
-  cp: Uint8Array,
-  d5: Uint8Array,
-  d6: Uint8Array,
-];
-
-/** SMP message 3 (TLV 4). */
-export type SmpMessage3 = readonly [
-  pa: Uint8Array,
-  qa: Uint8Array,
-  cp: Uint8Array,
-  d5: Uint8Array,
-  d6: Uint8Array,
-  ra: Uint8Array,
-  cr: Uint8Array,
-  d7: Uint8Array,
-];
-
-/** SMP message 4 (TLV 5). */
-export type SmpMessage4 = readonly [rb: Uint8Array, cr: Uint8Array, d7: Uint8Array];
+/** A list of exactly `N` MPI bodies (crypto/smp-math.ts names each value of each message). */
+export type MpiList<N extends number, Values extends readonly Uint8Array[] = []> = Values['length'] extends N
+  ? Values
+  : MpiList<N, readonly [...Values, Uint8Array]>;
 
 /** How many MPIs each SMP message carries (libotr's SM_MSG1_LEN .. SM_MSG4_LEN). */
 export const SMP_MPI_COUNTS = { 1: 6, 2: 11, 3: 8, 4: 3 } as const;
@@ -69,23 +41,23 @@ export function decodeSmpPayload(bytes: Uint8Array, expected: number): Uint8Arra
 }
 
 /** Decodes the payload of SMP message 1 (6 MPIs). */
-export function decodeSmpMessage1(bytes: Uint8Array): SmpMessage1 | DecodeError {
-  return decodeSmpPayload(bytes, SMP_MPI_COUNTS[1]) as SmpMessage1 | DecodeError;
+export function decodeSmpMessage1(bytes: Uint8Array): MpiList<6> | DecodeError {
+  return decodeSmpPayload(bytes, SMP_MPI_COUNTS[1]) as MpiList<6> | DecodeError;
 }
 
 /** Decodes the payload of SMP message 2 (11 MPIs). */
-export function decodeSmpMessage2(bytes: Uint8Array): SmpMessage2 | DecodeError {
-  return decodeSmpPayload(bytes, SMP_MPI_COUNTS[2]) as SmpMessage2 | DecodeError;
+export function decodeSmpMessage2(bytes: Uint8Array): MpiList<11> | DecodeError {
+  return decodeSmpPayload(bytes, SMP_MPI_COUNTS[2]) as MpiList<11> | DecodeError;
 }
 
 /** Decodes the payload of SMP message 3 (8 MPIs). */
-export function decodeSmpMessage3(bytes: Uint8Array): SmpMessage3 | DecodeError {
-  return decodeSmpPayload(bytes, SMP_MPI_COUNTS[3]) as SmpMessage3 | DecodeError;
+export function decodeSmpMessage3(bytes: Uint8Array): MpiList<8> | DecodeError {
+  return decodeSmpPayload(bytes, SMP_MPI_COUNTS[3]) as MpiList<8> | DecodeError;
 }
 
 /** Decodes the payload of SMP message 4 (3 MPIs). */
-export function decodeSmpMessage4(bytes: Uint8Array): SmpMessage4 | DecodeError {
-  return decodeSmpPayload(bytes, SMP_MPI_COUNTS[4]) as SmpMessage4 | DecodeError;
+export function decodeSmpMessage4(bytes: Uint8Array): MpiList<3> | DecodeError {
+  return decodeSmpPayload(bytes, SMP_MPI_COUNTS[4]) as MpiList<3> | DecodeError;
 }
 
 /** Encodes an MPI list (any SMP message): the count, then each value as a minimal MPI. */

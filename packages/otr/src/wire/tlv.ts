@@ -37,9 +37,7 @@ export const TLV_SMP1Q = 7;
 /** Type 8: use of the extra symmetric key: a 4-byte use, then use-specific data. */
 export const TLV_EXTRA_KEY = 8;
 /** Longest TLV value: the length field is a SHORT. */
-export const MAX_TLV_VALUE_BYTES = 0xffff;
-/** Bytes of the "use" field at the start of a type 8 value. */
-export const EXTRA_KEY_USE_BYTES = 4;
+const MAX_TLV_VALUE_BYTES = 0xffff;
 
 /** The value of a type 8 TLV. */
 export interface ExtraKeyUse {

@@ -47,7 +47,7 @@ describe('bad armour', () => {
     const changed = text.slice(0, at) + (text[at] === 'A' ? 'B' : 'A') + text.slice(at + 1);
     const outcome = scene.toVictim(changed);
     expect(outcome.show).toEqual([]);
-    expect(outcome.events.map((event) => (event.kind === 'dropped' ? event.reason : event.kind === 'protocol-error' ? event.code : event.kind))).toEqual(['bad-mac']);
+    expect(outcome.events.map((event) => (event.kind === 'dropped' ? event.reason : event.kind === 'protocol-error' ? event.reason : event.kind))).toEqual(['bad-mac']);
     scene.tick(10_000);
     scene.expectIntact(before);
   });

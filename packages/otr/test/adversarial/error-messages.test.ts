@@ -5,7 +5,8 @@
  * accounts that each react to errors go quiet in a bounded number of steps.
  */
 import { describe, expect, it } from 'vitest';
-import { Account, Policies, deterministicRandom, generateDsaKey, type AccountOptions, type Policy } from '../../src/index.js';
+import { Account, Policies, generateDsaKey, type AccountOptions, type Policy } from '../../src/index.js';
+import { deterministicRandom } from '../../src/testing.js';
 import { Scene, UNREADABLE_ERROR } from './evil-peer.js';
 
 const keys = { a: generateDsaKey(), b: generateDsaKey() };
@@ -35,7 +36,7 @@ class Link {
     });
   }
 
-  push(from: 'a' | 'b', outcome: { send: { text: string }[] }): void {
+  push(from: 'a' | 'b', outcome: { send: readonly { text: string }[] }): void {
     for (const { text } of outcome.send) {
       this.sent.push({ from, text });
       this.queue.push({ to: from === 'a' ? 'b' : 'a', text });

@@ -154,7 +154,7 @@ export class Scene {
       outcome = this.victim.receive(EVIL, text, this.now);
     }).not.toThrow();
     const result = outcome!;
-    expect(result.events.filter((event) => event.kind === 'protocol-error' && event.code === 'internal')).toEqual([]);
+    expect(result.events.filter((event) => event.kind === 'protocol-error' && event.reason === 'internal')).toEqual([]);
     this.outcomes.push(result);
     return result;
   }
@@ -321,7 +321,7 @@ export function eventsOf<K extends OtrEvent['kind']>(outcome: Outcome, kind: K):
 export function expectProtocolError(outcome: Outcome, code: string): OtrEvent & { kind: 'protocol-error' } {
   expect(outcome.show).toEqual([]);
   const errors = eventsOf(outcome, 'protocol-error');
-  expect(errors.map((event) => event.code)).toEqual([code]);
+  expect(errors.map((event) => event.reason)).toEqual([code]);
   expect(outcome.events.filter((event) => event.kind !== 'protocol-error')).toEqual([]);
   return errors[0]!;
 }

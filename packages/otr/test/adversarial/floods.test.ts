@@ -13,7 +13,8 @@
 import { describe, expect, it } from 'vitest';
 import { receiveAkeMessage, startAke, type AkeMessage } from '../../src/ake/ake.js';
 import { AUTH_NONE, type AuthState } from '../../src/ake/auth-state.js';
-import { deterministicRandom, type OtrEvent, type Outcome, type RandomSource } from '../../src/index.js';
+import { type OtrEvent, type Outcome, type RandomSource } from '../../src/index.js';
+import { deterministicRandom } from '../../src/testing.js';
 import {
   AKE_START_INTERVAL_MS,
   AKE_STARTS_PER_INTERVAL,

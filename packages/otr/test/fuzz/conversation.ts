@@ -176,7 +176,7 @@ class World {
   checkOutcome(index: 0 | 1, what: string, outcome: Outcome, sending: { text: string; state: string } | undefined): void {
     const name = this.parties[index].name;
     for (const event of outcome.events) {
-      if (event.kind === 'protocol-error' && event.code === 'internal') throw new FuzzFailure('crash', `${name}.${what}: internal error event (an exception was caught inside receive): ${event.detail}`);
+      if (event.kind === 'protocol-error' && event.reason === 'internal') throw new FuzzFailure('crash', `${name}.${what}: internal error event (an exception was caught inside receive): ${event.detail}`);
     }
     if (outcome.send.length > MAX_SENT_PER_CALL) fail(`${name}.${what} sent ${outcome.send.length} messages`);
     const requireEncryption = POLICIES[this.testCase.policies[index]].requireEncryption;

@@ -79,7 +79,7 @@ class Receiver {
       throw new FuzzFailure('crash', `${what} threw ${message}`);
     }
     for (const event of outcome.events) {
-      if (event.kind === 'protocol-error' && event.code === 'internal') throw new FuzzFailure('crash', `${what}: internal error event: ${event.detail}`);
+      if (event.kind === 'protocol-error' && event.reason === 'internal') throw new FuzzFailure('crash', `${what}: internal error event: ${event.detail}`);
       stats.counters[event.kind] = (stats.counters[event.kind] ?? 0) + 1;
     }
     return outcome;

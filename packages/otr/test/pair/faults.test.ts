@@ -33,7 +33,8 @@
  * duplication, corruption and plaintext are not.
  */
 import { describe, expect, it } from 'vitest';
-import { deterministicRandom, limits, Policies, UsageError, type OtrEvent, type Outcome, type Policy } from '../../src/index.js';
+import { limits, Policies, UsageError, type OtrEvent, type Outcome, type Policy } from '../../src/index.js';
+import { deterministicRandom } from '../../src/testing.js';
 import { classifyIncoming } from '../../src/wire/index.js';
 import { decodeOtrMessage } from '../../src/session/codec.js';
 import { establish, makePair, type InFlight, type Pair, type Party } from './harness.js';
@@ -110,8 +111,8 @@ class Observer {
   #check(party: Party, outcome: Outcome): void {
     const peer = party.name === 'alice' ? 'bob' : 'alice';
     for (const event of outcome.events) {
-      expect(event.kind === 'protocol-error' && event.code === 'internal', 'no internal error').toBe(false);
-      if (event.kind === 'protocol-error' && UNREADABLE_CODES.has(event.code)) this.#bump(this.unreadable, party.name);
+      expect(event.kind === 'protocol-error' && event.reason === 'internal', 'no internal error').toBe(false);
+      if (event.kind === 'protocol-error' && UNREADABLE_CODES.has(event.reason)) this.#bump(this.unreadable, party.name);
     }
     // Whatever is sent in the outcome that made the party secure is checked too.
     if (outcome.events.some((event) => event.kind === 'secure')) this.secured.add(party.name);
@@ -136,7 +137,7 @@ class Observer {
     this.delivered++;
     const errorsOut = outcome.send.filter((m) => m.text.startsWith('?OTR Error:')).length;
     if (message.text.startsWith('?OTR Error:')) expect(errorsOut, 'an error answered with an error').toBe(0);
-    const unreadableIn = outcome.events.filter((event) => event.kind === 'protocol-error' && UNREADABLE_CODES.has(event.code)).length;
+    const unreadableIn = outcome.events.filter((event) => event.kind === 'protocol-error' && UNREADABLE_CODES.has(event.reason)).length;
     expect(errorsOut, `${target.name} sent more errors than it received unreadable messages`).toBeLessThanOrEqual(unreadableIn);
     const incoming = classifyIncoming(message.text);
     if (incoming.kind === 'encoded') {

@@ -3,7 +3,8 @@
  * in-memory link that can cap message size and drop, duplicate or reorder
  * messages. Everything each side shows and every event is recorded.
  */
-import { Account, Policies, deterministicRandom, generateDsaKey, type AccountOptions, type DsaPrivateKey, type OtrEvent, type Outcome, type ShownMessage } from '../../src/index.js';
+import { Account, Policies, generateDsaKey, type AccountOptions, type DsaPrivateKey, type OtrEvent, type Outcome, type ShownMessage } from '../../src/index.js';
+import { deterministicRandom } from '../../src/testing.js';
 
 /** Long-term keys are slow to make; tests share a few. */
 const keyCache = new Map<string, DsaPrivateKey>();

@@ -1,6 +1,7 @@
 /** Whole-conversation tests of the session layer: end, policies, fragments, instances, clock. */
 import { describe, expect, it } from 'vitest';
-import { Account, Policies, deterministicRandom } from '../../src/index.js';
+import { Account, Policies } from '../../src/index.js';
+import { deterministicRandom } from '../../src/testing.js';
 import { establish, makePair, Party, Pair, testKey } from './harness.js';
 
 describe('ending a conversation', () => {

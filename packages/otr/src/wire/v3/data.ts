@@ -31,7 +31,7 @@ export const DATA_FLAG_IGNORE_UNREADABLE = 0x01;
 /** Length of the top half of the counter (CTR). */
 export const COUNTER_BYTES = 8;
 /** Length of one revealed MAC key. */
-export const OLD_MAC_KEY_BYTES = 20;
+const OLD_MAC_KEY_BYTES = 20;
 
 /** The fields the sender chooses, all covered by the authenticator. */
 export interface DataFields {

@@ -21,9 +21,9 @@ export interface DhCommit {
 }
 
 /** Largest accepted encrypted g^x: an MPI of at most 192 bytes plus its 4-byte length. */
-export const MAX_ENCRYPTED_GX_BYTES = 4 + MODP_MPI_BYTES;
+const MAX_ENCRYPTED_GX_BYTES = 4 + MODP_MPI_BYTES;
 /** Length of the hashed g^x (SHA-256). */
-export const HASHED_GX_BYTES = 32;
+const HASHED_GX_BYTES = 32;
 
 /** Reads a D-H Commit body (the reader is positioned after the header). */
 export function readDhCommit(reader: Reader): DhCommit {

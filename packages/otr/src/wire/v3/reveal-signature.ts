@@ -22,7 +22,7 @@ export interface RevealSignature {
 }
 
 /** Length of r. */
-export const REVEALED_KEY_BYTES = 16;
+const REVEALED_KEY_BYTES = 16;
 /** Length of a MAC field. */
 export const MAC_BYTES = 20;
 

@@ -8,8 +8,8 @@
  * account.wipe(). Internal state is reached through internalConversationOf.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Account, deterministicRandom, Policies, type Outcome, type RandomSource } from '../../../src/index.js';
-import { internalConversationOf } from '../../../src/session/account.js';
+import { Account, Policies, type OtrEvent, type Outcome, type RandomSource } from '../../../src/index.js';
+import { deterministicRandom, internalConversationOf } from '../../../src/testing.js';
 import type { Instance } from '../../../src/session/instance.js';
 import type { Secret } from '../../../src/crypto/secret.js';
 import { testKey } from '../../pair/harness.js';
@@ -37,7 +37,7 @@ class World {
   readonly alice: Account;
   readonly bob: Account;
   readonly queue: { to: 'alice' | 'bob'; text: string }[] = [];
-  readonly events: { alice: Outcome['events']; bob: Outcome['events'] } = { alice: [], bob: [] };
+  readonly events: { alice: OtrEvent[]; bob: OtrEvent[] } = { alice: [], bob: [] };
 
   constructor() {
     this.alice = new Account({ privateKey: testKey('alice'), instanceTag: 0x1111, policy: Policies.OPPORTUNISTIC, random: recording('wipe-a', this.aliceDraws) });
