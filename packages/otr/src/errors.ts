@@ -117,6 +117,8 @@ export type ProtocolErrorCode =
   | 'fragment-limit'
   /** The contact already has the most instances the account keeps; see limits.MAX_INSTANCES_PER_CONTACT. */
   | 'instance-limit'
+  /** The account already remembers the most contacts it keeps; see limits.MAX_CONVERSATIONS. */
+  | 'conversation-limit'
   /** An SMP message the SMP state does not expect. */
   | 'unexpected'
   /** A defect inside the library; no details are given. */

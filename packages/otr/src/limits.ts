@@ -38,6 +38,20 @@ export const MAX_DATA_FIELD_BYTES = MAX_MESSAGE_BYTES;
  * of the contact out of the AKE, silently.)
  */
 export const MAX_INSTANCES_PER_CONTACT = 32;
+/**
+ * Contacts an account remembers. Every message from a new sender name makes
+ * a conversation (about 1 KB), and a hostile relay chooses sender names, so
+ * a new contact beyond this makes room by forgetting, first, the least
+ * recently used contact that holds nothing (no AKE, no session, no host
+ * setting, no rate limit still running: forgetting it loses nothing), else
+ * the least recently used one whose instances hold only AKEs in progress
+ * (reported as a `dropped` event, reason `conversation-limit`). Contacts with
+ * an encrypted or finished session, or a policy or instance the host chose,
+ * are never forgotten; when only those remain, a message from a new sender
+ * is dropped and reported instead. The host's own calls always get their
+ * conversation.
+ */
+export const MAX_CONVERSATIONS = 10_000;
 /** Smallest valid instance tag; 0 means "none" (Protocol-v3, "Instance Tags"). */
 export const MIN_INSTANCE_TAG = 0x100;
 /** Smallest transport message size that fits a fragment header and some payload. */

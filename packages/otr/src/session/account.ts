@@ -13,7 +13,7 @@
  */
 import { DsaPrivateKey, fingerprint, systemRandom, type RandomSource, type Secret } from '../crypto/index.js';
 import { UsageError } from '../errors.js';
-import { MAX_SEND_TEXT_LENGTH, MAX_SMP_QUESTION_LENGTH, MIN_INSTANCE_TAG } from '../limits.js';
+import { MAX_CONVERSATIONS, MAX_SEND_TEXT_LENGTH, MAX_SMP_QUESTION_LENGTH, MIN_INSTANCE_TAG } from '../limits.js';
 import { OutcomeBuilder, type Outcome, type RefusedCall } from '../outcome.js';
 import { Conversation, type ConversationContext } from './conversation.js';
 import { receiveText } from './incoming.js';
@@ -128,7 +128,7 @@ export class Account {
   setContactPolicy(peer: string, policy: Policy | undefined): void {
     this.#live();
     const checked = policy === undefined ? undefined : checkPolicy(policy);
-    this.#conversation(peer).policy = checked;
+    this.#conversation(peer, undefined).policy = checked;
   }
 
   /** Changes the transport's maximum message size (0 = unlimited). */
@@ -141,7 +141,7 @@ export class Account {
   selectInstance(peer: string, instance: number | undefined): void {
     this.#live();
     if (instance !== undefined) checkTag(instance);
-    this.#conversation(peer).selectedTag = instance;
+    this.#conversation(peer, undefined).selectedTag = instance;
   }
 
   /** Handles a message received from `from`. Never throws for bad input; throws UsageError only for a non-string text, a bad `now` or a wiped account. */
@@ -154,7 +154,7 @@ export class Account {
         // A defect must not become an exception in the host, nor leak details.
         context.out.events.push({ kind: 'protocol-error', peer: from, reason: 'internal', detail: 'internal error while handling a received message' });
       }
-    });
+    }, true);
   }
 
   /**
@@ -313,14 +313,54 @@ export class Account {
     this.#reassembler.expire(Number.POSITIVE_INFINITY);
   }
 
-  #conversation(peer: string): Conversation {
+  /**
+   * The conversation with `peer`, created on first use and marked as the
+   * most recently used. Beyond MAX_CONVERSATIONS a new one takes the place
+   * of a contact that holds nothing, when one exists and `now` is known.
+   */
+  #conversation(peer: string, now: number | undefined): Conversation {
     checkPeer(peer);
-    let conversation = this.#conversations.get(peer);
-    if (conversation === undefined) {
-      conversation = new Conversation(peer);
-      this.#conversations.set(peer, conversation);
+    const conversations = this.#conversations;
+    let conversation = conversations.get(peer);
+    if (conversation !== undefined) {
+      // Map order is insertion order: re-inserting keeps it least recently used first.
+      conversations.delete(peer);
+      conversations.set(peer, conversation);
+      return conversation;
     }
+    if (now !== undefined && conversations.size >= MAX_CONVERSATIONS) this.#forgetOne(now, undefined);
+    conversation = new Conversation(peer);
+    conversations.set(peer, conversation);
     return conversation;
+  }
+
+  /** Whether a message from `peer` may have a conversation: known, or room is made (limits.MAX_CONVERSATIONS); else reported as dropped. */
+  #admit(peer: string, now: number, out: OutcomeBuilder): boolean {
+    if (this.#conversations.has(peer) || this.#conversations.size < MAX_CONVERSATIONS || this.#forgetOne(now, out)) return true;
+    out.events.push({ kind: 'dropped', peer, reason: 'conversation-limit', detail: `message from a new contact refused: ${MAX_CONVERSATIONS} contacts hold sessions` });
+    return false;
+  }
+
+  /**
+   * Forgets the least recently used contact that holds nothing, else (when
+   * `out` takes the report: a sender's message) the least recently used one
+   * holding only AKEs in progress. False when none qualifies.
+   */
+  #forgetOne(now: number, out: OutcomeBuilder | undefined): boolean {
+    let stalled: Conversation | undefined;
+    for (const candidate of this.#conversations.values()) {
+      if (candidate.holdsNothing(now)) return this.#forget(candidate);
+      if (stalled === undefined && candidate.holdsNoSession()) stalled = candidate;
+    }
+    if (stalled === undefined || out === undefined) return false;
+    out.events.push({ kind: 'dropped', peer: stalled.peer, reason: 'conversation-limit', detail: `AKE abandoned for a new contact: more than ${MAX_CONVERSATIONS} contacts` });
+    return this.#forget(stalled);
+  }
+
+  #forget(conversation: Conversation): true {
+    conversation.wipe();
+    this.#conversations.delete(conversation.peer);
+    return true;
   }
 
   #context(conversation: Conversation, now: number, out: OutcomeBuilder): ConversationContext {
@@ -342,11 +382,14 @@ export class Account {
     if (this.#wiped) throw new UsageError('wiped', 'this account was wiped; create a new Account');
   }
 
-  #run(peer: string, now: number, body: (conversation: Conversation, context: ConversationContext) => void): Outcome {
+  /** Runs `body` on the conversation with `peer`; `fromPeer` for a received message (which may be refused at MAX_CONVERSATIONS). */
+  #run(peer: string, now: number, body: (conversation: Conversation, context: ConversationContext) => void, fromPeer = false): Outcome {
     this.#live();
     checkNow(now);
-    const conversation = this.#conversation(peer);
+    checkPeer(peer);
     const out = new OutcomeBuilder();
+    if (fromPeer && !this.#admit(peer, now, out)) return out.build();
+    const conversation = this.#conversation(peer, now);
     body(conversation, this.#context(conversation, now, out));
     return out.build();
   }

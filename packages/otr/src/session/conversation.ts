@@ -365,6 +365,37 @@ export class Conversation {
     }
   }
 
+  /**
+   * True when forgetting this contact loses nothing: only the master, in
+   * plaintext with no AKE, no host setting, nothing held or unreported, and
+   * no rate limit still running (forgetting must not reset one early).
+   */
+  holdsNothing(now: number): boolean {
+    const lastAkeStart = this.#akeStarts.at(-1);
+    return (
+      this.#instances.size === 1 &&
+      this.master.message.kind === 'plaintext' &&
+      this.master.auth.kind === 'none' &&
+      !this.#hostChoseSomething() &&
+      this.#unreportedErrors === undefined &&
+      !within(now, this.#lastErrorReply, ERROR_REPLY_INTERVAL_MS) &&
+      !within(now, this.#lastErrorQuery, ERROR_QUERY_INTERVAL_MS) &&
+      !within(now, this.#lastPeerErrorEvent, PEER_ERROR_EVENT_INTERVAL_MS) &&
+      (lastAkeStart === undefined || !within(now, lastAkeStart, AKE_START_INTERVAL_MS))
+    );
+  }
+
+  /** True when no instance has a session (encrypted or finished) and the host chose nothing here: at most AKEs in progress are lost by forgetting it. */
+  holdsNoSession(): boolean {
+    if (this.#hostChoseSomething()) return false;
+    for (const instance of this.#instances.values()) if (instance.message.kind !== 'plaintext') return false;
+    return true;
+  }
+
+  #hostChoseSomething(): boolean {
+    return this.policy !== undefined || this.selectedTag !== undefined || this.#held !== undefined;
+  }
+
   /** Wipes all instances. */
   wipe(): void {
     for (const instance of this.#instances.values()) instance.wipe();
