@@ -4,25 +4,16 @@
  * queued per recipient are bounded; frames beyond the bound are dropped (as
  * frames to an absent client are), and the sender keeps working.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { encodeFrame } from '../../src/relay/framing.js';
-import { startRelay, type Relay } from '../../src/relay/server.js';
-import { client, openSockets, rawSocket, registered } from './relay-clients.js';
+import { client, rawSocket, registered, relayFixture } from './relay-clients.js';
 
-let relay: Relay | undefined;
-const logLines: string[] = [];
-
-afterEach(async () => {
-  for (const socket of openSockets.splice(0)) socket.destroy();
-  await relay?.close();
-  relay = undefined;
-  logLines.length = 0;
-});
+const { start, logLines } = relayFixture();
 
 describe('the relay ignores backpressure: a client that never reads makes the relay buffer everything sent to it', () => {
   it('keeps the bytes queued for a client that never reads under the cap, and the sender keeps talking to others', async () => {
     const cap = 256 * 1024;
-    relay = await startRelay({ host: '127.0.0.1', port: 0, maxQueuedBytes: cap, log: (line) => logLines.push(line) });
+    const relay = await start({ maxQueuedBytes: cap });
     const server = relay;
     const sink = await rawSocket(server);
     sink.pause(); // never reads
@@ -55,7 +46,7 @@ describe('the relay ignores backpressure: a client that never reads makes the re
   });
 
   it('delivers every frame to a client that reads, even frames larger than the cap', async () => {
-    relay = await startRelay({ host: '127.0.0.1', port: 0, maxQueuedBytes: 64 * 1024, maxFrameBytes: 256 * 1024, log: (line) => logLines.push(line) });
+    const relay = await start({ maxQueuedBytes: 64 * 1024, maxFrameBytes: 256 * 1024 });
     const alice = await client(relay);
     const bob = await client(relay);
     await registered(relay, alice.address, bob.address);

@@ -5,25 +5,12 @@
  * Other loopback addresses (127.0.0.2, ...) stand in for other hosts.
  */
 import type { Socket } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { encodeFrame } from '../../src/relay/framing.js';
-import { addressGroup, startRelay, type Relay, type RelayOptions } from '../../src/relay/server.js';
-import { client, closedPromise, openSockets, rawSocket, registered, until } from './relay-clients.js';
+import { addressGroup, type Relay } from '../../src/relay/server.js';
+import { client, closedPromise, rawSocket, registered, relayFixture, until } from './relay-clients.js';
 
-let relay: Relay | undefined;
-const logLines: string[] = [];
-
-afterEach(async () => {
-  for (const socket of openSockets.splice(0)) socket.destroy();
-  await relay?.close();
-  relay = undefined;
-  logLines.length = 0;
-});
-
-async function start(options: RelayOptions): Promise<Relay> {
-  relay = await startRelay({ host: '127.0.0.1', port: 0, log: (line) => logLines.push(line), ...options });
-  return relay;
-}
+const { start, logLines } = relayFixture();
 
 /** Opens `count` sockets from `from`, each sending 5 bytes of a header; resolves once the relay kept or closed each. */
 async function flood(server: Relay, from: string, count: number): Promise<Socket[]> {

@@ -1,7 +1,8 @@
 /** Loopback clients of a relay for the relay tests: a framing client, a raw socket, and polling on the relay's state. */
 import { connect, type Socket } from 'node:net';
 import { FrameDecoder, type Frame } from '../../src/relay/framing.js';
-import type { Relay } from '../../src/relay/server.js';
+import { afterEach } from 'vitest';
+import { startRelay, type Relay, type RelayOptions } from '../../src/relay/server.js';
 
 export interface Client {
   readonly socket: Socket;
@@ -66,4 +67,35 @@ export function registered(server: Relay, ...addresses: string[]): Promise<void>
     const known = new Set(server.stats().connections.map((connection) => connection.address));
     return addresses.every((address) => known.has(address));
   });
+}
+
+/** A relay on a free loopback port per test, its log lines collected; closed with every socket opened here after each test. */
+export interface RelayFixture {
+  /** Starts the test's relay with `options` over the loopback defaults. */
+  readonly start: (options?: Partial<RelayOptions>) => Promise<Relay>;
+  /** Closes the test's relay now (the fixture does it after the test otherwise). */
+  readonly stop: () => Promise<void>;
+  /** What the relay logged in this test. */
+  readonly logLines: string[];
+}
+
+/** Registers the per-test cleanup; call once at the top of a test file. */
+export function relayFixture(): RelayFixture {
+  let relay: Relay | undefined;
+  const logLines: string[] = [];
+  const stop = async (): Promise<void> => {
+    const running = relay;
+    relay = undefined;
+    await running?.close();
+  };
+  afterEach(async () => {
+    for (const socket of openSockets.splice(0)) socket.destroy();
+    await stop();
+    logLines.length = 0;
+  });
+  return {
+    logLines,
+    stop,
+    start: async (options = {}) => (relay = await startRelay({ host: '127.0.0.1', port: 0, log: (line) => logLines.push(line), ...options })),
+  };
 }

@@ -4,20 +4,11 @@
  * sequences. Every peer-controlled string is escaped, and repeated lines are
  * collapsed into a count.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { encodeFrame } from '../../src/relay/framing.js';
-import { startRelay, type Relay } from '../../src/relay/server.js';
-import { client, openSockets, registered } from './relay-clients.js';
+import { client, registered, relayFixture } from './relay-clients.js';
 
-let relay: Relay | undefined;
-const logLines: string[] = [];
-
-afterEach(async () => {
-  for (const socket of openSockets.splice(0)) socket.destroy();
-  await relay?.close();
-  relay = undefined;
-  logLines.length = 0;
-});
+const { start, stop, logLines } = relayFixture();
 
 /** Anything a terminal would act on or hide: C0, DEL, C1, bidi and invisible format characters. */
 // eslint-disable-next-line no-control-regex
@@ -25,7 +16,7 @@ const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u206
 
 describe("escape attacker bytes in the relay's log and rate-limit it", () => {
   it('escapes the control and invisible characters of an address a peer sends', async () => {
-    relay = await startRelay({ host: '127.0.0.1', port: 0, log: (line) => logLines.push(line) });
+    const relay = await start();
     const alice = await client(relay);
     const bob = await client(relay);
     await registered(relay, alice.address, bob.address);
@@ -41,7 +32,7 @@ describe("escape attacker bytes in the relay's log and rate-limit it", () => {
   });
 
   it('collapses 20,000 frames to unknown addresses into a few lines and a count', { timeout: 20_000 }, async () => {
-    relay = await startRelay({ host: '127.0.0.1', port: 0, log: (line) => logLines.push(line) });
+    const relay = await start();
     const alice = await client(relay);
     const bob = await client(relay);
     await registered(relay, alice.address, bob.address);
@@ -50,8 +41,7 @@ describe("escape attacker bytes in the relay's log and rate-limit it", () => {
     alice.socket.write(Buffer.concat(frames));
     alice.socket.write(encodeFrame(bob.address, 'after the flood'));
     await bob.next();
-    await relay.close();
-    relay = undefined;
+    await stop();
     const dropped = logLines.filter((line) => line.startsWith('dropping frame'));
     expect(dropped.length).toBeGreaterThan(0);
     expect(dropped.length).toBeLessThan(50);

@@ -3,63 +3,11 @@
  * loopback sockets: delivery with the sender's address, silent drop for
  * unknown recipients, and the frame-size and client-count bounds.
  */
-import { connect, type Socket } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
-import { encodeFrame, FrameDecoder, type Frame } from '../../src/relay/framing.js';
-import { startRelay, type Relay } from '../../src/relay/server.js';
+import { describe, expect, it } from 'vitest';
+import { encodeFrame } from '../../src/relay/framing.js';
+import { client, relayFixture } from './relay-clients.js';
 
-interface Client {
-  readonly socket: Socket;
-  readonly address: string;
-  next(): Promise<Frame>;
-  closed: Promise<void>;
-}
-
-let relay: Relay | undefined;
-const sockets: Socket[] = [];
-const logLines: string[] = [];
-
-afterEach(async () => {
-  for (const socket of sockets.splice(0)) socket.destroy();
-  await relay?.close();
-  relay = undefined;
-  logLines.length = 0;
-});
-
-async function start(options: { maxFrameBytes?: number; maxClients?: number } = {}): Promise<Relay> {
-  relay = await startRelay({ host: '127.0.0.1', port: 0, log: (line) => logLines.push(line), ...options });
-  return relay;
-}
-
-async function client(server: Relay): Promise<Client> {
-  const socket = connect({ host: server.host, port: server.port });
-  sockets.push(socket);
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', resolve);
-    socket.once('error', reject);
-  });
-  const decoder = new FrameDecoder(1 << 20);
-  const queue: Frame[] = [];
-  const waiting: ((frame: Frame) => void)[] = [];
-  socket.on('data', (chunk: Buffer) => {
-    for (const frame of decoder.push(chunk)) {
-      const wake = waiting.shift();
-      if (wake) wake(frame);
-      else queue.push(frame);
-    }
-  });
-  socket.on('error', () => undefined);
-  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
-  return {
-    socket,
-    address: `${socket.localAddress ?? ''}:${socket.localPort ?? 0}`,
-    next: () => {
-      const ready = queue.shift();
-      return ready ? Promise.resolve(ready) : new Promise<Frame>((resolve) => waiting.push(resolve));
-    },
-    closed,
-  };
-}
+const { start, logLines } = relayFixture();
 
 /** Resolves once the relay has registered `count` clients (it logs each connection). */
 async function connected(count: number): Promise<void> {
@@ -94,7 +42,7 @@ describe('relay', () => {
 
   it('silently drops a frame for an unknown recipient and keeps the sender connected', async () => {
     const seen: string[] = [];
-    relay = await startRelay({ host: '127.0.0.1', port: 0, log: (line) => logLines.push(line), onFrame: (_from, to) => seen.push(to) });
+    const relay = await start({ onFrame: (_from, to) => seen.push(to) });
     const alice = await client(relay);
     const bob = await client(relay);
     await connected(2);

@@ -4,25 +4,11 @@
  * or leaves what is sent to it unread, is closed after a timeout, so it cannot
  * hold a slot or memory for ever. Small timeouts here; the defaults are long.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { encodeFrame } from '../../src/relay/framing.js';
-import { startRelay, type Relay, type RelayOptions } from '../../src/relay/server.js';
-import { client, closedPromise, openSockets, rawSocket, registered, until } from './relay-clients.js';
+import { client, closedPromise, rawSocket, registered, relayFixture, until } from './relay-clients.js';
 
-let relay: Relay | undefined;
-const logLines: string[] = [];
-
-afterEach(async () => {
-  for (const socket of openSockets.splice(0)) socket.destroy();
-  await relay?.close();
-  relay = undefined;
-  logLines.length = 0;
-});
-
-async function start(options: RelayOptions): Promise<Relay> {
-  relay = await startRelay({ host: '127.0.0.1', port: 0, log: (line) => logLines.push(line), ...options });
-  return relay;
-}
+const { start, logLines } = relayFixture();
 
 describe('idle and partial-frame timeouts', () => {
   it('closes a connection that sends nothing once the idle timeout passes', { timeout: 5000 }, async () => {
