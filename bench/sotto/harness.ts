@@ -152,8 +152,12 @@ function benchKeygen(runs: number): void {
   emit('keygen', median(t), 'ms', runs);
 }
 
+/** Forgets every session: a wiped account refuses every call, so each side gets a new one with the same identity. */
 function reset(...sides: Side[]): void {
-  for (const side of sides) side.account.wipe();
+  for (const side of sides) {
+    side.account.wipe();
+    side.account = side.fresh();
+  }
 }
 
 function benchAke(alice: Side, runs: number): void {
