@@ -35,7 +35,7 @@ export const RING_SIGNATURE_BYTES = 6 * SCALAR_BYTES;
  * m as DATA, a 4-byte big-endian length and then m. Interoperating with
  * otr4j wins (issue 14), so m is length-prefixed; false gives the spec text.
  */
-export const RING_SIGNATURE_MESSAGE_AS_DATA = true;
+export const RING_SIGNATURE_MESSAGE_AS_DATA: boolean = true;
 
 /** sigma = (c1, r1, c2, r2, c3, r3), each a canonical SCALAR encoding. */
 export interface RingSignature {
