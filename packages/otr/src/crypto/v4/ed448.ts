@@ -1,0 +1,233 @@
+/**
+ * Ed448-Goldilocks point arithmetic for OTRv4 (OTRv4, "Elliptic Curve
+ * Parameters", "Verifying that a point is on the curve", "Point" encoding,
+ * "Generating ECDH and DH keys", "Generating Shared Secrets", "HashToScalar")
+ * over @noble/curves. Received points go through {@link decodePoint}, which
+ * applies every check the spec asks for; an {@link Ed448Point} made any
+ * other way comes from arithmetic on checked points.
+ *
+ * Scalar multiplications dominate the cost of the DAKE and SMP, so they are
+ * counted ({@link ed448OperationCounts}) for the benchmarks and tests that
+ * compare against the spec's minimum. Multiplications of the base point use
+ * noble's precomputed window table; multiplications by secret scalars use
+ * noble's constant-time ladder, by public scalars (verification) the faster
+ * variable-time one.
+ */
+import { ed448 } from '@noble/curves/ed448.js';
+import type { RandomSource } from '../random.js';
+import { Secret } from '../secret.js';
+import { hwc, shake256, type UsageId } from './kdf.js';
+import { CryptoRejection } from './rejection.js';
+import { leToBigint, ORDER, pruneInPlace, reduceScalar, SCALAR_BYTES, scalarValue } from './scalar.js';
+
+/** Bytes of a POINT. */
+export const POINT_BYTES = 57;
+/** The field prime p = 2^448 - 2^224 - 1. */
+const FIELD_PRIME = (1n << 448n) - (1n << 224n) - 1n;
+
+type NoblePoint = typeof ed448.Point.BASE;
+const NOBLE = ed448.Point;
+
+const counts = { baseMultiplications: 0, pointMultiplications: 0, subgroupChecks: 0 };
+
+/** Scalar multiplications done so far in this process: by the base point, by other points, and q * P subgroup checks. */
+export function ed448OperationCounts(): { baseMultiplications: number; pointMultiplications: number; subgroupChecks: number } {
+  return { ...counts };
+}
+
+/** Sets the counters of {@link ed448OperationCounts} back to zero (benchmarks and tests). */
+export function resetEd448OperationCounts(): void {
+  counts.baseMultiplications = 0;
+  counts.pointMultiplications = 0;
+  counts.subgroupChecks = 0;
+}
+
+/** Module-private access to the noble point inside an {@link Ed448Point}, and construction from one. */
+let innerOf: (point: Ed448Point) => NoblePoint;
+let wrap: (point: NoblePoint, encoded?: Uint8Array) => Ed448Point;
+
+/** A point of Ed448-Goldilocks in the prime-order subgroup (public; the identity only as an arithmetic result). */
+export class Ed448Point {
+  static {
+    innerOf = (point) => point.#point;
+    wrap = (point, encoded) => new Ed448Point(point, encoded);
+  }
+  readonly #point: NoblePoint;
+  #encoded: Uint8Array | undefined;
+
+  private constructor(point: NoblePoint, encoded?: Uint8Array) {
+    this.#point = point;
+    this.#encoded = encoded;
+  }
+
+  /** The base point G. */
+  static readonly BASE: Ed448Point = new Ed448Point(NOBLE.BASE);
+  /** The identity element I = (0, 1). */
+  static readonly IDENTITY: Ed448Point = new Ed448Point(NOBLE.ZERO);
+
+  /** The POINT encoding (57 bytes, little-endian); a fresh copy. */
+  encode(): Uint8Array {
+    this.#encoded ??= this.#point.toBytes();
+    return Uint8Array.from(this.#encoded);
+  }
+
+  /** True for the identity element. */
+  isIdentity(): boolean {
+    return this.#point.is0();
+  }
+
+  /** Equality of the points (projective comparison; not secret-dependent for public points). */
+  equals(other: Ed448Point): boolean {
+    return this.#point.equals(other.#point);
+  }
+
+  /** this + other. */
+  add(other: Ed448Point): Ed448Point {
+    return new Ed448Point(this.#point.add(other.#point));
+  }
+
+  /** -this. */
+  negate(): Ed448Point {
+    return new Ed448Point(this.#point.negate());
+  }
+
+  /** this - other. */
+  subtract(other: Ed448Point): Ed448Point {
+    return new Ed448Point(this.#point.subtract(other.#point));
+  }
+}
+
+/**
+ * A received POINT, with the checks of "Point" decoding and "Verifying that
+ * a point is on the curve": 57 bytes, y < p, the x-coordinate exists (x = 0
+ * only with the sign bit clear), the encoding is the canonical one, the
+ * point is not the identity and q * P = I (prime-order subgroup).
+ */
+export function decodePoint(bytes: Uint8Array): Ed448Point | CryptoRejection {
+  if (bytes.length !== POINT_BYTES) return new CryptoRejection('bad-length');
+  const y = leToBigint(bytes.subarray(0, POINT_BYTES - 1)) | (BigInt((bytes[POINT_BYTES - 1] ?? 0) & 0x7f) << 448n);
+  if (y >= FIELD_PRIME) return new CryptoRejection('non-canonical-point');
+  const signAndZeroX = (bytes[POINT_BYTES - 1] ?? 0) & 0x80;
+  let point: NoblePoint;
+  try {
+    point = NOBLE.fromBytes(bytes, false);
+  } catch {
+    // y is in range, so noble refused for the one other reason of RFC 8032 (x = 0 with x_0 = 1) or because no root exists.
+    return new CryptoRejection(signAndZeroX !== 0 && (y === 1n || y === FIELD_PRIME - 1n) ? 'non-canonical-point' : 'not-on-curve');
+  }
+  const encoded = point.toBytes();
+  if (!encoded.every((byte, i) => byte === bytes[i])) return new CryptoRejection('non-canonical-point');
+  if (point.is0()) return new CryptoRejection('identity-point');
+  counts.subgroupChecks++;
+  if (!point.isTorsionFree()) return new CryptoRejection('not-in-subgroup');
+  return wrap(point, encoded);
+}
+
+/** The POINT encoding of a point. */
+export function encodePoint(point: Ed448Point): Uint8Array {
+  return point.encode();
+}
+
+/** G * scalar with noble's precomputed base table (constant-time ladder: the scalar may be secret). */
+export function multiplyBase(scalar: Uint8Array): Ed448Point {
+  counts.baseMultiplications++;
+  const value = scalarValue(scalar);
+  return value === 0n ? Ed448Point.IDENTITY : wrap(NOBLE.BASE.multiply(value));
+}
+
+/** point * scalar for a secret scalar (constant-time ladder). */
+export function multiplyPoint(point: Ed448Point, scalar: Uint8Array): Ed448Point {
+  counts.pointMultiplications++;
+  const value = scalarValue(scalar);
+  return value === 0n ? Ed448Point.IDENTITY : wrap(innerOf(point).multiply(value));
+}
+
+/** point * scalar for a public scalar (verification): variable time, faster. */
+export function multiplyPointPublic(point: Ed448Point, scalar: Uint8Array): Ed448Point {
+  counts.pointMultiplications++;
+  return wrap(innerOf(point).multiplyUnsafe(scalarValue(scalar)));
+}
+
+/** G * a + point * b for public scalars (verification: `G * r + A * c`). */
+export function multiplyBaseAndAddPublic(a: Uint8Array, point: Ed448Point, b: Uint8Array): Ed448Point {
+  return multiplyBase(a).add(multiplyPointPublic(point, b));
+}
+
+/**
+ * The secret scalar of a 57-byte symmetric key, as RFC 8032 and "Public keys,
+ * Shared Prekeys, Forging keys and Fingerprints" derive it:
+ * h = SHAKE-256(sym_key, 114), prune its lower 57 bytes, read them
+ * little-endian; returned reduced mod q (the same point: G has order q).
+ */
+export function secretScalarFromSymmetricKey(symmetricKey: Uint8Array): Secret {
+  if (symmetricKey.length !== SCALAR_BYTES) throw new RangeError('the symmetric key is 57 bytes');
+  const digest = shake256(2 * SCALAR_BYTES, symmetricKey);
+  const lower = digest.subarray(0, SCALAR_BYTES);
+  try {
+    pruneInPlace(lower);
+    return new Secret(reduceScalar(lower));
+  } finally {
+    digest.fill(0);
+  }
+}
+
+/**
+ * A random value in Z_q as "Considerations while working with elliptic curve
+ * parameters" asks: 57 random bytes, h = SHAKE-256(value, 57), pruned, read
+ * little-endian, reduced mod q. For the ring signature's and SMP's randoms.
+ */
+export function randomScalar(random: RandomSource): Secret {
+  const value = random(SCALAR_BYTES);
+  const digest = shake256(SCALAR_BYTES, value);
+  try {
+    pruneInPlace(digest);
+    return new Secret(reduceScalar(digest));
+  } finally {
+    value.fill(0);
+    digest.fill(0);
+  }
+}
+
+/** An ECDH key pair: the secret scalar s and our_ecdh.public = G * s. */
+export interface EcdhKeyPair {
+  readonly publicKey: Ed448Point;
+  readonly secret: Secret;
+}
+
+/**
+ * generateECDH() of "Generating ECDH and DH keys": r = 57 random bytes,
+ * s = pruned lower half of SHAKE-256(r, 114), public G * s; r and h wiped.
+ */
+export function generateEcdhKeyPair(random: RandomSource): EcdhKeyPair {
+  const r = random(SCALAR_BYTES);
+  try {
+    const secret = secretScalarFromSymmetricKey(r);
+    return { publicKey: multiplyBase(secret.expose()), secret };
+  } finally {
+    r.fill(0);
+  }
+}
+
+/**
+ * ECDH(a, B) of "Generating Shared Secrets": K_ecdh = a * B as a POINT,
+ * refused when it is the identity (a small-order or zero contribution).
+ * `theirPublic` must come from {@link decodePoint}.
+ */
+export function ecdhSharedSecret(ourSecret: Secret, theirPublic: Ed448Point): Secret | CryptoRejection {
+  const shared = multiplyPoint(theirPublic, ourSecret.expose());
+  if (shared.isIdentity()) return new CryptoRejection('degenerate-shared-secret');
+  return new Secret(shared.encode());
+}
+
+/** HashToScalar(usageID || d): h = HWC(usageID || d, 57) read little-endian, mod q ("HashToScalar"). */
+export function hashToScalar(usage: UsageId, ...values: Uint8Array[]): Uint8Array {
+  const digest = hwc(usage, SCALAR_BYTES, ...values);
+  try {
+    return reduceScalar(digest);
+  } finally {
+    digest.fill(0);
+  }
+}
+
+/** The order q of G (bigint: crypto/ only). */
+export const ED448_ORDER = ORDER;
