@@ -51,6 +51,27 @@ import {
   splitOldMacKeys,
   splitSmpQuestion,
 } from '../../src/wire/index.js';
+import {
+  decodeAuthIMessage,
+  decodeAuthRMessage,
+  decodeClientProfile,
+  decodeExtraSymmetricKeyUse,
+  decodeIdentityMessage,
+  decodeSmpMessage1,
+  decodeSmpMessage2,
+  decodeSmpMessage3,
+  decodeSmpMessage4,
+  decodeV4DataMessage,
+  decodeV4ErrorMessage,
+  decodeV4Fragment,
+  decodeV4FragmentAt,
+  decodeV4Message,
+  encodeClientProfile,
+  encodeV4Fragments,
+  encodeV4Message,
+  findWhitespaceTagV4,
+  type V4Message,
+} from '../../src/wire/v4/index.js';
 import { loadCorpus, type Corpus } from './corpus.js';
 import { FuzzFailure, timed, type Stats, type Target } from './engine.js';
 import { mutateBytes, mutateInPlace, mutateText, mutationsArb, Rng, Scratch, type Mutation } from './mutate.js';
@@ -257,6 +278,37 @@ const SMP_COUNTS = [6, 11, 8, 3, 0, 1, 12];
 const bytes = (seeds: (c: Corpus) => readonly Uint8Array[]) => (c: Corpus) => bytesDomain(seeds(c), c.messages);
 const texts = (seeds: (c: Corpus) => readonly string[]) => (c: Corpus) => textDomain(seeds(c), c.texts);
 
+/** OTRv4 seeds made by our encoders (the recorded corpus predates v4): the four messages, their bodies, and fragments of them. */
+function v4Seeds(): { readonly messages: Uint8Array[]; readonly bodies: Uint8Array[]; readonly profiles: Uint8Array[]; readonly texts: string[] } {
+  const b = (byte: number, length: number) => new Uint8Array(length).fill(byte);
+  const sigma = { c1: b(1, 57), r1: b(2, 57), c2: b(3, 57), r2: b(4, 57), c3: b(5, 57), r3: b(6, 57) };
+  const profile = {
+    ownerInstanceTag: 0x100,
+    publicKey: b(0xaa, 57),
+    forgingKey: b(0xbb, 57),
+    versions: '34',
+    expiration: 0x65000000n,
+    dsaPublicKey: { p: b(7, 128), q: b(5, 20), g: b(2, 128), y: b(3, 128) },
+    transitionalSignature: b(9, 40),
+    signature: b(0xcc, 114),
+  };
+  const messages: V4Message[] = [
+    { kind: 'identity', body: { profile, ecdh: b(0xd1, 57), dh: b(0x11, 384), firstEcdh: b(0xd2, 57), firstDh: b(0x12, 384) } },
+    { kind: 'auth-r', body: { profile, ecdh: b(0xe1, 57), dh: b(0x21, 384), sigma, firstEcdh: b(0xe2, 57), firstDh: b(0x22, 384) } },
+    { kind: 'auth-i', body: { sigma } },
+    {
+      kind: 'data',
+      body: { flags: 1, previousChainLength: 2, ratchetId: 3, messageId: 4, ecdh: b(0xdd, 57), dh: undefined, encryptedMessage: b(0x41, 40), authenticator: b(0xee, 64), revealedMacKeys: b(0xf1, 128) },
+    },
+  ];
+  const encoded = messages.map((m) => encodeV4Message({ senderTag: 0x100, receiverTag: 0x101 }, m));
+  const texts = encoded.flatMap((bytes) => encodeV4Fragments(`?OTR:${encodeBase64(bytes)}.`, 140, 0x3c5b5f03, 0x100, 0x101));
+  texts.push('?OTR Error: ERROR_1: Unreadable message', '?OTR Error: ERROR_2: Not in private state message');
+  return { messages: encoded, bodies: encoded.map((bytes) => bytes.subarray(11)), profiles: [encodeClientProfile(profile)], texts };
+}
+let v4SeedCache: ReturnType<typeof v4Seeds> | undefined;
+const v4 = (): ReturnType<typeof v4Seeds> => (v4SeedCache ??= v4Seeds());
+
 /** Every decoder target. */
 export const decoderTargets: Target<DecoderCase<unknown>>[] = [
   decoderTarget({ name: 'header', domain: bytes((c) => c.messages), decode: (input) => decodeHeader(input) }),
@@ -323,4 +375,20 @@ export const decoderTargets: Target<DecoderCase<unknown>>[] = [
   decoderTarget({ name: 'query', domain: texts((c) => c.texts), decode: (input) => parseQuery(input) ?? findQuery(input), allowsUndefined: true }),
   decoderTarget({ name: 'query-at', domain: texts((c) => c.texts), decode: (input, r) => parseQueryAt(input, startIndex(input, r)), allowsUndefined: true }),
   decoderTarget({ name: 'whitespace-tag', domain: texts((c) => c.texts), decode: (input) => findWhitespaceTag(input) ?? parseWhitespaceTag(input) }),
+  decoderTarget({ name: 'v4-message', domain: bytes(() => v4().messages), decode: (input) => decodeV4Message(input) }),
+  decoderTarget({ name: 'v4-client-profile', domain: bytes(() => v4().profiles), decode: (input) => decodeClientProfile(input) }),
+  decoderTarget({ name: 'v4-identity', domain: bytes(() => v4().bodies), decode: (input) => decodeIdentityMessage(input) }),
+  decoderTarget({ name: 'v4-auth-r', domain: bytes(() => v4().bodies), decode: (input) => decodeAuthRMessage(input) }),
+  decoderTarget({ name: 'v4-auth-i', domain: bytes(() => v4().bodies), decode: (input) => decodeAuthIMessage(input) }),
+  decoderTarget({ name: 'v4-data-message', domain: bytes(() => v4().bodies), decode: (input) => decodeV4DataMessage(input) }),
+  decoderTarget({
+    name: 'v4-smp-messages',
+    domain: bytes(() => v4().bodies),
+    decode: (input) => all(decodeSmpMessage1(input), decodeSmpMessage2(input), decodeSmpMessage3(input), decodeSmpMessage4(input)),
+  }),
+  decoderTarget({ name: 'v4-extra-symmetric-key', domain: bytes((c) => c.extraKeyValues), decode: (input) => decodeExtraSymmetricKeyUse(input) }),
+  decoderTarget({ name: 'v4-fragment', domain: texts(() => v4().texts), decode: (input) => decodeV4Fragment(input) }),
+  decoderTarget({ name: 'v4-fragment-at', domain: texts(() => v4().texts), decode: (input, r) => decodeV4FragmentAt(input, startIndex(input, r)) }),
+  decoderTarget({ name: 'v4-error-message', domain: texts(() => v4().texts), decode: (input) => decodeV4ErrorMessage(input), allowsUndefined: true }),
+  decoderTarget({ name: 'v4-whitespace-tag', domain: texts((c) => c.texts), decode: (input) => findWhitespaceTagV4(input), allowsUndefined: true }),
 ] as Target<DecoderCase<unknown>>[];
