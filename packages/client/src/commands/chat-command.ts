@@ -2,8 +2,11 @@
  * `sotto chat`: opens the identity, joins the relay (starting one here when
  * none listens on the default address), and runs the terminal chat or, with
  * --json, the driver protocol, until the user quits, input ends, a stop
- * signal arrives or the relay goes away. Then it closes everything in order:
- * conversations (interactive only), relay connection, own relay, store.
+ * signal arrives. A lost relay connection is rejoined with the same address
+ * (relay-link.ts). Then it closes everything in order: conversations
+ * (interactive only), relay connection, own relay, store. While the terminal
+ * chat runs, diagnostics are printed by it, above the prompt, not on stderr
+ * where they would land over the prompt line.
  */
 import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -29,6 +32,8 @@ export async function chatCommand(args: readonly string[], io: Io): Promise<numb
   }
   // Listen for stop signals from the start, so one during start-up still closes the store cleanly.
   let unregister: () => void = () => undefined;
+  // Diagnostics go to stderr until a terminal chat takes them over.
+  const diagnostics: Diagnostics = { warn: (line) => warn(io, line) };
   const stopped = new Promise<void>((resolve) => (unregister = io.onStop(resolve)));
   // The driver contract: without --state-dir, a fresh identity in a temporary directory.
   const temporary = options.stateDir === undefined && options.json ? freshTemporaryStateDir() : undefined;
@@ -36,11 +41,11 @@ export async function chatCommand(args: readonly string[], io: Io): Promise<numb
     const dir = options.stateDir ?? temporary ?? defaultStateDir(io.env);
     const identity = await openIdentity(dir, options.account, {
       fallbackProfiles: options.stateDir === undefined && !options.json,
-      onWriteError: (error) => warn(io, `could not save trust: ${describeError(error).message}`),
+      onWriteError: (error) => diagnostics.warn(`could not save trust: ${describeError(error).message}`),
     });
     try {
       const notes = identity.dir === resolve(dir) ? [] : [`Another sotto is using ${dir}; this one uses the identity in ${identity.dir}.`];
-      return await chatWith(options, identity, notes, io, stopped);
+      return await chatWith(options, identity, notes, io, stopped, diagnostics);
     } finally {
       await identity.close();
     }
@@ -50,7 +55,12 @@ export async function chatCommand(args: readonly string[], io: Io): Promise<numb
   }
 }
 
-async function chatWith(options: ChatOptions, identity: Identity, notes: string[], io: Io, stopped: Promise<void>): Promise<number> {
+/** Where diagnostic lines go: stderr, or the terminal chat while it runs. */
+interface Diagnostics {
+  warn: (line: string) => void;
+}
+
+async function chatWith(options: ChatOptions, identity: Identity, notes: string[], io: Io, stopped: Promise<void>, diagnostics: Diagnostics): Promise<number> {
   // Events wait here until the user interface exists, so none is lost or printed before `ready`.
   const early: DriverEvent[] = [];
   let sink = (event: DriverEvent): void => void early.push(event);
@@ -63,15 +73,16 @@ async function chatWith(options: ChatOptions, identity: Identity, notes: string[
     maxMessageSize: options.maxMessageSize,
     emit: (event) => sink(event),
     // Diagnostics would garble the terminal chat; SOTTO_DEBUG shows them anyway.
-    log: (line) => (options.json || io.env.SOTTO_DEBUG !== undefined ? warn(io, line) : undefined),
+    log: (line) => (options.json || io.env.SOTTO_DEBUG !== undefined ? diagnostics.warn(line) : undefined),
   });
   // Notes wait, like events, until there is somewhere to show them.
   let note = (text: string): void => void notes.push(text);
   const link = await RelayLink.open({
     relay: options.relay,
     mayHost: !options.relayGiven,
-    // Only a person gains from rejoining; a driver's address must not change under the harness.
-    rejoin: !options.relayGiven && !options.json,
+    // The relay may restart or close a quiet connection (an hour idle): rejoin. A driver's address must not change under the harness.
+    rejoin: true,
+    keepAddress: options.json,
     ...(options.localPort === undefined ? {} : { localPort: options.localPort }),
     onMessage: (from, text) => host.receive(from, text),
     onNote: (text) => note(text),
@@ -92,7 +103,15 @@ async function chatWith(options: ChatOptions, identity: Identity, notes: string[
     const done = terminal.run(notes);
     note = (text) => terminal.note(text);
     sink = (event) => terminal.show(event);
-    ui = { done, close: () => terminal.close(), peers: () => terminal.peers() };
+    diagnostics.warn = (line) => terminal.warn(line);
+    ui = {
+      done,
+      close: () => {
+        diagnostics.warn = (line) => warn(io, line);
+        terminal.close();
+      },
+      peers: () => terminal.peers(),
+    };
   }
   for (const event of early.splice(0)) sink(event);
 

@@ -6,7 +6,7 @@
  * the previous run's socket lingers (Node binds with SO_REUSEADDR).
  */
 import { connect, type Socket } from 'node:net';
-import { encodeFrame, FrameDecoder } from '../relay/framing.js';
+import { encodeFrame, FrameDecoder, MAX_FRAME_BYTES_LIMIT } from '../relay/framing.js';
 
 /** An open relay connection. */
 export interface RelayConnection {
@@ -31,8 +31,6 @@ export interface ConnectOptions {
   readonly onClose: (reason: string) => void;
 }
 
-/** The largest frame the client accepts from a relay. */
-const MAX_FRAME_BYTES = 16 * 1024 * 1024;
 const RETRY_INTERVAL_MS = 200;
 /** How long a closing connection may take to flush before it is cut. */
 const CLOSE_GRACE_MS = 1000;
@@ -69,7 +67,7 @@ export async function connectToRelay(options: ConnectOptions): Promise<RelayConn
 
 function wrap(socket: Socket, options: ConnectOptions): RelayConnection {
   socket.setNoDelay(true);
-  const decoder = new FrameDecoder(MAX_FRAME_BYTES);
+  const decoder = new FrameDecoder(MAX_FRAME_BYTES_LIMIT);
   let closedByUs = false;
   let reason = 'the relay closed the connection';
   socket.on('data', (chunk: Buffer) => {

@@ -2,9 +2,14 @@
  * The chat's link to the echo network. It joins the relay; on the default
  * address it starts one in this process when none is listening, so that two
  * terminals running `sotto chat` meet without further set-up. With `rejoin`
- * (the interactive chat on the default relay) a relay that goes away (its
- * terminal quit) is replaced: the link reconnects from its old local port, so
- * its address stays the same, starting the relay here if nobody else has.
+ * a lost connection (the relay's terminal quit, the relay restarted, or it
+ * closed the connection after an hour without traffic: the echo network has
+ * no keep-alive) is rejoined from the old local port, so the address stays
+ * the same; on the default address the relay is started here if nobody else
+ * has. Attempts back off from REJOIN_FIRST_DELAY_MS to REJOIN_MAX_DELAY_MS
+ * and go on until the link is closed. With `keepAddress` (the JSON driver,
+ * whose address must not change under the harness) only the old port is
+ * tried; otherwise a port that stays busy gives way to a new address.
  */
 import { startRelay, type Relay } from '../relay/server.js';
 import { connectToRelay, type RelayConnection } from './relay-client.js';
@@ -14,8 +19,10 @@ export interface RelayLinkOptions {
   readonly relay: { readonly host: string; readonly port: number };
   /** May a relay be started here when none listens? (Not for an explicit --relay.) */
   readonly mayHost: boolean;
-  /** Reconnect (and take over the relay) when it goes away. */
+  /** Reconnect (and take over the relay, if allowed to host) when the connection is lost. */
   readonly rejoin: boolean;
+  /** Rejoin only with the same address (the old local port), however long that takes. */
+  readonly keepAddress?: boolean;
   readonly localPort?: number;
   readonly onMessage: (from: string, text: string) => void;
   /** Something the user should know (a relay started here, a rejoin, a new address). */
@@ -24,6 +31,11 @@ export interface RelayLinkOptions {
 
 /** How long a rejoin may wait for the old local port. */
 const REJOIN_PORT_WAIT_MS = 3000;
+/** The wait before the second attempt to rejoin; it doubles with each failed attempt. */
+const REJOIN_FIRST_DELAY_MS = 250;
+/** The longest wait between two attempts to rejoin. */
+const REJOIN_MAX_DELAY_MS = 30_000;
+const BUSY_PORT = new Set(['EADDRINUSE', 'EADDRNOTAVAIL']);
 
 /** A joined relay; `lost` resolves with a reason once the link is gone for good. */
 export class RelayLink {
@@ -32,6 +44,8 @@ export class RelayLink {
   #connection: RelayConnection | undefined;
   readonly #ownRelays: Relay[] = [];
   #closing = false;
+  /** Ends the wait between two rejoin attempts early (on close). */
+  #wake: () => void = () => undefined;
 
   private constructor(private readonly options: RelayLinkOptions) {
     this.lost = new Promise((resolve) => (this.#resolveLost = resolve));
@@ -57,6 +71,7 @@ export class RelayLink {
   /** Closes the connection (flushing what is queued) and any relay run here. */
   async close(): Promise<void> {
     this.#closing = true;
+    this.#wake();
     await this.#connection?.close();
     await Promise.all(this.#ownRelays.map((relay) => relay.close()));
   }
@@ -104,13 +119,18 @@ export class RelayLink {
     }
     const oldAddress = connection.address;
     const oldPort = Number(oldAddress.slice(oldAddress.lastIndexOf(':') + 1));
-    try {
+    let delay = REJOIN_FIRST_DELAY_MS;
+    for (let attempt = 1; !this.#isClosing(); attempt += 1) {
       let next: RelayConnection;
       try {
-        next = await this.#join(oldPort, REJOIN_PORT_WAIT_MS);
-      } catch {
-        // The old port stayed busy: a new address is better than no chat.
-        next = await this.#join(undefined, undefined);
+        next = await this.#rejoin(oldPort);
+      } catch (error) {
+        if (attempt === 1) {
+          this.options.onNote(`Lost the relay (${reason}); reconnecting, and retrying less and less often while it is unreachable (${(error as Error).message}).`);
+        }
+        await this.#pause(delay);
+        delay = Math.min(delay * 2, REJOIN_MAX_DELAY_MS);
+        continue;
       }
       // The chat may have ended while we were rejoining.
       if (this.#isClosing()) {
@@ -123,8 +143,29 @@ export class RelayLink {
           ? `The relay went away (${reason}); rejoined it with the same address.`
           : `The relay went away (${reason}); rejoined it. Your address is now ${next.address}: tell your peers.`,
       );
-    } catch (error) {
-      this.#resolveLost(`${reason}, and rejoining failed (${(error as Error).message})`);
+      return;
     }
+  }
+
+  /** One attempt to rejoin from the old port (or, when allowed and it stays busy, from a new one). */
+  async #rejoin(oldPort: number): Promise<RelayConnection> {
+    try {
+      return await this.#join(oldPort, REJOIN_PORT_WAIT_MS);
+    } catch (error) {
+      // The old port stayed busy: a new address is better than no chat, unless the address must stay.
+      if (this.options.keepAddress === true || !BUSY_PORT.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
+      return this.#join(undefined, undefined);
+    }
+  }
+
+  /** Waits `ms`, or less if the link is closed meanwhile. */
+  #pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.#wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
   }
 }

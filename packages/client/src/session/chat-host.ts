@@ -5,13 +5,19 @@
  * trust from the account's {@link TrustBook}. The terminal chat and the JSON
  * driver both sit on top of it and see the same events.
  */
-import { Account, DeadlineTimer, UsageError, formatFingerprint, toHex, type DsaPrivateKey, type OtrEvent, type Outcome, type RandomSource } from '@sotto/otr';
+import { Account, DeadlineTimer, UsageError, formatFingerprint, limits, toHex, type DsaPrivateKey, type OtrEvent, type Outcome, type RandomSource, type RefusalReason } from '@sotto/otr';
 import type { DriverEvent } from './driver-events.js';
+import { RecentMap, MAX_REMEMBERED_PEERS } from './recent-map.js';
 import { policyFor, type PolicyName, type Versions } from './policy-names.js';
 import type { TrustBook } from './trust-book.js';
 
 /** How often undecodable OTR messages from one peer may be reported as `error` events. */
 const ERROR_EVENT_INTERVAL_MS = 1000;
+
+/** For a caller that tells a refused command itself (the terminal), instead of the driver contract's event. */
+export interface RefusalHandler {
+  readonly onRefused?: (reason: RefusalReason) => void;
+}
 
 /** What a chat host is built from. */
 export interface ChatHostOptions {
@@ -28,6 +34,8 @@ export interface ChatHostOptions {
   readonly log: (line: string) => void;
   readonly clock?: () => number;
   readonly random?: RandomSource;
+  /** Peers whose latest fingerprint and error times are remembered (default MAX_REMEMBERED_PEERS). */
+  readonly maxRememberedPeers?: number;
 }
 
 /** One account's conversations, driven by user commands and relay messages. */
@@ -36,9 +44,10 @@ export class ChatHost {
   readonly #options: ChatHostOptions;
   readonly #clock: () => number;
   readonly #timer: DeadlineTimer<NodeJS.Timeout>;
-  /** Fingerprint (hex) of each peer's latest AKE, for `trust`. */
-  readonly #lastFingerprint = new Map<string, string>();
-  readonly #lastErrorEvent = new Map<string, number>();
+  /** Fingerprint (hex) of each recent peer's latest AKE, for `trust`; bounded, as a relay can send from any number of addresses. */
+  readonly #lastFingerprint: RecentMap<string, string>;
+  /** When an error about each recent peer was last told (rate limit); bounded likewise. */
+  readonly #lastErrorEvent: RecentMap<string, number>;
   #policy: PolicyName;
   #transport: ((to: string, text: string) => void) | undefined;
 
@@ -46,6 +55,9 @@ export class ChatHost {
     this.#options = options;
     this.#clock = options.clock ?? Date.now;
     this.#policy = options.policy;
+    const remembered = options.maxRememberedPeers ?? MAX_REMEMBERED_PEERS;
+    this.#lastFingerprint = new RecentMap(remembered);
+    this.#lastErrorEvent = new RecentMap(remembered);
     this.#account = new Account({
       privateKey: options.privateKey,
       instanceTag: options.instanceTag,
@@ -109,13 +121,13 @@ export class ChatHost {
   }
 
   /** The user starts SMP; without a private conversation SMP cannot run (`refused`, shown as `smp-aborted`). */
-  smp(to: string, secret: string, question: string | undefined): void {
-    this.#guard(to, () => this.#account.startSmp(to, secret, question, this.#clock()));
+  smp(to: string, secret: string, question: string | undefined, handler: RefusalHandler = {}): void {
+    this.#guard(to, () => this.#account.startSmp(to, secret, question, this.#clock()), handler);
   }
 
   /** The user answers the peer's SMP request. */
-  smpAnswer(to: string, secret: string): void {
-    this.#guard(to, () => this.#account.answerSmp(to, secret, this.#clock()));
+  smpAnswer(to: string, secret: string, handler: RefusalHandler = {}): void {
+    this.#guard(to, () => this.#account.answerSmp(to, secret, this.#clock()), handler);
   }
 
   /** The user aborts SMP; the library reports `smp-aborted` for every user abort, as the driver contract wants. */
@@ -123,9 +135,14 @@ export class ChatHost {
     this.#guard(to, () => this.#account.abortSmp(to, this.#clock()));
   }
 
+  /** How many peers the per-peer state holds (each at most the cap). */
+  get rememberedPeers(): { readonly fingerprints: number; readonly errorTimes: number } {
+    return { fingerprints: this.#lastFingerprint.size, errorTimes: this.#lastErrorEvent.size };
+  }
+
   /** The user verified the fingerprint of the peer's latest AKE by hand. */
   trust(to: string): void {
-    const fingerprint = this.#lastFingerprint.get(to);
+    const fingerprint = this.lastFingerprint(to);
     if (fingerprint === undefined) {
       this.#emit({ event: 'error', peer: to, message: `no fingerprint of ${to} to trust yet: start a private conversation first` });
       return;
@@ -152,7 +169,11 @@ export class ChatHost {
 
   /** The fingerprint (hex) of the peer's latest AKE, if there was one. */
   lastFingerprint(peer: string): string | undefined {
-    return this.#lastFingerprint.get(peer);
+    const remembered = this.#lastFingerprint.get(peer);
+    if (remembered !== undefined) return remembered;
+    // Forgotten among many addresses: the running session still knows it.
+    const current = this.#account.status(peer).fingerprint;
+    return current === undefined ? undefined : toHex(current);
   }
 
   /** Whether `fingerprint` is verified for `peer`. */
@@ -162,7 +183,7 @@ export class ChatHost {
 
   /** Ends every private conversation (the peers see `finished`), as a chat client does on quit; a peer with none is skipped quietly. */
   endAll(peers: Iterable<string>): void {
-    for (const peer of peers) this.#guard(peer, () => this.#account.endOtr(peer, this.#clock()), { quiet: true });
+    for (const peer of peers) this.#guard(peer, () => this.#account.endOtr(peer, this.#clock()), { onRefused: () => undefined });
   }
 
   /** Stops the timer and wipes every session secret. */
@@ -175,8 +196,8 @@ export class ChatHost {
     this.#options.emit(event);
   }
 
-  /** Runs a user command; misuse the library refuses becomes an `error` event (`quiet`: refusals are not reported). */
-  #guard(peer: string, call: () => Outcome, options: { readonly quiet?: boolean } = {}): void {
+  /** Runs a user command; misuse the library refuses becomes an `error` event, a `refused` event goes to `onRefused` when given. */
+  #guard(peer: string, call: () => Outcome, handler: RefusalHandler = {}): void {
     let outcome: Outcome;
     try {
       outcome = call();
@@ -185,17 +206,18 @@ export class ChatHost {
       this.#emit({ event: 'error', peer, message: error.message });
       return;
     }
-    this.#apply(outcome, options.quiet === true);
+    this.#apply(outcome, handler.onRefused);
   }
 
-  #apply(outcome: Outcome, quiet = false): void {
+  #apply(outcome: Outcome, onRefused?: (reason: RefusalReason) => void): void {
     for (const message of outcome.send) {
       if (this.#transport === undefined) this.#options.log(`not connected: dropped a message to ${message.to}`);
       else this.#transport(message.to, message.text);
     }
     for (const shown of outcome.show) this.#emit({ event: 'message', from: shown.from, text: shown.text, encrypted: shown.encrypted });
     for (const event of outcome.events) {
-      if (!(quiet && event.kind === 'refused')) this.#event(event);
+      if (event.kind === 'refused' && onRefused !== undefined) onRefused(event.reason);
+      else this.#event(event);
     }
     this.#timer.reschedule();
   }
@@ -220,7 +242,7 @@ export class ChatHost {
         return;
       case 'smp-result': {
         this.#emit({ event: 'smp-result', peer, success: event.success });
-        const fingerprint = this.#lastFingerprint.get(peer);
+        const fingerprint = this.lastFingerprint(peer);
         if (event.success && fingerprint !== undefined) {
           this.#options.trust.verify(peer, fingerprint, 'smp', new Date(this.#clock()));
           this.#emit({ event: 'trusted', peer, fingerprint });
@@ -245,22 +267,28 @@ export class ChatHost {
         this.#refused(event);
         return;
       case 'peer-error':
-        this.#emit({ event: 'error', peer, message: `${peer} reported an OTR error: ${event.text}` });
+        // Not rate-limited here: the library already collapses a flood into one event per interval.
+        this.#emit({ event: 'error', peer, message: problemText(event) });
         return;
-      case 'protocol-error': {
+      case 'protocol-error':
         this.#options.log(`protocol error from ${peer}: ${event.reason} (${event.detail})`);
-        const now = this.#clock();
-        // Rate-limited: a peer sending garbage must not flood the user.
-        if (now - (this.#lastErrorEvent.get(peer) ?? -Infinity) >= ERROR_EVENT_INTERVAL_MS) {
-          this.#lastErrorEvent.set(peer, now);
-          this.#emit({ event: 'error', peer, message: `an OTR message from ${peer} could not be read (${event.reason})` });
-        }
+        this.#tellError(peer, problemText(event));
+        return;
+      case 'dropped': {
+        this.#options.log(`dropped a message from ${peer}: ${event.reason} (${event.detail})`);
+        const text = problemText(event);
+        if (text !== undefined) this.#tellError(peer, text);
         return;
       }
-      case 'dropped':
-        this.#options.log(`dropped a message from ${peer}: ${event.reason} (${event.detail})`);
-        return;
     }
+  }
+
+  /** Tells an error about `peer`, at most once per interval: a peer sending garbage must not flood the user. */
+  #tellError(peer: string, message: string): void {
+    const now = this.#clock();
+    if (now - (this.#lastErrorEvent.get(peer) ?? -Infinity) < ERROR_EVENT_INTERVAL_MS) return;
+    this.#lastErrorEvent.set(peer, now);
+    this.#emit({ event: 'error', peer, message });
   }
 
   /** A user command the conversation's state made pointless, told as the driver contract tells it. */
@@ -285,5 +313,29 @@ export class ChatHost {
         });
         return;
     }
+  }
+}
+
+/**
+ * The sentence the user is shown for a problem the library reports (as an
+ * `error` event; the driver contract has no other fields for it), or
+ * undefined for a dropped message the user need not hear about.
+ */
+export function problemText(event: Extract<OtrEvent, { kind: 'peer-error' | 'protocol-error' }>): string;
+export function problemText(event: Extract<OtrEvent, { kind: 'dropped' }>): string | undefined;
+export function problemText(event: Extract<OtrEvent, { kind: 'peer-error' | 'protocol-error' | 'dropped' }>): string | undefined {
+  const peer = event.peer;
+  switch (event.kind) {
+    case 'peer-error':
+      // Several error messages collapsed into one event: the count is told in the text.
+      return `${peer} reported an OTR error: ${event.text}${event.repeated === undefined ? '' : ` (and ${event.repeated - 1} more like it)`}`;
+    case 'protocol-error':
+      return event.reason === 'unsupported-key'
+        ? `${peer} uses an unsupported key type (not a 1024-bit DSA key); cannot start a private conversation`
+        : `an OTR message from ${peer} could not be read (${event.reason})`;
+    case 'dropped':
+      return event.reason === 'instance-limit'
+        ? `${peer} is starting too many private conversations at once (from more than ${limits.MAX_INSTANCES_PER_CONTACT} instances); one was given up`
+        : undefined;
   }
 }

@@ -10,8 +10,15 @@
  * session does meanwhile, because the user has not yet answered the warning.
  * `insecure` (we ended) unlocks; `finished` (the peer ended) holds the
  * conversation in finished, where nothing is sent, until the user acts.
+ *
+ * Bounded: a relay can write from any number of addresses, so beyond `cap`
+ * views the oldest plaintext one is forgotten (else the oldest of any), never
+ * the pinned one (the peer the prompt shows). A forgotten peer that writes
+ * again starts over in plaintext; a changed fingerprint is announced again by
+ * its next AKE, so no warning is lost.
  */
 import type { DriverEvent } from './driver-events.js';
+import { MAX_REMEMBERED_PEERS } from './recent-map.js';
 
 /** A conversation's lock state. */
 export type LockState = 'plaintext' | 'encrypted-unverified' | 'encrypted-verified' | 'fingerprint-changed' | 'finished';
@@ -33,6 +40,14 @@ export interface ConversationView {
 /** The conversations of one chat, by peer address, in order of appearance. */
 export class Conversations {
   readonly #views = new Map<string, ConversationView>();
+  #pinned: string | undefined;
+
+  constructor(readonly cap: number = MAX_REMEMBERED_PEERS) {}
+
+  /** Keeps `peer`'s view whatever else arrives (the current peer). */
+  pin(peer: string | undefined): void {
+    this.#pinned = peer;
+  }
 
   /** The conversation with `peer` (plaintext if nothing happened yet). */
   get(peer: string): ConversationView {
@@ -46,7 +61,7 @@ export class Conversations {
 
   /** Notes that the user addressed `peer` (so it is listed). */
   touch(peer: string): void {
-    if (!this.#views.has(peer)) this.#views.set(peer, this.get(peer));
+    if (!this.#views.has(peer)) this.#add(peer, this.get(peer));
   }
 
   /** Applies one event; returns the peer whose view changed, if any. */
@@ -87,7 +102,23 @@ export class Conversations {
 
   #update(peer: string, change: Partial<Omit<ConversationView, 'peer'>>, clearChanged = false): string {
     const { changedFingerprint, ...rest } = { ...this.get(peer), ...change };
-    this.#views.set(peer, clearChanged || changedFingerprint === undefined ? rest : { ...rest, changedFingerprint });
+    this.#add(peer, clearChanged || changedFingerprint === undefined ? rest : { ...rest, changedFingerprint });
     return peer;
+  }
+
+  #add(peer: string, view: ConversationView): void {
+    const known = this.#views.has(peer);
+    this.#views.set(peer, view);
+    if (known || this.#views.size <= this.cap) return;
+    let oldest: string | undefined;
+    for (const [candidate, { lock }] of this.#views) {
+      if (candidate === this.#pinned || candidate === peer) continue;
+      if (lock === 'plaintext') {
+        this.#views.delete(candidate);
+        return;
+      }
+      oldest ??= candidate;
+    }
+    if (oldest !== undefined) this.#views.delete(oldest);
   }
 }

@@ -14,9 +14,11 @@
  *
  * The store refuses to record an address holding a control, invisible or
  * reordering character ('invalid'); such a peer's trust then lives in memory
- * for this run only, and the refusal is reported once, not on every AKE.
+ * for this run only, and the refusal is reported once, not on every AKE
+ * (once per peer among the most recent MAX_REMEMBERED_PEERS such peers).
  */
 import { StoreError } from '@sotto/store';
+import { RecentMap } from './recent-map.js';
 
 /** How a fingerprint was verified. */
 export type VerifiedBy = 'smp' | 'manual';
@@ -33,8 +35,8 @@ export class TrustBook {
   /** Per peer verified in this run: fingerprint -> verified. */
   readonly #peers = new Map<string, Map<string, boolean>>();
   readonly #pending = new Set<Promise<void>>();
-  /** Peers whose address the store refused to record. */
-  readonly #unrecordable = new Set<string>();
+  /** Recent peers whose address the store refused to record (bounded: a relay can invent addresses without end; a forgotten one is reported again). */
+  readonly #unrecordable = new RecentMap<string, true>();
 
   constructor(
     private readonly storage: TrustStorage,
@@ -91,7 +93,7 @@ export class TrustBook {
       (error: unknown) => {
         if (error instanceof StoreError && error.code === 'invalid') {
           if (this.#unrecordable.has(peer)) return;
-          this.#unrecordable.add(peer);
+          this.#unrecordable.set(peer, true);
         }
         this.onWriteError(error);
       },

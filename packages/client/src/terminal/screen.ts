@@ -12,6 +12,7 @@ export class Screen {
   readonly #lines: Interface;
   readonly #output: Writable;
   readonly #terminal: boolean;
+  #closed = false;
 
   constructor(input: Readable, output: Writable & { isTTY?: boolean }) {
     this.#output = output;
@@ -19,6 +20,7 @@ export class Screen {
     this.#lines = createInterface({ input, output, terminal: this.#terminal, historySize: this.#terminal ? 100 : 0 });
     // Ctrl-C on a terminal would otherwise only pause input; treat it as quitting.
     this.#lines.on('SIGINT', () => this.#lines.close());
+    this.#lines.on('close', () => (this.#closed = true));
   }
 
   /** Calls `handler` for every input line. */
@@ -33,7 +35,7 @@ export class Screen {
 
   /** Prints one line (which may contain newlines) above the prompt. */
   print(line: string): void {
-    if (this.#terminal) {
+    if (this.#terminal && !this.#closed) {
       this.#output.write(`\r\x1b[K${line}\n`);
       this.#lines.prompt(true);
     } else {
@@ -43,7 +45,7 @@ export class Screen {
 
   /** Sets and shows the prompt (terminal only). */
   prompt(text: string): void {
-    if (!this.#terminal) return;
+    if (!this.#terminal || this.#closed) return;
     this.#lines.setPrompt(text);
     this.#lines.prompt(true);
   }

@@ -5,12 +5,13 @@
  * the current one; /to switches.
  */
 import type { Readable, Writable } from 'node:stream';
+import type { RefusalReason } from '@sotto/otr';
 import type { ChatHost } from '../session/chat-host.js';
 import { Conversations } from '../session/conversations.js';
 import type { DriverEvent } from '../session/driver-events.js';
 import { INPUT_HELP, parseInput, type InputCommand } from './commands.js';
 import { humanFingerprint, lockLabel, palette, renderEvent, wantsColour, type Palette } from './renderer.js';
-import { displayAddress, sanitize } from './sanitize.js';
+import { displayAddress, sanitize, sanitizeLines } from './sanitize.js';
 import { Screen } from './screen.js';
 
 /** What the terminal chat needs. */
@@ -43,7 +44,7 @@ export class TerminalChat {
   show(event: DriverEvent): void {
     this.#conversations.apply(event);
     const peer = event.event === 'message' ? event.from : 'peer' in event ? event.peer : 'to' in event ? event.to : null;
-    if (this.#current === undefined && peer !== null && event.event !== 'error') this.#current = peer;
+    if (this.#current === undefined && peer !== null && event.event !== 'error') this.#setCurrent(peer);
     const line = renderEvent(event, this.#paint);
     if (line === undefined) return;
     const elsewhere = peer !== null && peer !== this.#current && event.event !== 'error';
@@ -73,6 +74,11 @@ export class TerminalChat {
     this.#screen.print(this.#paint.dim(text));
   }
 
+  /** Shows a diagnostic (what goes to stderr without a terminal chat) above the prompt, escaped, and redraws the prompt. */
+  warn(text: string): void {
+    this.#screen.print(this.#paint.yellow(`sotto: ${sanitizeLines(text)}`));
+  }
+
   /** Stops reading input (the chat ended for another reason). */
   close(): void {
     this.#screen.close();
@@ -81,6 +87,11 @@ export class TerminalChat {
   /** The peers the user talked with, for ending their conversations on quit. */
   peers(): string[] {
     return this.#conversations.list().map((view) => view.peer);
+  }
+
+  #setCurrent(peer: string): void {
+    this.#current = peer;
+    this.#conversations.pin(peer);
   }
 
   #refreshPrompt(): void {
@@ -109,7 +120,9 @@ export class TerminalChat {
         return;
       case 'otr-start':
         this.#withPeer((peer) => {
-          const refresh = host.status(peer).messageState === 'encrypted';
+          // What this chat has seen says whether a private conversation runs; the library needs no asking.
+          const lock = this.#conversations.get(peer).lock;
+          const refresh = lock === 'encrypted-unverified' || lock === 'encrypted-verified' || lock === 'fingerprint-changed';
           const shown = displayAddress(peer);
           this.#screen.print(p.dim(refresh ? `Refreshing the private conversation with ${shown} (new keys)...` : `Asking ${shown} for a private conversation...`));
           host.start(peer);
@@ -122,17 +135,16 @@ export class TerminalChat {
         this.#withPeer((peer) => this.#info(peer));
         return;
       case 'smp':
-      case 'smp-answer':
         this.#withPeer((peer) => {
-          if (host.status(peer).messageState !== 'encrypted') {
-            this.#screen.print(p.red(`No private conversation with ${displayAddress(peer)}: start one with /otr start, then verify.`));
-          } else if (command.kind === 'smp') {
+          let refused = false as boolean;
+          host.smp(peer, command.secret, command.question, { onRefused: (reason) => (refused = this.#smpRefused(peer, reason)) });
+          if (!refused) {
             this.#screen.print(p.dim(`Asking ${displayAddress(peer)} to verify${command.question === undefined ? '' : ` ("${sanitize(command.question)}")`}; waiting for their answer...`));
-            host.smp(peer, command.secret, command.question);
-          } else {
-            host.smpAnswer(peer, command.secret);
           }
         });
+        return;
+      case 'smp-answer':
+        this.#withPeer((peer) => host.smpAnswer(peer, command.secret, { onRefused: (reason) => this.#smpRefused(peer, reason) }));
         return;
       case 'smp-abort':
         this.#withPeer((peer) => host.smpAbort(peer));
@@ -159,6 +171,16 @@ export class TerminalChat {
     }
   }
 
+  /** Tells why an SMP command did nothing (the library's refusal); returns true. */
+  #smpRefused(peer: string, reason: RefusalReason): true {
+    const shown = displayAddress(peer);
+    const p = this.#paint;
+    if (reason === 'no-smp-request') this.#screen.print(p.red(`${shown} has not asked to verify you; there is nothing to answer. To verify them, use /smp SECRET.`));
+    else if (reason === 'finished') this.#screen.print(p.red(`${shown} ended the private conversation: start a new one with /otr start, then verify.`));
+    else this.#screen.print(p.red(`No private conversation with ${shown}: start one with /otr start, then verify.`));
+    return true;
+  }
+
   #switchTo(host: string | undefined, port: number | undefined): void {
     if (port === undefined) {
       this.#screen.print(this.#current === undefined ? 'No current peer.' : `Talking to ${displayAddress(this.#current)}.`);
@@ -171,7 +193,7 @@ export class TerminalChat {
       this.#screen.print(this.#paint.red('That is your own address; give it to your peer and type theirs.'));
       return;
     }
-    this.#current = peer;
+    this.#setCurrent(peer);
     this.#conversations.touch(peer);
     this.#screen.print(`Talking to ${displayAddress(peer)} (${lockLabel(this.#conversations.get(peer).lock, this.#paint)}).`);
   }
