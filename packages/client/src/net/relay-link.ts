@@ -46,6 +46,8 @@ export class RelayLink {
   #closing = false;
   /** Ends the wait between two rejoin attempts early (on close). */
   #wake: () => void = () => undefined;
+  /** Messages the user sent while the relay was away (the relay would have dropped them too): told, never silently lost. */
+  #undelivered = 0;
 
   private constructor(private readonly options: RelayLinkOptions) {
     this.lost = new Promise((resolve) => (this.#resolveLost = resolve));
@@ -63,9 +65,14 @@ export class RelayLink {
     return this.#connection?.address ?? '';
   }
 
-  /** Sends `text` to `to` (dropped while rejoining, as the relay drops texts to absent clients). */
+  /** Sends `text` to `to`; while rejoining it cannot be delivered, and the user is told (once now, with the count on rejoining). */
   send(to: string, text: string): void {
-    this.#connection?.send(to, text);
+    if (this.#connection !== undefined) {
+      this.#connection.send(to, text);
+      return;
+    }
+    if (this.#undelivered === 0) this.options.onNote('Not delivered: the relay is away. Messages sent until it is rejoined are lost; send them again then.');
+    this.#undelivered += 1;
   }
 
   /** Closes the connection (flushing what is queued) and any relay run here. */
@@ -143,6 +150,8 @@ export class RelayLink {
           ? `The relay went away (${reason}); rejoined it with the same address.`
           : `The relay went away (${reason}); rejoined it. Your address is now ${next.address}: tell your peers.`,
       );
+      if (this.#undelivered > 0) this.options.onNote(`${this.#undelivered} message(s) sent while the relay was away were not delivered.`);
+      this.#undelivered = 0;
       return;
     }
   }

@@ -74,6 +74,25 @@ describe('RelayLink', () => {
     await Promise.all([a.link.close(), b.link.close()]);
   });
 
+  it('messages sent while the relay is away are told as not delivered, never silently lost', async () => {
+    const port = await freePort();
+    let relay = await startRelay({ port, log: () => undefined });
+    const a = await peer(port, { mayHost: false, keepAddress: true });
+    const b = await peer(port, { mayHost: false, keepAddress: true });
+    await relay.close();
+    await until(() => a.notes.some((note) => note.startsWith('Lost the relay')));
+    a.link.send(b.link.address, 'one');
+    a.link.send(b.link.address, 'two');
+    expect(a.notes.filter((note) => note.startsWith('Not delivered'))).toHaveLength(1);
+    relay = await startRelay({ port, log: () => undefined });
+    await until(() => a.notes.some((note) => note.includes('not delivered.')) && b.notes.some((note) => note.includes('rejoined')));
+    expect(a.notes.find((note) => note.includes('not delivered.'))).toMatch(/^2 message\(s\) sent while the relay was away/);
+    a.link.send(b.link.address, 'three');
+    expect(await b.next()).toBe(`${a.link.address} three`);
+    await Promise.all([a.link.close(), b.link.close()]);
+    await relay.close();
+  });
+
   it('without rejoin, reports the loss', async () => {
     const port = await freePort();
     const relay = await startRelay({ port, log: () => undefined });
