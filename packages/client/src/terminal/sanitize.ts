@@ -8,7 +8,9 @@
  * one is written visibly as `<U+XXXX>`, so a peer can neither drive the
  * terminal (clear it, set its title, paint a prompt) nor hide or reorder
  * what the user reads. Pure. Every module that shows a peer-controlled
- * string imports from here (the relay's log too).
+ * string to the user imports from here; the relay's log, read by an
+ * operator, escapes everything but printable ASCII its own way
+ * (relay/log.ts).
  */
 import { describeCharacter, escapeUnsafe } from '@sotto/store';
 
