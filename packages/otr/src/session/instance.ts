@@ -10,15 +10,27 @@
  * state wipes the key ring and resets SMP.
  */
 import { fingerprint, type Secret } from '../crypto/index.js';
-import { AKE_KEY_ID, akeDeadline, expireAke, receiveAkeMessage, startAke, type AkeMessage, type AkeSuccess } from '../ake/ake.js';
-import { AUTH_NONE, wipeAuthState, type AkeVersion, type AuthState } from '../ake/auth-state.js';
-import { KeyRing } from '../keys/key-ring.js';
+import {
+  AKE_KEY_ID,
+  AUTH_NONE,
+  KeyRing,
+  akeDeadline,
+  expireAke,
+  openData,
+  receiveAkeMessage,
+  sealData,
+  startAke,
+  wipeAuthState,
+  type AkeMessage,
+  type AkeSuccess,
+  type AkeVersion,
+  type AuthState,
+} from '../v3/index.js';
 import { AKE_TIMEOUT_MS, HEARTBEAT_INTERVAL_MS } from '../limits.js';
 import { UsageError } from '../errors.js';
 import { SMP_IDLE, smpAbort, smpAnswer, smpReceive, smpStart, wipeSmpState, type SmpState, type SmpStep } from '../smp/index.js';
 import { DATA_FLAG_IGNORE_UNREADABLE, TLV_DISCONNECTED, TLV_EXTRA_KEY, type Tlv } from '../wire/index.js';
 import { encodeAkeMessage, encodeDataMessage, decodeDataPlaintext, encodeDataPlaintext, type ReceivedData } from './codec.js';
-import { openData, sealData } from './data-message.js';
 import { fragmentForSending } from './fragmenter.js';
 import type { InstanceContext } from './instance-context.js';
 import { PLAINTEXT, type Encrypted, type MessageState } from './message-state.js';

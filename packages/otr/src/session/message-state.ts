@@ -4,7 +4,7 @@
  * `encrypted` holds keys.
  */
 import type { DsaPublicKey } from '../crypto/index.js';
-import type { KeyRing } from '../keys/key-ring.js';
+import type { KeyRing } from '../v3/index.js';
 import type { ProtocolVersion } from '../outcome.js';
 
 /** MSGSTATE_PLAINTEXT. */

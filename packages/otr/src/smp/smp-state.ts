@@ -6,7 +6,7 @@
  * states of the same names. Each variant holds only the secrets its next
  * step needs, as opaque crypto/ objects.
  */
-import type { SmpAliceExpect2, SmpAliceExpect4, SmpBobExpect3, SmpBobRequest } from '../crypto/smp-math.js';
+import type { SmpAliceExpect2, SmpAliceExpect4, SmpBobExpect3, SmpBobRequest } from '../crypto/v3/smp-math.js';
 
 /** SMPSTATE_EXPECT1 with nothing pending. */
 export interface SmpIdle {

@@ -30,7 +30,7 @@
  *   (EXPECT1 accepts message 1).
  */
 import type { RandomSource } from '../crypto/random.js';
-import { smpSecret, smpStep1, smpStep2a, smpStep2b, smpStep3, smpStep4, smpStep5 } from '../crypto/smp-math.js';
+import { smpSecret, smpStep1, smpStep2a, smpStep2b, smpStep3, smpStep4, smpStep5 } from '../crypto/v3/smp-math.js';
 import { UsageError, isDecodeError, type SmpAbortReason } from '../errors.js';
 import {
   decodeSmpMessage1,
