@@ -15,6 +15,7 @@ import { DsaPrivateKey, fingerprint, systemRandom, type RandomSource, type Secre
 import { UsageError } from '../errors.js';
 import { MAX_CONVERSATIONS, MAX_SEND_TEXT_LENGTH, MAX_SMP_QUESTION_LENGTH, MIN_INSTANCE_TAG } from '../limits.js';
 import { OutcomeBuilder, type Outcome, type RefusedCall } from '../outcome.js';
+import type { ProtocolVersion } from '../version.js';
 import { Conversation, type ConversationContext } from './conversation.js';
 import { receiveText } from './incoming.js';
 import { findInstance, refuse, refuseUnlessSecure } from './refusals.js';
@@ -46,7 +47,7 @@ export interface AccountOptions {
 export interface ConversationStatus {
   readonly messageState: 'plaintext' | 'encrypted' | 'finished';
   readonly instance: number;
-  readonly version?: 2 | 3;
+  readonly version?: ProtocolVersion;
   readonly fingerprint?: Uint8Array;
   readonly ssid?: Uint8Array;
   readonly ssidHalf?: 'first' | 'second';

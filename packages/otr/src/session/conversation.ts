@@ -31,7 +31,7 @@ import { encodeErrorMessage, encodeQueryMessage, encodeWhitespaceTag } from '../
 import type { DecodedOtrMessage } from './codec.js';
 import { Instance } from './instance.js';
 import type { InstanceContext } from './instance-context.js';
-import { allowedVersions, allowsOtr, type Policy } from './policy.js';
+import { allowedVersions, allowsOtr, allowsVersion, type Policy } from './policy.js';
 
 /** The text of the error we send for an unreadable message (libotr's wording). */
 const UNREADABLE_ERROR = 'You transmitted an unreadable encrypted message.';
@@ -215,8 +215,7 @@ export class Conversation {
   /** Routes a decoded AKE or data message to its instance. */
   receiveOtr(message: DecodedOtrMessage, context: ConversationContext): void {
     const { out } = context;
-    const allowed = message.version === 3 ? context.policy.allowV3 : context.policy.allowV2;
-    if (!allowed) {
+    if (!allowsVersion(context.policy, message.version)) {
       out.events.push({ kind: 'dropped', peer: this.peer, reason: 'policy', detail: `version ${message.version} not allowed` });
       return;
     }

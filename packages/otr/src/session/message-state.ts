@@ -4,7 +4,7 @@
  * `encrypted` holds keys.
  */
 import type { DsaPublicKey } from '../crypto/index.js';
-import type { KeyRing } from '../v3/index.js';
+import type { AkeVersion, KeyRing } from '../v3/index.js';
 import type { ProtocolVersion } from '../outcome.js';
 
 /** MSGSTATE_PLAINTEXT. */
@@ -15,7 +15,7 @@ export interface Plaintext {
 /** MSGSTATE_ENCRYPTED: a secure session with its keys (SMP is a separate component of the instance). */
 export interface Encrypted {
   readonly kind: 'encrypted';
-  readonly version: ProtocolVersion;
+  readonly version: AkeVersion;
   readonly theirPublicKey: DsaPublicKey;
   readonly theirFingerprint: Uint8Array;
   readonly ssid: Uint8Array;
