@@ -27,9 +27,9 @@ const impureGlobals = ['Date', 'setTimeout', 'setInterval', 'setImmediate', 'cle
 // routing, instances, policies and fragments and reaches a version only
 // through its entry module (v3/index.ts, v4/index.ts), outcome.ts is the
 // host-facing vocabulary. The shared leaves errors.ts, limits.ts, bytes.ts,
-// version.ts, secure-channel.ts and assert-never.ts are open to all (the
-// leaves import no folder); the entry points index.ts and testing.ts
-// re-export and are imported by nothing inside.
+// version.ts and assert-never.ts are open to all, as is secure-channel.ts
+// (interfaces only); the entry points index.ts and testing.ts re-export and
+// are imported by nothing inside.
 const otrLayers = {
   crypto: { forbidden: ['wire', 'smp', 'v3', 'v4', 'session', 'outcome', 'secure-channel'], why: 'crypto/ is the bottom layer' },
   wire: { forbidden: ['crypto', 'smp', 'v3', 'v4', 'session', 'outcome', 'secure-channel'], why: 'wire/ is bytes <-> messages: no crypto, no state' },

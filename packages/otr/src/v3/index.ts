@@ -1,8 +1,9 @@
 /**
- * OTR version 3 (and 2) as the session layer sees it: the AKE, the key ring
- * and the data-message path. session/ imports v3/ only through this module.
+ * OTR version 3 (and 2) as the session layer sees it: a key exchange per
+ * instance that yields a secure channel (secure-channel.ts). session/
+ * imports v3/ only through this module.
  */
-export { AKE_KEY_ID, akeDeadline, expireAke, receiveAkeMessage, startAke, type AkeMessage, type AkeSuccess } from './ake/ake.js';
-export { AUTH_NONE, wipeAuthState, type AkeVersion, type AuthState } from './ake/auth-state.js';
-export { KeyRing } from './keys/key-ring.js';
-export { openData, sealData } from './data-message.js';
+export type { AkeMessage } from './ake/ake.js';
+export type { AkeVersion } from './ake/auth-state.js';
+export { V3Channel, type V3Codec, type V3DataMessage } from './channel.js';
+export { V3KeyExchange } from './key-exchange.js';
