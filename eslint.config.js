@@ -33,7 +33,7 @@ const impureGlobals = ['Date', 'setTimeout', 'setInterval', 'setImmediate', 'cle
 const otrLayers = {
   crypto: { forbidden: ['wire', 'smp', 'v3', 'v4', 'session', 'outcome', 'secure-channel'], why: 'crypto/ is the bottom layer' },
   wire: { forbidden: ['crypto', 'smp', 'v3', 'v4', 'session', 'outcome', 'secure-channel'], why: 'wire/ is bytes <-> messages: no crypto, no state' },
-  smp: { forbidden: ['v3', 'v4', 'session'], why: 'smp/ is shared by the versions' },
+  smp: { forbidden: ['crypto/v3', 'crypto/v4', 'v3', 'v4', 'session'], why: 'smp/ is shared by the versions: their math comes in through its interface' },
   v3: { forbidden: ['v4', 'session'], why: 'v3/ sits on crypto/, wire/ and smp/ only' },
   v4: { forbidden: ['v3', 'session'], why: 'v4/ sits on crypto/, wire/ and smp/ only' },
   session: { forbidden: [], why: 'session/ may use every layer', entryOnly: ['v3', 'v4'] },

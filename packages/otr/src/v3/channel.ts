@@ -11,7 +11,7 @@
 import { fingerprint, type DsaPublicKey, type Secret } from '../crypto/index.js';
 import { UsageError } from '../errors.js';
 import type { ChannelContext, ChannelEffect, Opened, OpenFailure, SecureChannel, SmpStatus } from '../secure-channel.js';
-import { SMP_IDLE, smpAbort, smpAnswer, smpReceive, smpStart, wipeSmpState, type SmpContext, type SmpState, type SmpStep } from '../smp/index.js';
+import { SMP_IDLE, smpAbort, smpAnswer, smpReceive, smpStart, wipeSmpState, type SmpContext, type SmpState, type SmpStep } from './smp.js';
 import { DATA_FLAG_IGNORE_UNREADABLE, TLV_DISCONNECTED, TLV_EXTRA_KEY, decodeDataPayload, encodeTextPayload, type DataFields, type Tlv } from '../wire/index.js';
 import type { AkeMessage, AkeSuccess } from './ake/ake.js';
 import type { AkeVersion } from './ake/auth-state.js';

@@ -22,7 +22,7 @@ import { Account, Policies, type AccountOptions, type ConversationStatus, type O
 import { KeyRing } from '../../src/v3/keys/key-ring.js';
 import { decodeOtrMessage, encodeAkeMessage, type DecodedOtrMessage } from '../../src/session/codec.js';
 import { openData, sealData } from '../../src/v3/data-message.js';
-import { SMP_IDLE, smpReceive, type SmpContext, type SmpState, type SmpStep } from '../../src/smp/index.js';
+import { SMP_IDLE, smpReceive, type SmpContext, type SmpState, type SmpStep } from '../../src/v3/smp.js';
 import {
   classifyIncoming,
   decodeDataPayload,

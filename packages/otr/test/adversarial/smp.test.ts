@@ -16,7 +16,7 @@
 import { describe, expect, it } from 'vitest';
 import { bigintToBytes, bytesToBigint } from '../../src/crypto/bigint.js';
 import { checkKnowLog, SMP_HASH } from '../../src/crypto/v3/smp-proofs.js';
-import { SMP_IDLE, smpAnswer, smpStart } from '../../src/smp/index.js';
+import { SMP_IDLE, smpAnswer, smpStart } from '../../src/v3/smp.js';
 import { decodeSmpPayload, SMP_MPI_COUNTS } from '../../src/wire/smp-payload.js';
 import { TLV_SMP1, TLV_SMP1Q, TLV_SMP2, TLV_SMP3, TLV_SMP4, TLV_SMP_ABORT, type Tlv } from '../../src/wire/tlv.js';
 import type { ConversationStatus, Outcome } from '../../src/index.js';

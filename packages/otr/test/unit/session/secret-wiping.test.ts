@@ -13,7 +13,7 @@ import { deterministicRandom, internalConversationOf } from '../../../src/testin
 import type { Instance } from '../../../src/session/instance.js';
 import type { Secret } from '../../../src/crypto/secret.js';
 import type { V3Channel } from '../../../src/v3/index.js';
-import { SMP_IDLE, type SmpState } from '../../../src/smp/index.js';
+import { SMP_IDLE, type SmpState } from '../../../src/v3/smp.js';
 import { testKey } from '../../pair/harness.js';
 
 /** Sizes of the random draws: DH exponents (40 bytes) and the AKE's r (16 bytes). */
