@@ -270,12 +270,13 @@ describe('an instance-tag generator and a testing entry point', () => {
     }
   });
 
-  it('OutcomeBuilder, deterministicRandom and internalConversationOf live in the testing entry point only', async () => {
+  it('OutcomeBuilder, deterministicRandom, internalConversationOf and trackSecrets live in the testing entry point only', async () => {
     expect(Object.keys(root)).not.toContain('OutcomeBuilder');
     expect(Object.keys(root)).not.toContain('deterministicRandom');
     expect(Object.keys(root)).not.toContain('internalConversationOf');
+    expect(Object.keys(root)).not.toContain('trackSecrets');
     const viaPackage = await import('@sotto/otr/testing');
-    expect(Object.keys(viaPackage).sort()).toEqual(['OutcomeBuilder', 'deterministicRandom', 'internalConversationOf']);
+    expect(Object.keys(viaPackage).sort()).toEqual(['OutcomeBuilder', 'deterministicRandom', 'internalConversationOf', 'trackSecrets']);
     expect(viaPackage.deterministicRandom).toBe(testing.deterministicRandom);
   });
 });
