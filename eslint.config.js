@@ -18,35 +18,55 @@ const impureGlobals = ['Date', 'setTimeout', 'setInterval', 'setImmediate', 'cle
 }));
 
 // Import direction inside packages/otr/src (STYLE.md, "Layout"): what each
-// folder must not import. crypto/ is the bottom (all bigint arithmetic), wire/
-// (bytes <-> typed messages) sits beside it, keys/ ake/ smp/ are the protocol
-// machines over both, session/ ties them together, outcome.ts is the
-// host-facing vocabulary. The shared leaves errors.ts, limits.ts, bytes.ts and
-// assert-never.ts are open to all; the entry points index.ts and testing.ts
-// re-export and are imported by nothing inside.
+// folder must not import. crypto/ is the bottom (all bigint and point
+// arithmetic, with each version's own in crypto/v3/ and crypto/v4/), wire/
+// (bytes <-> typed messages) sits beside it, smp/ is the SMP state machine
+// shared by the versions (generic over their math, so it may not name one),
+// v3/ and v4/ are each version's protocol machines over crypto/ and wire/
+// behind the secure-channel interface (secure-channel.ts), session/ does
+// routing, instances, policies and fragments and reaches a version only
+// through its entry module (v3/index.ts, v4/index.ts), outcome.ts is the
+// host-facing vocabulary. The shared leaves errors.ts, limits.ts, bytes.ts,
+// version.ts and assert-never.ts are open to all, as is secure-channel.ts
+// (interfaces only); the entry points index.ts and testing.ts re-export and
+// are imported by nothing inside.
 const otrLayers = {
-  crypto: { forbidden: ['wire', 'keys', 'ake', 'smp', 'session', 'outcome'], why: 'crypto/ is the bottom layer' },
-  wire: { forbidden: ['crypto', 'keys', 'ake', 'smp', 'session', 'outcome'], why: 'wire/ is bytes <-> messages: no crypto, no state' },
-  keys: { forbidden: ['ake', 'smp', 'session', 'outcome'], why: 'keys/ sits on crypto/ and wire/ only' },
-  ake: { forbidden: ['smp', 'session', 'outcome'], why: 'ake/ sits on crypto/, wire/ and keys/ only' },
-  smp: { forbidden: ['ake', 'keys', 'session', 'outcome'], why: 'smp/ sits on crypto/ and wire/ only' },
-  session: { forbidden: [], why: 'session/ may use every layer' },
+  crypto: { forbidden: ['wire', 'smp', 'v3', 'v4', 'session', 'outcome', 'secure-channel'], why: 'crypto/ is the bottom layer' },
+  wire: { forbidden: ['crypto', 'smp', 'v3', 'v4', 'session', 'outcome', 'secure-channel'], why: 'wire/ is bytes <-> messages: no crypto, no state' },
+  smp: { forbidden: ['crypto/v3', 'crypto/v4', 'v3', 'v4', 'session'], why: 'smp/ is shared by the versions: their math comes in through its interface' },
+  v3: { forbidden: ['v4', 'session'], why: 'v3/ sits on crypto/, wire/ and smp/ only' },
+  v4: { forbidden: ['v3', 'session'], why: 'v4/ sits on crypto/, wire/ and smp/ only' },
+  session: { forbidden: [], why: 'session/ may use every layer', entryOnly: ['v3', 'v4'] },
 };
 const escapeRegex = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-/** no-restricted-imports for one folder of packages/otr/src. */
-function otrImportRule(folder) {
-  const { forbidden, why } = otrLayers[folder];
+/** Relative imports from `depth` folders below src/ that reach src/`target`. */
+const reaching = (depth, target) => `^${'\\.\\./'.repeat(depth)}${escapeRegex(target)}(\\.js$|/)`;
+/** no-restricted-imports for the files `depth` folders below packages/otr/src/`folder` (depth 1: the folder itself). */
+function otrImportRule(folder, depth) {
+  const { forbidden, why, entryOnly = [] } = otrLayers[folder];
   const patterns = [
     ...forbidden.map((target) => ({
-      regex: `^(\\.\\./)+${escapeRegex(target)}(\\.js$|/)`,
+      regex: reaching(depth, target),
       message: `packages/otr/src/${folder}/ must not import ${target} (${why}; STYLE.md, "Layout").`,
     })),
-    { regex: '^(\\.\\./)+(index|testing)\\.js$', message: 'index.ts and testing.ts are entry points: nothing inside packages/otr/src imports them.' },
+    ...entryOnly.map((target) => ({
+      regex: `^${'\\.\\./'.repeat(depth)}${target}/(?!index\\.js$)`,
+      message: `packages/otr/src/${folder}/ reaches ${target}/ only through ${target}/index.ts (the secure-channel interface; STYLE.md, "Layout").`,
+    })),
+    { regex: `^${'\\.\\./'.repeat(depth)}(index|testing)\\.js$`, message: 'index.ts and testing.ts are entry points: nothing inside packages/otr/src imports them.' },
   ];
   if (folder !== 'crypto') patterns.push({ group: ['@noble/*'], message: 'only packages/otr/src/crypto/ may use @noble/*' });
   const paths = folder === 'crypto' ? ioModules : [...ioModules, ...cryptoModules.filter((m) => !m.includes('*'))];
   return { 'no-restricted-imports': ['error', { paths, patterns }] };
 }
+/** One config block per folder and depth (a pattern names the path from src/, so it depends on how deep the importer sits). */
+const OTR_MAX_DEPTH = 4;
+const otrImportBlocks = Object.keys(otrLayers).flatMap((folder) =>
+  Array.from({ length: OTR_MAX_DEPTH }, (_, index) => ({
+    files: [`packages/otr/src/${folder}/${'*/'.repeat(index)}*.ts`],
+    rules: otrImportRule(folder, index + 1),
+  })),
+);
 
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', 'test/interop/peers/**/build/**', 'bench/**/build/**'] },
@@ -66,7 +86,7 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
-  ...Object.keys(otrLayers).map((folder) => ({ files: [`packages/otr/src/${folder}/**/*.ts`], rules: otrImportRule(folder) })),
+  ...otrImportBlocks,
   {
     files: ['packages/otr/src/*.ts'],
     rules: {

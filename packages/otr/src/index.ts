@@ -8,6 +8,7 @@ export { Account, type AccountOptions, type ConversationStatus, type InstanceOpt
 export { DeadlineTimer, type DeadlineTimerOptions } from './session/deadline-timer.js';
 export { generateInstanceTag } from './session/instance-tag.js';
 export { Policies, type Policy } from './session/policy.js';
+export { IMPLEMENTED_VERSIONS, type ImplementedVersion } from './version.js';
 export type { Outcome, OtrEvent, OutgoingMessage, ProtocolVersion, RefusalReason, RefusedCall, ShownMessage } from './outcome.js';
 export { UsageError, type ProtocolErrorCode, type SmpAbortReason, type UsageErrorCode } from './errors.js';
 export {

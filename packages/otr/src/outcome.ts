@@ -5,6 +5,7 @@
  */
 import type { Secret } from './crypto/secret.js';
 import type { ProtocolErrorCode, SmpAbortReason } from './errors.js';
+import type { ProtocolVersion } from './version.js';
 
 /** A text the host must deliver to `to` over its transport. */
 export interface OutgoingMessage {
@@ -21,8 +22,7 @@ export interface ShownMessage {
   readonly instance?: number;
 }
 
-/** Which protocol version a secure session runs. */
-export type ProtocolVersion = 2 | 3;
+export type { ProtocolVersion } from './version.js';
 
 /** Events; each carries the contact (`peer`) and, when known, its instance tag. */
 export type OtrEvent =

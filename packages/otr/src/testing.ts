@@ -5,4 +5,5 @@
  */
 export { OutcomeBuilder } from './outcome.js';
 export { deterministicRandom } from './crypto/index.js';
+export { trackSecrets } from './crypto/secret.js';
 export { internalConversationOf } from './session/account.js';

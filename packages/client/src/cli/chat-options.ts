@@ -4,7 +4,7 @@
  * Every bad value is an {@link OptionError} (exit status 2), as the contract
  * asks for --versions and --max-message-size.
  */
-import { limits } from '@sotto/otr';
+import { IMPLEMENTED_VERSIONS, limits, type ProtocolVersion } from '@sotto/otr';
 import { OptionError, noPositionals, parseArgs, parseHostPort, parsePort } from './args.js';
 import { isPolicyName, type PolicyName, type Versions } from '../session/policy-names.js';
 
@@ -42,15 +42,17 @@ const SPEC = {
 } as const;
 
 /**
- * Parses --versions: a comma-separated list of numbers. Versions sotto does
- * not speak (1, 4, ...) are ignored; a list naming neither 2 nor 3, an empty
+ * Parses --versions: a comma-separated list of numbers, the versions the
+ * policy allows. Numbers that are no OTR version (1, 5, ...) are ignored;
+ * a list naming no version sotto speaks yet (IMPLEMENTED_VERSIONS), an empty
  * list or a malformed one is refused.
  */
 export function parseVersions(text: string): Versions {
   if (!/^\d{1,9}(,\d{1,9})*$/.test(text)) throw new OptionError(`--versions must be a comma-separated list such as 3 or 2,3, got "${text}"`);
-  const listed = new Set(text.split(',').map(Number));
-  const versions = { v2: listed.has(2), v3: listed.has(3) };
-  if (!versions.v2 && !versions.v3) throw new OptionError(`sotto speaks OTR versions 2 and 3, none of which is in --versions ${text}`);
+  const versions = new Set(text.split(',').map(Number).filter((n): n is ProtocolVersion => n === 2 || n === 3 || n === 4));
+  if (!IMPLEMENTED_VERSIONS.some((version) => versions.has(version))) {
+    throw new OptionError(`sotto speaks OTR versions ${IMPLEMENTED_VERSIONS.join(' and ')}, none of which is in --versions ${text}`);
+  }
   return versions;
 }
 
@@ -92,7 +94,7 @@ export function parseChatOptions(args: readonly string[]): ChatOptions {
     relayGiven: relayText !== undefined,
     json: parsed.switches.has('--json'),
     policy: policy === undefined ? 'opportunistic' : parsePolicy(policy),
-    versions: versions === undefined ? { v2: true, v3: true } : parseVersions(versions),
+    versions: versions === undefined ? new Set<ProtocolVersion>([2, 3]) : parseVersions(versions),
     maxMessageSize: size === undefined ? 0 : parseMaxMessageSize(size),
     stateDir: nonEmpty(value('--state-dir'), '--state-dir'),
     localPort: localPort === undefined ? undefined : parsePort(localPort, '--local-port'),

@@ -1,18 +1,15 @@
 /**
  * The three policies a user chooses by name (irssi-otr and Pidgin offer the
- * same three), turned into the library's policy flags for the protocol
- * versions the command line allows.
+ * same three), turned into the library's policy for the protocol versions
+ * the command line allows.
  */
-import { Policies, type Policy } from '@sotto/otr';
+import { Policies, type Policy, type ProtocolVersion } from '@sotto/otr';
 
 /** A policy by name: manual, opportunistic or always (REQUIRE_ENCRYPTION). */
 export type PolicyName = 'manual' | 'opportunistic' | 'always';
 
 /** Which OTR versions may be used. */
-export interface Versions {
-  readonly v2: boolean;
-  readonly v3: boolean;
-}
+export type Versions = ReadonlySet<ProtocolVersion>;
 
 const PRESETS: Record<PolicyName, Policy> = {
   manual: Policies.MANUAL,
@@ -27,5 +24,5 @@ export function isPolicyName(text: string): text is PolicyName {
 
 /** The library policy for `name`, restricted to `versions`. */
 export function policyFor(name: PolicyName, versions: Versions): Policy {
-  return { ...PRESETS[name], allowV2: versions.v2, allowV3: versions.v3 };
+  return { ...PRESETS[name], versions };
 }

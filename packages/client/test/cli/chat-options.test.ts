@@ -10,7 +10,7 @@ describe('sotto chat options', () => {
       relayGiven: false,
       json: false,
       policy: 'opportunistic',
-      versions: { v2: true, v3: true },
+      versions: new Set([2, 3]),
       maxMessageSize: 0,
       stateDir: undefined,
       localPort: undefined,
@@ -26,18 +26,18 @@ describe('sotto chat options', () => {
       relayGiven: true,
       json: true,
       policy: 'always',
-      versions: { v2: true, v3: false },
+      versions: new Set([2]),
       maxMessageSize: 140,
       stateDir: '/tmp/x',
       localPort: 4000,
     });
   });
 
-  it('--versions: keeps what sotto speaks, refuses an empty, malformed or foreign list', () => {
-    expect(parseVersions('3')).toEqual({ v2: false, v3: true });
-    expect(parseVersions('2,3')).toEqual({ v2: true, v3: true });
-    expect(parseVersions('3,4')).toEqual({ v2: false, v3: true });
-    expect(parseVersions('1,2')).toEqual({ v2: true, v3: false });
+  it('--versions: keeps the OTR versions listed, refuses an empty, malformed or foreign list, or one without a version sotto speaks yet', () => {
+    expect(parseVersions('3')).toEqual(new Set([3]));
+    expect(parseVersions('2,3')).toEqual(new Set([2, 3]));
+    expect(parseVersions('3,4')).toEqual(new Set([3, 4]));
+    expect(parseVersions('1,2')).toEqual(new Set([2]));
     for (const bad of ['', '4', '1', '2,,3', ',3', '3,', 'two', '2 3', '2;3', '-3']) expect(() => parseVersions(bad), bad).toThrow(OptionError);
   });
 

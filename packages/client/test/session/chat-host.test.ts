@@ -31,7 +31,7 @@ function pair(): { a: Side; b: Side; deliver: () => void } {
       instanceTag: tag,
       trust: new TrustBook(memoryTrust, 'default', () => undefined),
       policy: 'manual',
-      versions: { v2: true, v3: true },
+      versions: new Set([2, 3]),
       maxMessageSize: 0,
       emit: (event) => events.push(event),
       log: () => undefined,

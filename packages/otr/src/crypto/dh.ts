@@ -6,7 +6,7 @@
  */
 import { compareBytes } from '../bytes.js';
 import { bigintToBytes, stripLeadingZeros } from './bigint.js';
-import { MODP_PRIME, MODP_PRIME_BYTES, modpPowBytes } from './modp.js';
+import { MODP_PRIME, MODP_PRIME_BYTES, modpPowBytes } from './v3/modp.js';
 import type { RandomSource } from './random.js';
 import { Secret } from './secret.js';
 

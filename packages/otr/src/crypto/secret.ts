@@ -6,6 +6,24 @@ import { inspect } from 'node:util';
 
 const REDACTED = '[Secret: redacted]';
 
+/** While a test tracks secrets: every Secret created since (see {@link trackSecrets}). */
+let tracked: Set<Secret> | undefined;
+
+/**
+ * For tests: records every Secret created from now until `stop()`, so a
+ * test can check that all of them were wiped. Never used by the library.
+ */
+export function trackSecrets(): { readonly secrets: ReadonlySet<Secret>; stop(): void } {
+  const secrets = new Set<Secret>();
+  tracked = secrets;
+  return {
+    secrets,
+    stop: () => {
+      if (tracked === secrets) tracked = undefined;
+    },
+  };
+}
+
 /** Wipeable secret bytes. Read them with {@link Secret.expose} inside crypto/ only. */
 export class Secret {
   #bytes: Uint8Array;
@@ -14,6 +32,7 @@ export class Secret {
   /** Takes ownership of `bytes`; the caller must not keep other references. */
   constructor(bytes: Uint8Array) {
     this.#bytes = bytes;
+    tracked?.add(this);
   }
 
   /** Number of secret bytes (0 once wiped). */

@@ -15,6 +15,7 @@ import { DsaPrivateKey, fingerprint, systemRandom, type RandomSource, type Secre
 import { UsageError } from '../errors.js';
 import { MAX_CONVERSATIONS, MAX_SEND_TEXT_LENGTH, MAX_SMP_QUESTION_LENGTH, MIN_INSTANCE_TAG } from '../limits.js';
 import { OutcomeBuilder, type Outcome, type RefusedCall } from '../outcome.js';
+import type { ProtocolVersion } from '../version.js';
 import { Conversation, type ConversationContext } from './conversation.js';
 import { receiveText } from './incoming.js';
 import { findInstance, refuse, refuseUnlessSecure } from './refusals.js';
@@ -46,7 +47,7 @@ export interface AccountOptions {
 export interface ConversationStatus {
   readonly messageState: 'plaintext' | 'encrypted' | 'finished';
   readonly instance: number;
-  readonly version?: 2 | 3;
+  readonly version?: ProtocolVersion;
   readonly fingerprint?: Uint8Array;
   readonly ssid?: Uint8Array;
   readonly ssidHalf?: 'first' | 'second';
@@ -213,7 +214,7 @@ export class Account {
     const tag = instanceOf(options);
     return this.#runOn('answerSmp', to, now, tag, (conversation, context, instance) => {
       if (refuseUnlessSecure(context, 'answerSmp', instance)) return;
-      if (instance.smp.kind !== 'awaiting-answer') {
+      if (instance.smpStatus !== 'awaiting-answer') {
         refuse(context, 'answerSmp', instance, 'no-smp-request');
         return;
       }
@@ -230,7 +231,7 @@ export class Account {
     const tag = instanceOf(options);
     return this.#run(to, now, (conversation, context) => {
       const instance = findInstance(conversation, tag);
-      const running = instance !== undefined && instance.smp.kind !== 'idle';
+      const running = instance !== undefined && instance.smpStatus !== 'idle';
       if (instance?.message.kind === 'encrypted') conversation.withInstance(tag, context, (i, c) => i.abortSmp(c));
       if (!running) context.out.events.push({ kind: 'smp-aborted', peer: to, instance: instance?.theirTag ?? tag ?? 0, by: 'us' });
     });
@@ -249,7 +250,7 @@ export class Account {
     const tag = instanceOf(options);
     return this.#runOn('useExtraSymmetricKey', to, now, tag, (conversation, context, instance) => {
       if (refuseUnlessSecure(context, 'useExtraSymmetricKey', instance)) return;
-      if (instance.encrypted?.version !== 3) {
+      if (instance.encrypted?.channel.version !== 3) {
         refuse(context, 'useExtraSymmetricKey', instance, 'needs-version-3');
         return;
       }
@@ -293,11 +294,12 @@ export class Account {
     const base = {
       messageState: state.kind,
       instance: instance.theirTag,
-      smp: instance.smp.kind === 'idle' ? 'idle' : instance.smp.kind === 'awaiting-answer' ? 'awaiting-answer' : 'in-progress',
+      smp: instance.smpStatus,
       instances: conversation.instances().map((i) => i.theirTag),
     } as const;
     if (state.kind !== 'encrypted') return state.kind === 'finished' ? { ...base, version: state.version } : base;
-    return { ...base, version: state.version, fingerprint: state.theirFingerprint, ssid: state.ssid, ssidHalf: state.ssidHalf };
+    const channel = state.channel;
+    return { ...base, version: channel.version, fingerprint: channel.theirFingerprint, ssid: channel.ssid, ssidHalf: channel.ssidHalf };
   }
 
   /**

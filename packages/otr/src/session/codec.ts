@@ -3,7 +3,7 @@
  * into an AKE or data message with its header, and encoding our AKE and data
  * messages with our instance tags, armoured as `?OTR:...` text.
  */
-import type { AkeMessage } from '../ake/ake.js';
+import type { AkeMessage } from '../v3/index.js';
 import { DecodeError } from '../errors.js';
 import {
   MESSAGE_TYPE,

@@ -31,7 +31,7 @@ import { encodeErrorMessage, encodeQueryMessage, encodeWhitespaceTag } from '../
 import type { DecodedOtrMessage } from './codec.js';
 import { Instance } from './instance.js';
 import type { InstanceContext } from './instance-context.js';
-import { allowedVersions, allowsOtr, type Policy } from './policy.js';
+import { allowedVersions, allowsOtr, allowsVersion, type Policy } from './policy.js';
 
 /** The text of the error we send for an unreadable message (libotr's wording). */
 const UNREADABLE_ERROR = 'You transmitted an unreadable encrypted message.';
@@ -107,14 +107,14 @@ export class Conversation {
     let stalestSince = Number.POSITIVE_INFINITY;
     for (const [tag, instance] of this.#instances) {
       if (tag === 0 || tag === this.selectedTag || instance.message.kind !== 'plaintext') continue;
-      const auth = instance.auth;
-      if (auth.kind === 'none') {
+      const since = instance.exchange.since;
+      if (since === undefined) {
         this.#forget(instance);
         return true;
       }
-      if (stalest === undefined || auth.since < stalestSince) {
+      if (stalest === undefined || since < stalestSince) {
         stalest = instance;
-        stalestSince = auth.since;
+        stalestSince = since;
       }
     }
     if (!ake || stalest === undefined) return false;
@@ -215,8 +215,7 @@ export class Conversation {
   /** Routes a decoded AKE or data message to its instance. */
   receiveOtr(message: DecodedOtrMessage, context: ConversationContext): void {
     const { out } = context;
-    const allowed = message.version === 3 ? context.policy.allowV3 : context.policy.allowV2;
-    if (!allowed) {
+    if (!allowsVersion(context.policy, message.version)) {
       out.events.push({ kind: 'dropped', peer: this.peer, reason: 'policy', detail: `version ${message.version} not allowed` });
       return;
     }
@@ -241,9 +240,9 @@ export class Conversation {
       // continues the master's AKE, so the spec's collision rule can apply;
       // once per AKE of the master (see Instance.adoptAke).
       const answersBroadcast = message.ake.type === 'dh-key' || message.ake.type === 'dh-commit';
-      if (tag !== 0 && answersBroadcast) instance.adoptAke(this.master.auth);
+      if (tag !== 0 && answersBroadcast) instance.adoptAke(this.master);
       instance.receiveAke(message.ake, instanceContext);
-      if (instance.auth.kind === 'none' && instance.message.kind === 'encrypted') this.#releaseMasterAke(instance);
+      if (instance.exchange.since === undefined && instance.message.kind === 'encrypted') this.#releaseMasterAke(instance);
     } else {
       const wasSecure = instance.message.kind === 'encrypted';
       instance.receiveData(message.data, instanceContext);
@@ -259,7 +258,7 @@ export class Conversation {
    * ignored, and starts an AKE of its own if its user wants one.
    */
   #releaseMasterAke(instance: Instance): void {
-    if (instance.tookOver(this.master.auth)) this.master.abandonAke();
+    if (instance.tookOver(this.master)) this.master.abandonAke();
   }
 
   /** The user typed `text`: encrypt, tag, hold or refuse according to state and policy. */
@@ -319,7 +318,7 @@ export class Conversation {
     const version = allowedVersions(context.policy).find((v) => offered.has(v));
     if (version === undefined) return;
     const starts = this.#akeStarts;
-    if (this.master.auth.kind === 'none') {
+    if (this.master.exchange.since === undefined) {
       starts.length = 0;
     } else {
       const oldest = starts.length >= AKE_STARTS_PER_INTERVAL ? starts[0] : undefined;
@@ -375,7 +374,7 @@ export class Conversation {
     return (
       this.#instances.size === 1 &&
       this.master.message.kind === 'plaintext' &&
-      this.master.auth.kind === 'none' &&
+      this.master.exchange.since === undefined &&
       !this.#hostChoseSomething() &&
       this.#unreportedErrors === undefined &&
       !within(now, this.#lastErrorReply, ERROR_REPLY_INTERVAL_MS) &&

@@ -5,6 +5,7 @@
  */
 import { UsageError } from '../errors.js';
 import { MIN_MAX_MESSAGE_SIZE } from '../limits.js';
+import { isProtocolVersion } from '../version.js';
 import type { Policy } from './policy.js';
 
 /** Options that pick one instance of a contact. */
@@ -42,15 +43,21 @@ export function checkText(value: string, name: string, max: number): void {
   if (value.length > max) throw new UsageError('text-too-long', `${name} is longer than ${max} characters`);
 }
 
-const POLICY_FLAGS = ['allowV2', 'allowV3', 'requireEncryption', 'sendWhitespaceTag', 'whitespaceStartAke', 'errorStartAke'] as const;
+const POLICY_FLAGS = ['requireEncryption', 'sendWhitespaceTag', 'whitespaceStartAke', 'errorStartAke'] as const;
 
-/** A copy of `policy` with its six flags checked (a copy: the host cannot change it behind our back). */
+/**
+ * A copy of `policy` with its versions and four flags checked (a copy: the
+ * host cannot change it behind our back).
+ */
 export function checkPolicy(policy: Policy): Policy {
+  const shape = `a policy is an object with versions (a Set of 2, 3 and 4) and booleans ${POLICY_FLAGS.join(', ')} (see Policies)`;
   if (typeof policy !== 'object' || (policy as Policy | null) === null || POLICY_FLAGS.some((flag) => typeof policy[flag] !== 'boolean')) {
-    throw new UsageError('bad-policy', `a policy is an object of booleans ${POLICY_FLAGS.join(', ')} (see Policies)`);
+    throw new UsageError('bad-policy', shape);
   }
-  const { allowV2, allowV3, requireEncryption, sendWhitespaceTag, whitespaceStartAke, errorStartAke } = policy;
-  return { allowV2, allowV3, requireEncryption, sendWhitespaceTag, whitespaceStartAke, errorStartAke };
+  const versions: unknown = policy.versions;
+  if (!(versions instanceof Set) || ![...(versions as Set<unknown>)].every(isProtocolVersion)) throw new UsageError('bad-policy', shape);
+  const { requireEncryption, sendWhitespaceTag, whitespaceStartAke, errorStartAke } = policy;
+  return { versions: new Set(policy.versions), requireEncryption, sendWhitespaceTag, whitespaceStartAke, errorStartAke };
 }
 
 /** A transport limit: 0 (unlimited) or at least MIN_MAX_MESSAGE_SIZE characters. */

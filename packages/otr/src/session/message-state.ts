@@ -1,26 +1,24 @@
 /**
  * The message state of one instance (Protocol-v3, "Message state"): what
  * happens to outgoing messages. Each variant holds only what it needs; only
- * `encrypted` holds keys.
+ * `encrypted` holds keys, inside its version's secure channel.
  */
-import type { DsaPublicKey } from '../crypto/index.js';
-import type { KeyRing } from '../keys/key-ring.js';
-import type { ProtocolVersion } from '../outcome.js';
+import type { SecureChannel } from '../secure-channel.js';
+import type { V3DataMessage } from '../v3/index.js';
+import type { ProtocolVersion } from '../version.js';
+
+/** A received data message of any implemented version, as the codec decodes it. */
+export type DataMessage = V3DataMessage;
 
 /** MSGSTATE_PLAINTEXT. */
 export interface Plaintext {
   readonly kind: 'plaintext';
 }
 
-/** MSGSTATE_ENCRYPTED: a secure session with its keys (SMP is a separate component of the instance). */
+/** MSGSTATE_ENCRYPTED: a secure session, held by its version's channel. */
 export interface Encrypted {
   readonly kind: 'encrypted';
-  readonly version: ProtocolVersion;
-  readonly theirPublicKey: DsaPublicKey;
-  readonly theirFingerprint: Uint8Array;
-  readonly ssid: Uint8Array;
-  readonly ssidHalf: 'first' | 'second';
-  readonly keys: KeyRing;
+  readonly channel: SecureChannel<DataMessage>;
 }
 
 /** MSGSTATE_FINISHED: the peer ended the session; nothing is sent until the user acts. */

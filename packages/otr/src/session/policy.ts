@@ -3,11 +3,15 @@
  * encryption is required, whether to advertise with a whitespace tag and how
  * to react to tags and error messages. Presets follow libotr's names.
  */
+import { IMPLEMENTED_VERSIONS, type ImplementedVersion, type ProtocolVersion } from '../version.js';
 
-/** A policy: a set of flags. */
+/** A policy: the allowed versions and a set of flags. */
 export interface Policy {
-  readonly allowV2: boolean;
-  readonly allowV3: boolean;
+  /**
+   * The protocol versions allowed. Versions the library does not implement
+   * yet (see IMPLEMENTED_VERSIONS) may be listed: they are never used.
+   */
+  readonly versions: ReadonlySet<ProtocolVersion>;
   readonly requireEncryption: boolean;
   readonly sendWhitespaceTag: boolean;
   readonly whitespaceStartAke: boolean;
@@ -15,23 +19,24 @@ export interface Policy {
 }
 
 const none: Policy = {
-  allowV2: false,
-  allowV3: false,
+  versions: new Set<ProtocolVersion>(),
   requireEncryption: false,
   sendWhitespaceTag: false,
   whitespaceStartAke: false,
   errorStartAke: false,
 };
 
+/** Every version: the presets allow all, the library uses those it implements. */
+const all: ReadonlySet<ProtocolVersion> = new Set<ProtocolVersion>([2, 3, 4]);
+
 /** Presets: NEVER (no OTR), MANUAL, OPPORTUNISTIC, ALWAYS. */
 export const Policies = {
   NEVER: none,
-  MANUAL: { ...none, allowV2: true, allowV3: true },
-  OPPORTUNISTIC: { ...none, allowV2: true, allowV3: true, sendWhitespaceTag: true, whitespaceStartAke: true, errorStartAke: true },
+  MANUAL: { ...none, versions: all },
+  OPPORTUNISTIC: { ...none, versions: all, sendWhitespaceTag: true, whitespaceStartAke: true, errorStartAke: true },
   ALWAYS: {
     ...none,
-    allowV2: true,
-    allowV3: true,
+    versions: all,
     requireEncryption: true,
     sendWhitespaceTag: true,
     whitespaceStartAke: true,
@@ -39,15 +44,17 @@ export const Policies = {
   },
 } as const satisfies Record<string, Policy>;
 
-/** The versions a policy allows, highest first. */
-export function allowedVersions(policy: Policy): (2 | 3)[] {
-  const versions: (2 | 3)[] = [];
-  if (policy.allowV3) versions.push(3);
-  if (policy.allowV2) versions.push(2);
-  return versions;
+/** The versions a policy allows that the library implements, highest first: what we offer, start and accept. */
+export function allowedVersions(policy: Policy): ImplementedVersion[] {
+  return IMPLEMENTED_VERSIONS.filter((version) => policy.versions.has(version));
 }
 
-/** True when the policy allows any OTR at all. */
+/** True when the policy allows `version` and the library implements it. */
+export function allowsVersion(policy: Policy, version: number): boolean {
+  return allowedVersions(policy).some((allowed) => allowed === version);
+}
+
+/** True when the policy allows any OTR the library speaks. */
 export function allowsOtr(policy: Policy): boolean {
-  return policy.allowV2 || policy.allowV3;
+  return allowedVersions(policy).length > 0;
 }

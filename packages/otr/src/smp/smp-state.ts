@@ -4,9 +4,9 @@
  * once a valid message 1 arrived and the user has yet to give a secret
  * (libotr stays in EXPECT1 then too). `expect2` .. `expect4` are the spec's
  * states of the same names. Each variant holds only the secrets its next
- * step needs, as opaque crypto/ objects.
+ * step needs, as opaque values of the version's math ({@link SmpTypes}).
  */
-import type { SmpAliceExpect2, SmpAliceExpect4, SmpBobExpect3, SmpBobRequest } from '../crypto/smp-math.js';
+import type { SmpTypes } from './smp-math.js';
 
 /** SMPSTATE_EXPECT1 with nothing pending. */
 export interface SmpIdle {
@@ -14,40 +14,40 @@ export interface SmpIdle {
 }
 
 /** SMPSTATE_EXPECT1 after a valid message 1 (or 1Q): the user must answer. */
-export interface SmpAwaitingAnswer {
+export interface SmpAwaitingAnswer<T extends SmpTypes> {
   readonly kind: 'awaiting-answer';
   /** The question of message 1Q, or null for message 1. */
   readonly question: string | null;
   /** g2a and g3a from the checked message 1. */
-  readonly request: SmpBobRequest;
+  readonly request: T['request'];
 }
 
 /** SMPSTATE_EXPECT2: we sent message 1. */
-export interface SmpExpect2 {
+export interface SmpExpect2<T extends SmpTypes> {
   readonly kind: 'expect2';
-  readonly secrets: SmpAliceExpect2;
+  readonly secrets: T['aliceExpect2'];
 }
 
 /** SMPSTATE_EXPECT3: we sent message 2. */
-export interface SmpExpect3 {
+export interface SmpExpect3<T extends SmpTypes> {
   readonly kind: 'expect3';
-  readonly secrets: SmpBobExpect3;
+  readonly secrets: T['bobExpect3'];
 }
 
 /** SMPSTATE_EXPECT4: we sent message 3. */
-export interface SmpExpect4 {
+export interface SmpExpect4<T extends SmpTypes> {
   readonly kind: 'expect4';
-  readonly secrets: SmpAliceExpect4;
+  readonly secrets: T['aliceExpect4'];
 }
 
 /** Every SMP state. */
-export type SmpState = SmpIdle | SmpAwaitingAnswer | SmpExpect2 | SmpExpect3 | SmpExpect4;
+export type SmpState<T extends SmpTypes> = SmpIdle | SmpAwaitingAnswer<T> | SmpExpect2<T> | SmpExpect3<T> | SmpExpect4<T>;
 
 /** The initial state (shared: it holds nothing). */
 export const SMP_IDLE: SmpIdle = Object.freeze({ kind: 'idle' });
 
 /** Wipes the secrets a state holds; the session calls it when MSGSTATE_ENCRYPTED ends. */
-export function wipeSmpState(state: SmpState): void {
+export function wipeSmpState<T extends SmpTypes>(state: SmpState<T>): void {
   switch (state.kind) {
     case 'idle':
       return;

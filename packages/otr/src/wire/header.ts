@@ -16,9 +16,12 @@ import { DecodeError } from '../errors.js';
 import { MIN_INSTANCE_TAG } from '../limits.js';
 import { decodeWith, fail, Reader } from './reader.js';
 import { Writer } from './writer.js';
+import type { ProtocolVersion } from '../version.js';
 
-/** Versions of the binary format this library reads and writes. */
-export type ProtocolVersion = 2 | 3;
+export type { ProtocolVersion } from '../version.js';
+
+/** Versions whose binary header this module reads and writes. */
+export type HeaderVersion = Extract<ProtocolVersion, 2 | 3>;
 
 /** Message type bytes (Protocol-v3, one per message section). */
 export const MESSAGE_TYPE = {
@@ -41,7 +44,7 @@ export function isMessageType(type: number): type is MessageType {
 
 /** Who a message is from and to, and in which version. Version 2: both tags 0. */
 export interface Route {
-  readonly version: ProtocolVersion;
+  readonly version: HeaderVersion;
   readonly senderTag: number;
   readonly receiverTag: number;
 }

@@ -8,14 +8,14 @@
  * SMP message 1Q (TLV 7) starts with a NUL-terminated UTF-8 question, then
  * the payload of message 1. Decoders return MPI bodies with leading zeros
  * stripped, as opaque byte strings; range and proof checks are crypto's
- * business (crypto/smp-math.ts).
+ * business (crypto/v3/smp-math.ts).
  */
 import { DecodeError, UsageError } from '../errors.js';
 import { MODP_MPI_BYTES } from './limits-wire.js';
 import { decodeWith, fail, Reader } from './reader.js';
 import { Writer } from './writer.js';
 
-/** A list of exactly `N` MPI bodies (crypto/smp-math.ts names each value of each message). */
+/** A list of exactly `N` MPI bodies (crypto/v3/smp-math.ts names each value of each message). */
 export type MpiList<N extends number, Values extends readonly Uint8Array[] = []> = Values['length'] extends N
   ? Values
   : MpiList<N, readonly [...Values, Uint8Array]>;

@@ -5,10 +5,10 @@
  * AKE while encrypted, and signatures that do not verify.
  */
 import { describe, expect, it } from 'vitest';
-import { AKE_KEY_ID, receiveAkeMessage, startAke, type AkeMessage } from '../../src/ake/ake.js';
-import { AUTH_NONE } from '../../src/ake/auth-state.js';
+import { AKE_KEY_ID, receiveAkeMessage, startAke, type AkeMessage } from '../../src/v3/ake/ake.js';
+import { AUTH_NONE } from '../../src/v3/ake/auth-state.js';
 import { deriveAkeKeys, dhSharedSecret, type DhKeyPair } from '../../src/crypto/index.js';
-import { sealSignature } from '../../src/ake/signature-exchange.js';
+import { sealSignature } from '../../src/v3/ake/signature-exchange.js';
 import { limits } from '../../src/index.js';
 import { eventsOf, expectDropped, expectProtocolError, EVIL, EVIL_TAG, OTHER_TAG, Scene } from './evil-peer.js';
 

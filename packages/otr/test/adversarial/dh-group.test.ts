@@ -8,13 +8,13 @@
  * than 192 bytes (2^1536) does not decode and is dropped as malformed.
  */
 import { describe, expect, it } from 'vitest';
-import { receiveAkeMessage, startAke, type AkeMessage } from '../../src/ake/ake.js';
-import { AUTH_NONE } from '../../src/ake/auth-state.js';
+import { receiveAkeMessage, startAke, type AkeMessage } from '../../src/v3/ake/ake.js';
+import { AUTH_NONE } from '../../src/v3/ake/auth-state.js';
 import { mod } from '../../src/crypto/bigint.js';
 import { aes128Ctr, deriveAkeKeys, sha256, ZERO_COUNTER, Secret } from '../../src/crypto/index.js';
-import { sealSignature } from '../../src/ake/signature-exchange.js';
+import { sealSignature } from '../../src/v3/ake/signature-exchange.js';
 import { Writer } from '../../src/wire/writer.js';
-import { AKE_KEY_ID } from '../../src/ake/ake.js';
+import { AKE_KEY_ID } from '../../src/v3/ake/ake.js';
 import { eventsOf, expectDropped, expectProtocolError, mpiBody, P, Scene, TWO_1536, VICTIM_TAG, EVIL_TAG } from './evil-peer.js';
 
 /** Values the spec refuses, by name. */

@@ -19,7 +19,7 @@ vi.mock('node:crypto', async (importOriginal) => {
   return { ...actual, default: { ...actual, createDiffieHellman: counted }, createDiffieHellman: counted };
 });
 
-import { startAke, type AkeMessage } from '../../src/ake/ake.js';
+import { startAke, type AkeMessage } from '../../src/v3/ake/ake.js';
 import { bigintToBytes, stripLeadingZeros } from '../../src/crypto/bigint.js';
 import { aes128Ctr, dhSharedSecret, deriveAkeKeys, hmacSha256_160, ZERO_COUNTER, type DhKeyPair, type DsaPublicKey } from '../../src/crypto/index.js';
 import { encodeSignedKey } from '../../src/wire/index.js';

@@ -12,17 +12,17 @@
  * decrypts and is shown exactly once in each direction.
  */
 import { expect } from 'vitest';
-import { AKE_KEY_ID, receiveAkeMessage, startAke, type AkeContext, type AkeMessage, type AkeSuccess } from '../../src/ake/ake.js';
-import { AUTH_NONE, type AuthState } from '../../src/ake/auth-state.js';
+import { AKE_KEY_ID, receiveAkeMessage, startAke, type AkeContext, type AkeMessage, type AkeSuccess } from '../../src/v3/ake/ake.js';
+import { AUTH_NONE, type AuthState } from '../../src/v3/ake/auth-state.js';
 import { bigintToBytes, bytesToBigint, mod } from '../../src/crypto/bigint.js';
 import { deterministicRandom, fingerprint, generateDsaKey, type DsaPrivateKey, type RandomSource } from '../../src/crypto/index.js';
-import { MODP_ORDER, MODP_PRIME, modpPow } from '../../src/crypto/modp.js';
-import { G1, mulP, smpHash } from '../../src/crypto/smp-proofs.js';
+import { MODP_ORDER, MODP_PRIME, modpPow } from '../../src/crypto/v3/modp.js';
+import { G1, mulP, smpHash } from '../../src/crypto/v3/smp-proofs.js';
 import { Account, Policies, type AccountOptions, type ConversationStatus, type OtrEvent, type Outcome } from '../../src/index.js';
-import { KeyRing } from '../../src/keys/key-ring.js';
+import { KeyRing } from '../../src/v3/keys/key-ring.js';
 import { decodeOtrMessage, encodeAkeMessage, type DecodedOtrMessage } from '../../src/session/codec.js';
-import { openData, sealData } from '../../src/session/data-message.js';
-import { SMP_IDLE, smpReceive, type SmpContext, type SmpState, type SmpStep } from '../../src/smp/index.js';
+import { openData, sealData } from '../../src/v3/data-message.js';
+import { SMP_IDLE, smpReceive, type SmpContext, type SmpState, type SmpStep } from '../../src/v3/smp.js';
 import {
   classifyIncoming,
   decodeDataPayload,

@@ -11,8 +11,8 @@
  *   a bounded number of events and queries.
  */
 import { describe, expect, it } from 'vitest';
-import { receiveAkeMessage, startAke, type AkeMessage } from '../../src/ake/ake.js';
-import { AUTH_NONE, type AuthState } from '../../src/ake/auth-state.js';
+import { receiveAkeMessage, startAke, type AkeMessage } from '../../src/v3/ake/ake.js';
+import { AUTH_NONE, type AuthState } from '../../src/v3/ake/auth-state.js';
 import { type OtrEvent, type Outcome, type RandomSource } from '../../src/index.js';
 import { deterministicRandom } from '../../src/testing.js';
 import {

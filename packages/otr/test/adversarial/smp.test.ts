@@ -4,7 +4,7 @@
  * element ">= 2 and <= modulus-2", then the zero-knowledge proofs. libotr
  * adds, and sotto follows, that every D is an exponent in [1, q)
  * (check_expon); sotto also requires group elements to lie in the order-q
- * subgroup that g1 generates (crypto/smp-math.ts: "D values are calculated
+ * subgroup that g1 generates (crypto/v3/smp-math.ts: "D values are calculated
  * modulo q", so only elements of that subgroup have proofs; -g1^a would leak
  * the parity of our secret). A failed check means "start over": the victim
  * sends SMP abort (TLV 6), returns to SMPSTATE_EXPECT1 and reports
@@ -15,8 +15,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { bigintToBytes, bytesToBigint } from '../../src/crypto/bigint.js';
-import { checkKnowLog, SMP_HASH } from '../../src/crypto/smp-proofs.js';
-import { SMP_IDLE, smpAnswer, smpStart } from '../../src/smp/index.js';
+import { checkKnowLog, SMP_HASH } from '../../src/crypto/v3/smp-proofs.js';
+import { SMP_IDLE, smpAnswer, smpStart } from '../../src/v3/smp.js';
 import { decodeSmpPayload, SMP_MPI_COUNTS } from '../../src/wire/smp-payload.js';
 import { TLV_SMP1, TLV_SMP1Q, TLV_SMP2, TLV_SMP3, TLV_SMP4, TLV_SMP_ABORT, type Tlv } from '../../src/wire/tlv.js';
 import type { ConversationStatus, Outcome } from '../../src/index.js';

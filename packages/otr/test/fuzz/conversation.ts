@@ -58,7 +58,7 @@ const POLICIES = {
   opportunistic: Policies.OPPORTUNISTIC,
   always: Policies.ALWAYS,
   manual: Policies.MANUAL,
-  v2: { ...Policies.OPPORTUNISTIC, allowV3: false },
+  v2: { ...Policies.OPPORTUNISTIC, versions: new Set([2]) },
 } satisfies Record<string, Policy>;
 type PolicyName = keyof typeof POLICIES;
 

@@ -34,7 +34,7 @@ describe('AKE between two accounts', () => {
   });
 
   it('falls back to v2 when one side allows only v2', () => {
-    const pair = makePair({ bob: { policy: { ...Policies.OPPORTUNISTIC, allowV3: false } } });
+    const pair = makePair({ bob: { policy: { ...Policies.OPPORTUNISTIC, versions: new Set([2]) } } });
     establish(pair);
     expect(pair.alice.eventsOf('secure')[0]?.version).toBe(2);
     expect(pair.bob.eventsOf('secure')[0]?.version).toBe(2);

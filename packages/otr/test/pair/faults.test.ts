@@ -308,7 +308,7 @@ function checkRun(run: Run): void {
   expect(bob.account.status('alice').messageState).toBe('finished');
 }
 
-const V2_OPPORTUNISTIC: Policy = { ...Policies.OPPORTUNISTIC, allowV3: false };
+const V2_OPPORTUNISTIC: Policy = { ...Policies.OPPORTUNISTIC, versions: new Set([2]) };
 
 const runs: Run[] = [];
 for (let i = 0; i < 24; i++) {

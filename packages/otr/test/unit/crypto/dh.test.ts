@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { bigintToBytes } from '../../../src/crypto/bigint.js';
 import { compareDhPublic, deterministicRandom, dhSharedSecret, generateDhKeyPair, isValidDhPublic } from '../../../src/crypto/index.js';
-import { MODP_PRIME as p } from '../../../src/crypto/modp.js';
+import { MODP_PRIME as p } from '../../../src/crypto/v3/modp.js';
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 const bytes = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'hex'));

@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { jacobiSymbol } from '../../../src/crypto/jacobi.js';
-import { MODP_ORDER as q, MODP_PRIME as p, modpPow } from '../../../src/crypto/modp.js';
+import { MODP_ORDER as q, MODP_PRIME as p, modpPow } from '../../../src/crypto/v3/modp.js';
 
 const SMALL_PRIMES = [3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83, 89, 97, 101, 103, 257, 65537];
 

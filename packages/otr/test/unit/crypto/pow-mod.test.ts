@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bigintToBytes } from '../../../src/crypto/bigint.js';
-import { MODP_GENERATOR, MODP_ORDER as q, MODP_PRIME as p, MODP_PRIME_BYTES, modpPow } from '../../../src/crypto/modp.js';
+import { MODP_GENERATOR, MODP_ORDER as q, MODP_PRIME as p, MODP_PRIME_BYTES, modpPow } from '../../../src/crypto/v3/modp.js';
 import { powMod } from '../../../src/crypto/pow-mod.js';
 
 /** The reference: right-to-left square-and-multiply in bigint. */

@@ -1,5 +1,5 @@
 /**
- * SMP arithmetic (crypto/smp-math.ts, crypto/smp-proofs.ts): the secret's
+ * SMP arithmetic (crypto/v3/smp-math.ts, crypto/v3/smp-proofs.ts): the secret's
  * hash input, the range and subgroup checks, full runs, values at and past
  * their bounds in every message position, tampered proofs, and what the
  * opaque states let out. Byte-exact agreement with libotr is in
@@ -9,11 +9,11 @@ import { createHash } from 'node:crypto';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { bigintToBytes, bytesToBigint } from '../../../src/crypto/bigint.js';
-import { MODP_ORDER as q, MODP_PRIME as p, modpPow } from '../../../src/crypto/modp.js';
+import { MODP_ORDER as q, MODP_PRIME as p, modpPow } from '../../../src/crypto/v3/modp.js';
 import { deterministicRandom } from '../../../src/crypto/random.js';
 import { Secret } from '../../../src/crypto/secret.js';
-import { smpSecret, smpStep1, smpStep2a, smpStep2b, smpStep3, smpStep4, smpStep5, type SmpCheckFailure } from '../../../src/crypto/smp-math.js';
-import { isSmpExponent, isSmpGroupElement, smpHash } from '../../../src/crypto/smp-proofs.js';
+import { smpSecret, smpStep1, smpStep2a, smpStep2b, smpStep3, smpStep4, smpStep5, type SmpCheckFailure } from '../../../src/crypto/v3/smp-math.js';
+import { isSmpExponent, isSmpGroupElement, smpHash } from '../../../src/crypto/v3/smp-proofs.js';
 
 const fpA = new Uint8Array(20).fill(0xa1);
 const fpB = new Uint8Array(20).fill(0xb2);

@@ -72,7 +72,9 @@ describe('UsageErrorCode is a union and untyped exceptions do not escape on misu
   it('setPolicy(undefined) is a usage error, and the account keeps its policy', () => {
     const alice = account();
     expect(usageError(() => alice.setPolicy(undefined as never)).code).toBe('bad-policy');
-    expect(usageError(() => alice.setPolicy({ ...Policies.MANUAL, allowV3: 'yes' } as never)).code).toBe('bad-policy');
+    expect(usageError(() => alice.setPolicy({ ...Policies.MANUAL, versions: [2, 3] } as never)).code).toBe('bad-policy');
+    expect(usageError(() => alice.setPolicy({ ...Policies.MANUAL, versions: new Set([1, 3]) } as never)).code).toBe('bad-policy');
+    expect(usageError(() => alice.setPolicy({ ...Policies.MANUAL, requireEncryption: 'yes' } as never)).code).toBe('bad-policy');
     expect(usageError(() => alice.setContactPolicy('bob', null as never)).code).toBe('bad-policy');
     // Still OPPORTUNISTIC: plaintext goes out with the whitespace tag.
     expect(alice.send('bob', 'hi', 0).send[0]?.text).toMatch(/^hi \t/);
@@ -196,10 +198,29 @@ describe('calls the peer can make invalid report through the outcome', () => {
 
   it('useExtraSymmetricKey without a secure session reports through the outcome', () => {
     expect(refusals(account().useExtraSymmetricKey('bob', 1, new Uint8Array(0), 0))).toMatchObject([{ call: 'useExtraSymmetricKey', reason: 'not-secure' }]);
-    const v2 = makePair({ alice: { policy: { ...Policies.MANUAL, allowV3: false } }, bob: { policy: { ...Policies.MANUAL, allowV3: false } } });
+    const v2 = makePair({ alice: { policy: { ...Policies.MANUAL, versions: new Set([2]) } }, bob: { policy: { ...Policies.MANUAL, versions: new Set([2]) } } });
     establish(v2);
     expect(v2.alice.account.status('bob').version).toBe(2);
     expect(refusals(v2.alice.account.useExtraSymmetricKey('bob', 1, new Uint8Array(0), v2.now))).toMatchObject([{ call: 'useExtraSymmetricKey', reason: 'needs-version-3' }]);
+  });
+
+  it('a policy allowing version 4 offers, starts and accepts only the versions implemented', () => {
+    expect(root.IMPLEMENTED_VERSIONS).toEqual([3, 2]);
+    const withV4 = new Account({ privateKey: testKey('alice'), instanceTag: 0x1234, policy: { ...Policies.OPPORTUNISTIC, versions: new Set([3, 4]) } });
+    expect(withV4.startOtr('bob', 0).send[0]?.text).toMatch(/^\?OTRv3\?/);
+    expect(withV4.send('carol', 'hi', 0).send[0]?.text).toBe(`hi \t  \t\t\t\t \t \t \t    \t\t  \t\t`);
+    // A version 4 query starts nothing while v4 is not implemented; one offering 3 as well starts v3.
+    expect(withV4.receive('dave', '?OTRv4?', 0).send).toEqual([]);
+    expect(withV4.receive('erin', '?OTRv43?', 0).send[0]?.text).toMatch(/^\?OTR:AAMC/);
+    // A policy allowing only version 4 allows no OTR the library speaks.
+    const onlyV4 = new Account({ privateKey: testKey('alice'), instanceTag: 0x1234, policy: { ...Policies.OPPORTUNISTIC, versions: new Set([4]) } });
+    expect(() => onlyV4.startOtr('bob', 0)).toThrow(UsageError);
+    expect(onlyV4.send('bob', 'hi', 0).send).toEqual([{ to: 'bob', text: 'hi' }]);
+    // Both sides allowing 2, 3 and 4 (the presets) meet in version 3.
+    const pair = makePair();
+    expect([...Policies.MANUAL.versions].sort()).toEqual([2, 3, 4]);
+    establish(pair);
+    expect(pair.alice.account.status('bob').version).toBe(3);
   });
 
   it('a chosen instance the account does not know reports through the outcome', () => {
@@ -249,12 +270,13 @@ describe('an instance-tag generator and a testing entry point', () => {
     }
   });
 
-  it('OutcomeBuilder, deterministicRandom and internalConversationOf live in the testing entry point only', async () => {
+  it('OutcomeBuilder, deterministicRandom, internalConversationOf and trackSecrets live in the testing entry point only', async () => {
     expect(Object.keys(root)).not.toContain('OutcomeBuilder');
     expect(Object.keys(root)).not.toContain('deterministicRandom');
     expect(Object.keys(root)).not.toContain('internalConversationOf');
+    expect(Object.keys(root)).not.toContain('trackSecrets');
     const viaPackage = await import('@sotto/otr/testing');
-    expect(Object.keys(viaPackage).sort()).toEqual(['OutcomeBuilder', 'deterministicRandom', 'internalConversationOf']);
+    expect(Object.keys(viaPackage).sort()).toEqual(['OutcomeBuilder', 'deterministicRandom', 'internalConversationOf', 'trackSecrets']);
     expect(viaPackage.deterministicRandom).toBe(testing.deterministicRandom);
   });
 });

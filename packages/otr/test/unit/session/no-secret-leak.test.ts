@@ -11,6 +11,7 @@ import { inspect } from 'node:util';
 import { Account, generateDsaKey, UsageError, type Outcome, type RandomSource } from '../../../src/index.js';
 import { deterministicRandom, internalConversationOf } from '../../../src/testing.js';
 import { classifyIncoming } from '../../../src/wire/index.js';
+import type { V3Channel } from '../../../src/v3/index.js';
 
 function recording(seed: string, sink: Uint8Array[]): RandomSource {
   const inner = deterministicRandom(seed);
@@ -185,7 +186,7 @@ describe('no key byte reaches the host, the logs or an inspection, across a whol
         [bob, 'alice'],
       ] as const) {
         for (const instance of internalConversationOf(account, peer)?.instances() ?? []) {
-          const sending = instance.encrypted?.keys.sending();
+          const sending = (instance.encrypted?.channel as V3Channel | undefined)?.keys.sending();
           if (sending === undefined) continue;
           const { keys, extraKey } = sending.session;
           for (const key of [keys.sendingAesKey, keys.receivingAesKey, extraKey]) secrets.push(Uint8Array.from(key.expose()));

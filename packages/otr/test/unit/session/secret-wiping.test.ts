@@ -12,6 +12,8 @@ import { Account, Policies, type OtrEvent, type Outcome, type RandomSource } fro
 import { deterministicRandom, internalConversationOf } from '../../../src/testing.js';
 import type { Instance } from '../../../src/session/instance.js';
 import type { Secret } from '../../../src/crypto/secret.js';
+import type { V3Channel } from '../../../src/v3/index.js';
+import { SMP_IDLE, type SmpState } from '../../../src/v3/smp.js';
 import { testKey } from '../../pair/harness.js';
 
 /** Sizes of the random draws: DH exponents (40 bytes) and the AKE's r (16 bytes). */
@@ -92,10 +94,15 @@ class World {
 
 /** The bytes of every key of the pairing an instance sends with now (AES, MAC both ways, extra key). */
 function sendingKeyBytes(instance: Instance): Uint8Array[] {
-  const sending = instance.encrypted?.keys.sending();
+  const sending = (instance.encrypted?.channel as V3Channel | undefined)?.keys.sending();
   if (sending === undefined) throw new Error('not secure');
   const { keys, extraKey } = sending.session;
   return [keys.sendingAesKey, keys.sendingMacKey, keys.receivingAesKey, keys.receivingMacKey, extraKey].map((secret: Secret) => secret.expose());
+}
+
+/** The SMP state of an instance's v3 channel (idle without one). */
+function smpOf(instance: Instance): SmpState {
+  return (instance.encrypted?.channel as V3Channel | undefined)?.smp ?? SMP_IDLE;
 }
 
 afterEach(() => {
@@ -118,14 +125,14 @@ describe('the AKE wipes what it leaves behind', () => {
     const world = new World();
     world.take('alice', world.alice.startOtr('bob', 0));
     world.pump(3); // query, D-H Commit, D-H Key: Bob sends his Reveal Signature.
-    const waiting = world.instance('bob').auth;
+    const waiting = world.instance('bob').exchange.auth;
     if (waiting.kind !== 'awaiting-sig') throw new Error(`unexpected state ${waiting.kind}`);
     const akeKeys = [waiting.keys.c, waiting.keys.cPrime, waiting.keys.m1, waiting.keys.m2, waiting.keys.m1Prime, waiting.keys.m2Prime].map((key) => key.expose());
     const shared = waiting.shared.expose();
     expect(akeKeys.some(isZero) || isZero(shared)).toBe(false);
     world.pump();
     expect(world.bob.status('alice').messageState).toBe('encrypted');
-    expect(world.instance('bob').auth.kind).toBe('none');
+    expect(world.instance('bob').exchange.auth.kind).toBe('none');
     expect(akeKeys.every(isZero)).toBe(true);
     expect(isZero(shared)).toBe(true);
     // r and x as the master instance drew them for its broadcast D-H Commit:
@@ -170,21 +177,21 @@ describe('SMP wipes its state when it completes or aborts', () => {
     const world = new World();
     world.establish();
     world.take('alice', world.alice.startSmp('bob', 'the napkin', 'Where?', 0));
-    const aliceSmp = world.instance('alice').smp;
+    const aliceSmp = smpOf(world.instance('alice'));
     if (aliceSmp.kind !== 'expect2') throw new Error('not expect2');
     world.pump();
-    const request = world.instance('bob').smp;
+    const request = smpOf(world.instance('bob'));
     if (request.kind !== 'awaiting-answer') throw new Error('not awaiting-answer');
     world.take('bob', world.bob.answerSmp('alice', 'the napkin', 0));
-    const bobSmp = world.instance('bob').smp;
+    const bobSmp = smpOf(world.instance('bob'));
     if (bobSmp.kind !== 'expect3') throw new Error('not expect3');
     world.pump(1);
-    const aliceExpect4 = world.instance('alice').smp;
+    const aliceExpect4 = smpOf(world.instance('alice'));
     if (aliceExpect4.kind !== 'expect4') throw new Error('not expect4');
     world.pump();
     expect(world.events.alice.filter((e) => e.kind === 'smp-result')).toEqual([expect.objectContaining({ success: true })]);
     expect([aliceSmp.secrets.wiped, request.request.wiped, bobSmp.secrets.wiped, aliceExpect4.secrets.wiped]).toEqual([true, true, true, true]);
-    expect(world.instance('alice').smp.kind).toBe('idle');
+    expect(smpOf(world.instance('alice')).kind).toBe('idle');
     expect(encoded).toHaveLength(2);
     expect(encoded.every(isZero)).toBe(true);
   });
@@ -193,9 +200,9 @@ describe('SMP wipes its state when it completes or aborts', () => {
     const world = new World();
     world.establish();
     world.take('alice', world.alice.startSmp('bob', 'secret', undefined, 0));
-    const started = world.instance('alice').smp;
+    const started = smpOf(world.instance('alice'));
     world.pump();
-    const request = world.instance('bob').smp;
+    const request = smpOf(world.instance('bob'));
     if (started.kind !== 'expect2' || request.kind !== 'awaiting-answer') throw new Error('unexpected SMP states');
     world.take('bob', world.bob.abortSmp('alice', 0));
     expect(request.request.wiped).toBe(true);
@@ -208,7 +215,7 @@ describe('SMP wipes its state when it completes or aborts', () => {
     const world = new World();
     world.establish();
     world.take('alice', world.alice.startSmp('bob', 'secret', undefined, 0));
-    const started = world.instance('alice').smp;
+    const started = smpOf(world.instance('alice'));
     if (started.kind !== 'expect2') throw new Error('not expect2');
     world.take('alice', world.alice.endOtr('bob', 0));
     expect(started.secrets.wiped).toBe(true);
@@ -246,7 +253,7 @@ describe('ending a session wipes its keys', () => {
     // A second AKE half-way (Bob waits for a Signature) and an SMP request pending.
     world.take('bob', world.bob.receive('alice', '?OTRv3?', 0));
     world.pump(2);
-    expect(world.instance('bob').auth.kind).toBe('awaiting-sig');
+    expect(world.instance('bob').exchange.auth.kind).toBe('awaiting-sig');
     const keys = [...sendingKeyBytes(world.instance('alice')), ...sendingKeyBytes(world.instance('bob'))];
     world.alice.wipe();
     world.bob.wipe();

@@ -4,7 +4,7 @@
  * it sent; `deliver` hands the other side every TLV in order.
  */
 import { deterministicRandom } from '../../../src/crypto/random.js';
-import { SMP_IDLE, smpAbort, smpAnswer, smpReceive, smpStart, type SmpContext, type SmpEvent, type SmpState, type SmpStep } from '../../../src/smp/index.js';
+import { SMP_IDLE, smpAbort, smpAnswer, smpReceive, smpStart, type SmpContext, type SmpEvent, type SmpState, type SmpStep } from '../../../src/v3/smp.js';
 import { TLV_SMP1, TLV_SMP1Q, TLV_SMP2, TLV_SMP3, TLV_SMP4, type Tlv } from '../../../src/wire/tlv.js';
 
 /** UTF-8 bytes of a text, as the session layer encodes secrets. */

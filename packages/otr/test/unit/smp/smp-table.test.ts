@@ -6,7 +6,7 @@
  * idle; non-SMP TLVs are not handled.
  */
 import { describe, expect, it } from 'vitest';
-import { SMP_IDLE, smpReceive, type SmpState } from '../../../src/smp/index.js';
+import { SMP_IDLE, smpReceive, type SmpState } from '../../../src/v3/smp.js';
 import { TLV_SMP1, TLV_SMP1Q, TLV_SMP2, TLV_SMP3, TLV_SMP4, TLV_SMP_ABORT } from '../../../src/wire/tlv.js';
 import { partyIn, receive, sampleTlvs, types } from './smp-pair.js';
 

@@ -7,7 +7,7 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../src/errors.js';
-import { SMP_IDLE, type SmpState } from '../../../src/smp/index.js';
+import { SMP_IDLE, type SmpState } from '../../../src/v3/smp.js';
 import { TLV_SMP1, TLV_SMP1Q, TLV_SMP2, TLV_SMP3, TLV_SMP4, TLV_SMP_ABORT } from '../../../src/wire/tlv.js';
 import { abort, answer, deliver, fpA, fpB, pair, receive, runTo, sent, start, types, utf8 } from './smp-pair.js';
 

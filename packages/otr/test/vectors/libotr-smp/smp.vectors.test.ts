@@ -18,7 +18,7 @@ import {
   smpStep4,
   smpStep5,
   type SmpCheckFailure,
-} from '../../../src/crypto/smp-math.js';
+} from '../../../src/crypto/v3/smp-math.js';
 import { isDecodeError } from '../../../src/errors.js';
 import {
   decodeSmpMessage1,

@@ -4,7 +4,7 @@
  * sent under the same key pair, must not be all zero, and a receiver rejects
  * any counter not strictly larger than the last one it saw for that pair.
  */
-import { COUNTER_BYTES } from '../wire/index.js';
+import { COUNTER_BYTES } from '../../wire/index.js';
 
 /** The counter before the first message (all zero, never sent). */
 export function initialCounter(): Uint8Array {

@@ -3,12 +3,13 @@
  * state"), one variant per authstate, each holding only the secrets that
  * state needs. AUTHSTATE_V1_SETUP is not represented: sotto never speaks v1.
  */
-import type { AkeKeys, DhKeyPair, Secret } from '../crypto/index.js';
-import type { DhCommit, DhKey, RevealSignature } from '../wire/index.js';
-import { assertNever } from '../assert-never.js';
+import type { AkeKeys, DhKeyPair, Secret } from '../../crypto/index.js';
+import type { DhCommit, DhKey, RevealSignature } from '../../wire/index.js';
+import { assertNever } from '../../assert-never.js';
+import type { ProtocolVersion } from '../../version.js';
 
 /** Protocol versions that run this AKE. */
-export type AkeVersion = 2 | 3;
+export type AkeVersion = Extract<ProtocolVersion, 2 | 3>;
 
 /** AUTHSTATE_NONE: no AKE in progress. */
 export interface AuthNone {

@@ -4,8 +4,8 @@
  * Modular exponentiation goes through OpenSSL (pow-mod.ts), several times
  * faster than bigint square-and-multiply.
  */
-import { bigintToBytes } from './bigint.js';
-import { powMod, powModBytes } from './pow-mod.js';
+import { bigintToBytes } from '../bigint.js';
+import { powMod, powModBytes } from '../pow-mod.js';
 
 const PRIME_HEX =
   'FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A08798E3404DD' +

@@ -16,8 +16,8 @@
  * carries the peer's next key, so we rotate theirs. Lookups only ever accept
  * the current and previous ids, and id 0 never exists.
  */
-import { generateDhKeyPair, isValidDhPublic, type DhKeyPair, type RandomSource, type Secret } from '../crypto/index.js';
-import { bytesEqual } from '../bytes.js';
+import { generateDhKeyPair, isValidDhPublic, type DhKeyPair, type RandomSource, type Secret } from '../../crypto/index.js';
+import { bytesEqual } from '../../bytes.js';
 import { deriveSessionKeys, sessionKeysFromShared, wipeSessionKeys, type SessionKeys } from './session-keys.js';
 
 /** Why a received key pairing was refused. */

@@ -4,10 +4,10 @@
  * symmetric key"). secbytes is s as a minimal MPI; h1(b) = SHA-1(b || secbytes),
  * h2(b) = SHA-256(b || secbytes).
  */
-import { encodeMpi } from './bigint.js';
-import { compareDhPublic } from './dh.js';
-import { sha1, sha256 } from './hash.js';
-import { Secret } from './secret.js';
+import { encodeMpi } from '../bigint.js';
+import { compareDhPublic } from '../dh.js';
+import { sha1, sha256 } from '../hash.js';
+import { Secret } from '../secret.js';
 
 /** Keys of the AKE ("Authenticated Key Exchange", step "Computing ..."). */
 export interface AkeKeys {

@@ -19,11 +19,11 @@
  * once it has left it.
  */
 import { inspect } from 'node:util';
-import { bigintToBytes, bytesToBigint } from './bigint.js';
-import { sha256 } from './hash.js';
+import { bigintToBytes, bytesToBigint } from '../bigint.js';
+import { sha256 } from '../hash.js';
 import { modpPow } from './modp.js';
-import type { RandomSource } from './random.js';
-import { Secret } from './secret.js';
+import type { RandomSource } from '../random.js';
+import { Secret } from '../secret.js';
 import {
   checkEqualCoords,
   checkEqualLogs,

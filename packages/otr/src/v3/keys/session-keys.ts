@@ -11,7 +11,7 @@ import {
   type DataKeys,
   type DhKeyPair,
   type Secret,
-} from '../crypto/index.js';
+} from '../../crypto/index.js';
 import { initialCounter } from './counter.js';
 
 /** Keys and counters of one (our key id, their key id) pair. */

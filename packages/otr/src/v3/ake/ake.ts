@@ -27,11 +27,11 @@ import {
   type DsaPublicKey,
   type RandomSource,
   Secret,
-} from '../crypto/index.js';
-import { compareBytes } from '../bytes.js';
-import type { DhCommit, DhKey, RevealSignature, Signature } from '../wire/index.js';
-import { decodeMpiExactly } from '../wire/index.js';
-import { Writer } from '../wire/writer.js';
+} from '../../crypto/index.js';
+import { compareBytes } from '../../bytes.js';
+import type { DhCommit, DhKey, RevealSignature, Signature } from '../../wire/index.js';
+import { decodeMpiExactly } from '../../wire/index.js';
+import { Writer } from '../../wire/writer.js';
 import {
   AUTH_NONE,
   wipeAuthState,

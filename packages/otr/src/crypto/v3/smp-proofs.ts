@@ -11,11 +11,11 @@
  *
  * Internal to crypto/: everything here handles bigints.
  */
-import { bigintToBytes, bytesToBigint, encodeMpi, mod, modInverse } from './bigint.js';
-import { sha256 } from './hash.js';
-import { jacobiSymbol } from './jacobi.js';
+import { bigintToBytes, bytesToBigint, encodeMpi, mod, modInverse } from '../bigint.js';
+import { sha256 } from '../hash.js';
+import { jacobiSymbol } from '../jacobi.js';
 import { MODP_GENERATOR, MODP_ORDER, MODP_PRIME, modpPow } from './modp.js';
-import type { RandomSource } from './random.js';
+import type { RandomSource } from '../random.js';
 
 /** g1, the generator all proofs are relative to. */
 export const G1 = MODP_GENERATOR;

@@ -20,9 +20,9 @@ import {
   type DsaPublicKey,
   type RandomSource,
   type Secret,
-} from '../crypto/index.js';
-import { decodeSignedKey, encodeAuthenticatorInput, encodeSignedKey, isDecodeError } from '../wire/index.js';
-import { Writer } from '../wire/writer.js';
+} from '../../crypto/index.js';
+import { decodeSignedKey, encodeAuthenticatorInput, encodeSignedKey, isDecodeError } from '../../wire/index.js';
+import { Writer } from '../../wire/writer.js';
 
 /** The keys one direction of the signature exchange uses. */
 export interface SignatureKeys {

@@ -1,0 +1,109 @@
+/**
+ * The secure-channel interface: what session/ needs from a protocol version
+ * (v3 today, v4 beside it). A version provides a {@link KeyExchange} per
+ * instance (establish: AKE or DAKE messages in and out) which, once it
+ * completes, yields a {@link SecureChannel} (seal, open, SMP, extra
+ * symmetric key, end, wipe). session/ routes messages, keeps instances,
+ * applies policies and fragments what the channel produces; it never sees a
+ * key, a TLV or a version's state machine.
+ */
+import type { DsaPrivateKey, RandomSource, Secret } from './crypto/index.js';
+import type { ProtocolErrorCode, SmpAbortReason } from './errors.js';
+import type { ProtocolVersion } from './version.js';
+
+/** What a version needs from the session for one call: identity, randomness, the clock and the route. */
+export interface ChannelContext {
+  readonly privateKey: DsaPrivateKey;
+  readonly ourFingerprint: Uint8Array;
+  readonly random: RandomSource;
+  readonly now: number;
+  readonly ourTag: number;
+  readonly theirTag: number;
+}
+
+/** Events a channel reports (the session adds peer and instance tag). */
+export type ChannelEvent =
+  | { readonly kind: 'smp-request'; readonly question: string | null }
+  | { readonly kind: 'smp-result'; readonly success: boolean }
+  | { readonly kind: 'smp-aborted'; readonly by: 'us' | 'peer' }
+  | { readonly kind: 'smp-aborted'; readonly by: 'protocol'; readonly reason: SmpAbortReason }
+  /** The peer announced use of the extra symmetric key; the receiver of the effect owns `key`. */
+  | { readonly kind: 'extra-key'; readonly use: number; readonly useData: Uint8Array; readonly key: Secret };
+
+/** One effect of a channel call, in order: a message to send (encoded, not yet fragmented) or an event. */
+export type ChannelEffect = { readonly kind: 'send'; readonly text: string } | { readonly kind: 'event'; readonly event: ChannelEvent };
+
+/** Where the SMP of a channel stands, for display. */
+export type SmpStatus = 'idle' | 'in-progress' | 'awaiting-answer';
+
+/** A received data message, opened. */
+export interface Opened {
+  readonly kind: 'opened';
+  /** The user's text (may be empty). */
+  readonly text: string;
+  /** Whether the message carried anything but padding (a heartbeat is owed then). */
+  readonly meaningful: boolean;
+  /** The peer ended the session (disconnected TLV). */
+  readonly disconnected: boolean;
+  /** What the TLVs caused, in order (SMP replies and events, extra keys). */
+  readonly effects: readonly ChannelEffect[];
+}
+
+/** A received data message that could not be opened (keys, MAC, counter, values). */
+export interface OpenFailure {
+  readonly kind: 'failure';
+  readonly code: ProtocolErrorCode;
+  readonly detail: string;
+}
+
+/** An established secure session of one version (MSGSTATE_ENCRYPTED's contents). */
+export interface SecureChannel<Incoming> {
+  readonly version: ProtocolVersion;
+  /** Fingerprint of the peer's long-term key (public). */
+  readonly theirFingerprint: Uint8Array;
+  readonly ssid: Uint8Array;
+  readonly ssidHalf: 'first' | 'second';
+  readonly smpStatus: SmpStatus;
+  /** Encrypts the user's text (empty: a heartbeat) as an encoded message; undefined when the keys are spent. */
+  seal(text: string, flags: number, context: ChannelContext): string | undefined;
+  /** Verifies and decrypts a received data message, handling its TLVs. */
+  open(message: Incoming, context: ChannelContext): Opened | OpenFailure;
+  /** The message telling the peer we end the session (the caller then wipes the channel). */
+  end(context: ChannelContext): string | undefined;
+  /** SMP commands of our user. */
+  startSmp(secret: Uint8Array, question: string | undefined, context: ChannelContext): ChannelEffect[];
+  answerSmp(secret: Uint8Array, context: ChannelContext): ChannelEffect[];
+  abortSmp(context: ChannelContext): ChannelEffect[];
+  /** Announces use of the extra symmetric key; the returned key belongs to the caller (who hands it to the host). */
+  useExtraKey(use: number, useData: Uint8Array, context: ChannelContext): { readonly send: string; readonly key: Secret } | undefined;
+  /** Wipes every secret the channel holds; the channel is unusable afterwards. */
+  wipe(): void;
+}
+
+/** The result of one key-exchange step. */
+export interface ExchangeStep<Incoming> {
+  /** Messages to send (encoded, not yet fragmented), each with the version of its header. */
+  readonly send: readonly { readonly text: string; readonly version: ProtocolVersion }[];
+  /** Set when a message was ignored because a check failed. */
+  readonly rejected?: { readonly code: ProtocolErrorCode; readonly detail: string };
+  /** The exchange completed: the new channel (the caller installs it and wipes the one it replaces). */
+  readonly established?: SecureChannel<Incoming>;
+  /** The exchange completed with the keys the current channel already uses: nothing changes. */
+  readonly unchanged?: true;
+}
+
+/** The key exchange (AKE, DAKE) of one instance. */
+export interface KeyExchange<Message, Incoming> {
+  /** When the running exchange last made progress; undefined when none runs. */
+  readonly since: number | undefined;
+  /** Starts a fresh exchange for `version`, dropping any running one. */
+  start(version: ProtocolVersion, context: ChannelContext): ExchangeStep<Incoming>;
+  /** Handles a received exchange message; `current` is the channel in use, if any. */
+  receive(message: Message, current: SecureChannel<Incoming> | undefined, context: ChannelContext): ExchangeStep<Incoming>;
+  /** When the running exchange times out. */
+  deadline(): number | undefined;
+  /** Abandons an exchange that timed out at `now`. */
+  expire(now: number): void;
+  /** Gives up the running exchange, wiping its secrets. */
+  abandon(): void;
+}

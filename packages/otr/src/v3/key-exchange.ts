@@ -1,0 +1,107 @@
+/**
+ * The v3 (and v2) AKE of one instance behind the key-exchange interface:
+ * the authstate, the takeover of the master instance's broadcast AKE, the
+ * timeout, and building the {@link V3Channel} when the AKE completes.
+ */
+import { AKE_TIMEOUT_MS } from '../limits.js';
+import type { ChannelContext, ExchangeStep, KeyExchange, SecureChannel } from '../secure-channel.js';
+import type { ProtocolVersion } from '../version.js';
+import { AKE_KEY_ID, akeDeadline, expireAke, receiveAkeMessage, startAke, type AkeMessage, type AkeStep } from './ake/ake.js';
+import { AUTH_NONE, wipeAuthState, type AuthState } from './ake/auth-state.js';
+import { V3Channel, type V3Codec, type V3DataMessage } from './channel.js';
+import { KeyRing } from './keys/key-ring.js';
+
+/** The AKE state of one instance (the spec's authstate). */
+export class V3KeyExchange implements KeyExchange<AkeMessage, V3DataMessage> {
+  #auth: AuthState = AUTH_NONE;
+  /** The master's AKE this exchange last took over (compared by identity only). */
+  #adopted: AuthState | undefined;
+
+  constructor(readonly codec: V3Codec) {}
+
+  /** The authstate (for tests). */
+  get auth(): AuthState {
+    return this.#auth;
+  }
+
+  get since(): number | undefined {
+    return this.#auth.kind === 'none' ? undefined : this.#auth.since;
+  }
+
+  start(version: ProtocolVersion, context: ChannelContext): ExchangeStep<V3DataMessage> {
+    if (version === 4) throw new RangeError('version 4 does not run the v3 AKE');
+    wipeAuthState(this.#auth);
+    return this.#apply(startAke(version, akeContext(context)), undefined, context);
+  }
+
+  receive(message: AkeMessage, current: SecureChannel<V3DataMessage> | undefined, context: ChannelContext): ExchangeStep<V3DataMessage> {
+    return this.#apply(receiveAkeMessage(this.#auth, message, akeContext(context)), current, context);
+  }
+
+  /**
+   * Takes over an AKE the master instance started (a D-H Key from this
+   * instance answers our broadcast D-H Commit, or its D-H Commit collides
+   * with ours): the copy keeps its own secrets. Each AKE of the master is
+   * taken over once, and replaces whatever AKE this instance was running:
+   * the master started it because the peer asked for a new AKE, which the
+   * spec's single authstate would enter at once. Without that, a stale AKE
+   * here (say, waiting for a Reveal Signature that was lost) would ignore
+   * every D-H Key answering the master's newer D-H Commits, and two such
+   * sides would never meet again.
+   */
+  adopt(master: V3KeyExchange): void {
+    const auth = master.#auth;
+    if (auth.kind !== 'awaiting-dhkey' || auth === this.#adopted) return;
+    this.#adopted = auth;
+    wipeAuthState(this.#auth);
+    this.#auth = {
+      ...auth,
+      revealKey: auth.revealKey.clone(),
+      ourDh: { publicKey: auth.ourDh.publicKey, privateKey: auth.ourDh.privateKey.clone() },
+    };
+  }
+
+  /** True when the master's current AKE is the one this exchange took over. */
+  tookOver(master: V3KeyExchange): boolean {
+    return master.#auth.kind !== 'none' && master.#auth === this.#adopted;
+  }
+
+  deadline(): number | undefined {
+    return akeDeadline(this.#auth, AKE_TIMEOUT_MS);
+  }
+
+  expire(now: number): void {
+    this.#auth = expireAke(this.#auth, now, AKE_TIMEOUT_MS);
+  }
+
+  abandon(): void {
+    wipeAuthState(this.#auth);
+    this.#auth = AUTH_NONE;
+  }
+
+  /** Wipes everything (instance shutdown). */
+  wipe(): void {
+    this.abandon();
+    this.#adopted = undefined;
+  }
+
+  #apply(step: AkeStep, current: SecureChannel<V3DataMessage> | undefined, context: ChannelContext): ExchangeStep<V3DataMessage> {
+    this.#auth = step.next;
+    const reply = step.reply;
+    const send = reply === undefined ? [] : [{ text: this.codec.encodeAke(reply, context.ourTag, context.theirTag), version: reply.version }];
+    const rejected = step.rejected;
+    const success = step.success;
+    if (success === undefined) return rejected === undefined ? { send } : { send, rejected };
+    if (current instanceof V3Channel && current.matchesAke(AKE_KEY_ID, success)) {
+      success.ourDh.privateKey.wipe();
+      success.shared.wipe();
+      return { send, unchanged: true };
+    }
+    const keys = KeyRing.afterAke(AKE_KEY_ID, success.ourDh, success.theirKeyId, success.theirDhPublic, success.shared, context.random);
+    return { send, established: new V3Channel(success, keys, this.codec) };
+  }
+}
+
+function akeContext(context: ChannelContext) {
+  return { privateKey: context.privateKey, random: context.random, now: context.now };
+}
