@@ -14,7 +14,7 @@ describe('peer-error repeated, unsupported-key and instance-limit are told to th
       instanceTag: 0x1111,
       trust: new TrustBook({ fingerprints: () => [], recordSeen: () => Promise.resolve(), setTrust: () => Promise.resolve() }, 'default', () => undefined),
       policy: 'manual',
-      versions: { v2: true, v3: true },
+      versions: new Set([2, 3]),
       maxMessageSize: 0,
       emit: (event) => events.push(event),
       log: () => undefined,

@@ -23,7 +23,7 @@ function host(tag: number, events: DriverEvent[], options: { maxRememberedPeers?
     instanceTag: tag,
     trust: new TrustBook(memoryTrust, 'default', () => undefined),
     policy: 'manual',
-    versions: { v2: true, v3: true },
+    versions: new Set([2, 3]),
     maxMessageSize: 0,
     emit: (event) => events.push(event),
     log: () => undefined,

@@ -14,7 +14,7 @@ describe('terminal-chat calls status() to choose what to print', () => {
       instanceTag: 0x1111,
       trust: new TrustBook({ fingerprints: () => [], recordSeen: () => Promise.resolve(), setTrust: () => Promise.resolve() }, 'default', () => undefined),
       policy: 'manual',
-      versions: { v2: true, v3: true },
+      versions: new Set([2, 3]),
       maxMessageSize: 0,
       emit: (event) => chat.show(event),
       log: () => undefined,
