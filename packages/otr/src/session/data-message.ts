@@ -18,7 +18,7 @@ import { counterIsNewer, nextCounter } from '../keys/counter.js';
 import type { KeyRing } from '../keys/key-ring.js';
 import type { ProtocolErrorCode } from '../errors.js';
 import type { DataFields } from '../wire/index.js';
-import type { ReceivedData } from './codec.js';
+import type { ReceivedData } from '../wire/index.js';
 
 /** Fields of a data message ready to encode, plus the MAC function over its bytes. */
 export interface SealedData {

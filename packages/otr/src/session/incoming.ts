@@ -5,8 +5,7 @@
  * becomes a `dropped` event, never an exception.
  */
 import type { DecodeErrorCode, ProtocolErrorCode } from '../errors.js';
-import { classifyIncoming } from '../wire/index.js';
-import { decodeOtrMessage } from './codec.js';
+import { classifyIncoming, decodeOtrBody } from '../wire/index.js';
 import type { Conversation, ConversationContext } from './conversation.js';
 import { allowsOtr } from './policy.js';
 import type { Reassembler } from './reassembly.js';
@@ -42,7 +41,7 @@ export function receiveText(conversation: Conversation, text: string, context: C
       return;
     }
     case 'encoded': {
-      const decoded = decodeOtrMessage(incoming.bytes);
+      const decoded = decodeOtrBody(incoming.header, incoming.bytes);
       if ('code' in decoded) {
         out.events.push({ kind: 'dropped', peer, reason: dropReason(decoded.code), detail: decoded.detail });
         return;

@@ -17,7 +17,7 @@ import { AKE_TIMEOUT_MS, HEARTBEAT_INTERVAL_MS } from '../limits.js';
 import { UsageError } from '../errors.js';
 import { SMP_IDLE, smpAbort, smpAnswer, smpReceive, smpStart, wipeSmpState, type SmpState, type SmpStep } from '../smp/index.js';
 import { DATA_FLAG_IGNORE_UNREADABLE, TLV_DISCONNECTED, TLV_EXTRA_KEY, type Tlv } from '../wire/index.js';
-import { encodeAkeMessage, encodeDataMessage, decodeDataPlaintext, encodeDataPlaintext, type ReceivedData } from './codec.js';
+import { encodeAkeText, encodeDataText, decodeDataPayload, encodeTextPayload, type ReceivedData } from '../wire/index.js';
 import { openData, sealData } from './data-message.js';
 import { fragmentForSending } from './fragmenter.js';
 import type { InstanceContext } from './instance-context.js';
@@ -122,7 +122,7 @@ export class Instance {
     this.lastReceived = context.now;
     let finished = false;
     try {
-      const payload = decodeDataPlaintext(opened.plaintext);
+      const payload = decodeDataPayload(opened.plaintext);
       if (payload.message.length > 0 || payload.tlvs.length > 0) this.#owesHeartbeat = true;
       const text = utf8Decoder.decode(payload.message);
       if (text.length > 0) out.show.push({ from: peer, text, encrypted: true, instance: this.theirTag });
@@ -269,17 +269,17 @@ export class Instance {
   }
 
   #sendAke(message: AkeMessage, context: InstanceContext): void {
-    const encoded = encodeAkeMessage(message, context.ourTag, this.theirTag);
+    const encoded = encodeAkeText(message, context.ourTag, this.theirTag);
     context.out.sendAll(context.peer, fragmentForSending(encoded, message.version, context.ourTag, this.theirTag, context.maxMessageSize));
   }
 
   #sendData(text: string, tlvs: readonly Tlv[], flags: number, context: InstanceContext): Secret {
     const state = this.#requireEncrypted();
-    const plaintext = encodeDataPlaintext(text, tlvs);
+    const plaintext = encodeTextPayload(text, tlvs);
     const sealed = sealData(state.keys, plaintext, flags);
     plaintext.fill(0);
     if (sealed === undefined) throw new UsageError('not-secure', 'no secure session with this instance');
-    const encoded = encodeDataMessage(state.version, context.ourTag, this.theirTag, sealed.fields, sealed.mac, sealed.oldMacKeys);
+    const encoded = encodeDataText(state.version, context.ourTag, this.theirTag, sealed.fields, sealed.mac, sealed.oldMacKeys);
     context.out.sendAll(context.peer, fragmentForSending(encoded, state.version, context.ourTag, this.theirTag, context.maxMessageSize));
     this.lastSent = context.now;
     this.#owesHeartbeat = false;

@@ -1,6 +1,7 @@
 /**
  * One fuzz target per decoder of wire/ (every decode*, parse* and classify
- * function its index exports) and the session codec's decodeOtrMessage.
+ * function its index exports, the whole-message codec's decodeOtrMessage
+ * among them).
  *
  * A case is a seed (from the corpus, or random bytes or text from
  * fast-check), mutations applied to it, and a variant seed: the case
@@ -14,11 +15,9 @@
  */
 import fc from 'fast-check';
 import { DecodeError, type DecodeErrorCode } from '../../src/errors.js';
-import { decodeOtrMessage } from '../../src/session/codec.js';
 import {
   classifyIncoming,
   decodeBase64,
-  decodeBinaryMessage,
   decodeCommittedGx,
   decodeDataMessage,
   decodeDataPayload,
@@ -31,6 +30,8 @@ import {
   decodeFragmentAt,
   decodeHeader,
   decodeMpiExactly,
+  decodeOtrBody,
+  decodeOtrMessage,
   decodePublicKey,
   decodeRevealSignature,
   decodeSignature,
@@ -260,8 +261,15 @@ const texts = (seeds: (c: Corpus) => readonly string[]) => (c: Corpus) => textDo
 /** Every decoder target. */
 export const decoderTargets: Target<DecoderCase<unknown>>[] = [
   decoderTarget({ name: 'header', domain: bytes((c) => c.messages), decode: (input) => decodeHeader(input) }),
-  decoderTarget({ name: 'binary-message', domain: bytes((c) => c.messages), decode: (input) => decodeBinaryMessage(input) }),
-  decoderTarget({ name: 'otr-message', domain: bytes((c) => c.messages), decode: (input) => decodeOtrMessage(input) }),
+  decoderTarget({
+    name: 'otr-message',
+    domain: bytes((c) => c.messages),
+    decode: (input) => {
+      // The production path too: the body decoded after the header alone.
+      const header = decodeHeader(input);
+      return all(decodeOtrMessage(input), header instanceof DecodeError ? header : decodeOtrBody(header, input));
+    },
+  }),
   decoderTarget({ name: 'dh-commit', domain: bytes((c) => c.bodies.dhCommit), decode: (input) => decodeDhCommit(input) }),
   decoderTarget({ name: 'committed-gx', domain: bytes((c) => c.mpis), decode: (input) => decodeCommittedGx(input) }),
   decoderTarget({ name: 'mpi-exactly', domain: bytes((c) => c.mpis), decode: (input) => decodeMpiExactly(input), allowsUndefined: true }),
