@@ -31,7 +31,7 @@ export function receiveText(conversation: Conversation, text: string, context: C
       return;
     case 'fragment': {
       const fragment = incoming.fragment;
-      if (fragment.version === 3 && fragment.receiverTag !== 0 && fragment.receiverTag !== ourTag) {
+      if (fragment.version !== 2 && fragment.receiverTag !== 0 && fragment.receiverTag !== ourTag) {
         out.events.push({ kind: 'dropped', peer, instance: fragment.senderTag, reason: 'wrong-instance', detail: 'fragment for another instance' });
         return;
       }

@@ -9,9 +9,11 @@ export {
   decodeFragmentAt,
   encodeFragment,
   encodeFragments,
+  isValidFragmentIdentifier,
   V2_FRAGMENT_PREFIX,
   V3_FRAGMENT_PREFIX,
   type Fragment,
+  type FragmentVersion,
 } from './fragment.js';
 export {
   decodeHeader,

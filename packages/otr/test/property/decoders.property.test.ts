@@ -33,6 +33,7 @@ import {
   encodeEncoded,
   encodeErrorMessage,
   encodeExtraKeyUse,
+  encodeFragment,
   encodeFragments,
   encodeHeader,
   encodeOtrMessage,
@@ -102,6 +103,9 @@ describe('text decoders never throw on arbitrary strings', () => {
     piece.map((s) => `?OTR,${s}`),
     fc.tuple(fc.nat(70000), fc.nat(70000), piece).map(([k, n, s]) => `?OTR,${k},${n},${s},`),
     fc.tuple(fc.nat(0xffffffff), fc.nat(0xffffffff), fc.nat(70000), fc.nat(70000), piece).map(([a, b, k, n, s]) => `?OTR|${a.toString(16)}|${b.toString(16)},${k},${n},${s},`),
+    fc
+      .tuple(fc.nat(0xffffffff), fc.nat(0xffffffff), fc.nat(0xffffffff), fc.nat(70000), fc.nat(70000), piece)
+      .map(([i, a, b, k, n, s]) => `?OTR|${i.toString(16)}|${a.toString(16)}|${b.toString(16)},${k},${n},${s},`),
     fc.base64String({ maxLength: 200 }).map((s) => `?OTR:${s}.`),
     fc.tuple(piece, fc.base64String({ maxLength: 200 }), piece).map(([a, s, b]) => `${a}?OTR:${s}.${b}`),
     piece.map((s) => `?OTR Error:${s}`),
@@ -233,20 +237,26 @@ describe('round trips', () => {
     );
   });
 
-  it('fragments decode to the message and respect the size', () => {
+  it('fragments (v2, v3 and v4 with its identifier) decode to the message and respect the size', () => {
+    const fragmentRoute = fc.oneof(
+      route.map((r) => ({ ...r, identifier: undefined })),
+      fc.record({ version: fc.constant(4 as const), senderTag, receiverTag, identifier: u32 }),
+    );
     fc.assert(
       fc.property(
         fc.string({ minLength: 1, maxLength: 2000 }).map((s) => s.replaceAll(',', '')).filter((s) => s.length > 0),
-        fc.integer({ min: 37, max: 500 }),
-        route,
+        fc.integer({ min: 46, max: 500 }),
+        fragmentRoute,
         (message, size, r) => {
-          const fragments = encodeFragments(message, size, r.version, r.senderTag, r.receiverTag);
+          const fragments = encodeFragments(message, size, r.version, r.senderTag, r.receiverTag, r.identifier);
           const pieces = fragments.map((text) => {
             expect(text.length).toBeLessThanOrEqual(size);
             const fragment = decodeFragment(text);
             if (fragment instanceof DecodeError) throw new Error(fragment.detail);
             expect(fragment.count).toBe(fragments.length);
             expect([fragment.version, fragment.senderTag, fragment.receiverTag]).toEqual([r.version, r.senderTag, r.receiverTag]);
+            expect(fragment.version === 4 ? fragment.identifier : undefined).toBe(r.identifier);
+            expect(encodeFragment(fragment)).toBe(text);
             return fragment.piece;
           });
           expect(pieces.join('')).toBe(message);
