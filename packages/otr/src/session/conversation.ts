@@ -28,7 +28,7 @@ import {
 } from '../limits.js';
 import { UsageError } from '../errors.js';
 import { encodeErrorMessage, encodeQueryMessage, encodeWhitespaceTag } from '../wire/index.js';
-import type { DecodedOtrMessage } from './codec.js';
+import type { DecodedOtrMessage } from '../wire/index.js';
 import { Instance } from './instance.js';
 import type { InstanceContext } from './instance-context.js';
 import { allowedVersions, allowsOtr, allowsVersion, type Policy } from './policy.js';

@@ -5,8 +5,7 @@
  * becomes a `dropped` event, never an exception.
  */
 import type { DecodeErrorCode, ProtocolErrorCode } from '../errors.js';
-import { classifyIncoming } from '../wire/index.js';
-import { decodeOtrMessage } from './codec.js';
+import { classifyIncoming, decodeOtrBody } from '../wire/index.js';
 import type { Conversation, ConversationContext } from './conversation.js';
 import { allowsOtr } from './policy.js';
 import type { Reassembler } from './reassembly.js';
@@ -32,7 +31,7 @@ export function receiveText(conversation: Conversation, text: string, context: C
       return;
     case 'fragment': {
       const fragment = incoming.fragment;
-      if (fragment.version === 3 && fragment.receiverTag !== 0 && fragment.receiverTag !== ourTag) {
+      if (fragment.version !== 2 && fragment.receiverTag !== 0 && fragment.receiverTag !== ourTag) {
         out.events.push({ kind: 'dropped', peer, instance: fragment.senderTag, reason: 'wrong-instance', detail: 'fragment for another instance' });
         return;
       }
@@ -42,7 +41,7 @@ export function receiveText(conversation: Conversation, text: string, context: C
       return;
     }
     case 'encoded': {
-      const decoded = decodeOtrMessage(incoming.bytes);
+      const decoded = decodeOtrBody(incoming.header, incoming.bytes);
       if ('code' in decoded) {
         out.events.push({ kind: 'dropped', peer, reason: dropReason(decoded.code), detail: decoded.detail });
         return;

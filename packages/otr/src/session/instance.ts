@@ -17,14 +17,13 @@ import { UsageError } from '../errors.js';
 import type { Secret } from '../crypto/index.js';
 import type { ChannelContext, ChannelEffect, ExchangeStep, SecureChannel } from '../secure-channel.js';
 import { V3KeyExchange, type AkeMessage, type AkeVersion } from '../v3/index.js';
-import { DATA_FLAG_IGNORE_UNREADABLE } from '../wire/index.js';
-import { encodeAkeMessage, encodeDataMessage } from './codec.js';
+import { DATA_FLAG_IGNORE_UNREADABLE, encodeAkeText, encodeDataText } from '../wire/index.js';
 import { fragmentForSending } from './fragmenter.js';
 import type { InstanceContext } from './instance-context.js';
 import { PLAINTEXT, type DataMessage, type Encrypted, type MessageState } from './message-state.js';
 
-/** The v3 codec, from the session's whole-message codec. */
-const V3_CODEC = { encodeAke: encodeAkeMessage, encodeData: encodeDataMessage };
+/** The v3 codec, from the whole-message codec. */
+const V3_CODEC = { encodeAke: encodeAkeText, encodeData: encodeDataText };
 
 /** One remote instance of a contact (or the master instance, tag 0). */
 export class Instance {

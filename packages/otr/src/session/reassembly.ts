@@ -2,15 +2,22 @@
  * Reassembling received fragments (Protocol-v3, "Receiving Fragments").
  *
  * Theory of operation. One Reassembler serves one account. Each stream of
- * fragments is keyed by the sender's account name, the protocol version and,
- * for version 3, the sender's instance tag, so two instances of one contact
- * (or a v2 and a v3 client) never mix pieces. Per stream the spec's rules
+ * fragments is keyed by the sender's account name, the protocol version,
+ * for versions 3 and 4 the sender's instance tag and, for version 4, the
+ * fragment identifier that names one message (OTRv4, "Fragmentation"), so
+ * two instances of one contact, a v2 and a v3 client, or two fragmented v4
+ * messages of one instance never mix pieces. Per stream the spec's rules
  * apply, with (K, N) the stored numbers:
  *
  *   k == 1                 forget what is stored, store the piece, (K, N) = (1, n)
  *   k == K + 1 and n == N  append the piece, K = k
  *   otherwise              forget what is stored (the fragment is dropped)
  *   then K == N            the stored text is the received message
+ *
+ * Version 4 streams follow the same in-order rules: each v4 message has a
+ * stream of its own, so a new message neither completes nor disturbs
+ * another one still arriving; a v4 stream whose message never completes is
+ * dropped by the bounds below like any other.
  *
  * Bounds (limits.ts), because every piece is attacker-controlled memory:
  * a piece longer than MAX_FRAGMENT_BYTES or a message growing past
@@ -39,8 +46,7 @@ import {
   MAX_REASSEMBLY_BYTES_PER_ACCOUNT,
   REASSEMBLY_TIMEOUT_MS,
 } from '../limits.js';
-import type { Fragment } from '../wire/fragment.js';
-import type { ProtocolVersion } from '../wire/header.js';
+import type { Fragment, FragmentVersion } from '../wire/fragment.js';
 
 /** Why a fragment (and the stream it belonged to) was dropped. */
 export type ReassemblyDropReason = 'out-of-sequence' | 'fragment-too-large' | 'message-too-large' | 'account-limit';
@@ -51,11 +57,16 @@ export type ReassemblyResult =
   | { readonly kind: 'pending' }
   | { readonly kind: 'dropped'; readonly reason: ReassemblyDropReason };
 
-/** Which stream of fragments: sender, version, and (v3) the sender's instance tag; 0 for v2. */
+/**
+ * Which stream of fragments: sender, version, (v3 and v4) the sender's
+ * instance tag, 0 for v2, and (v4) the fragment identifier.
+ */
 export interface ReassemblyStream {
   readonly sender: string;
-  readonly version: ProtocolVersion;
+  readonly version: FragmentVersion;
   readonly senderTag: number;
+  /** Version 4 only: the identifier of the fragmented message. */
+  readonly identifier?: number;
 }
 
 /**
@@ -68,8 +79,10 @@ export const STREAM_OVERHEAD_BYTES = 512;
 interface Partial {
   /** The sender's name as JSON: a string of our own, so the host's string is not kept. */
   readonly senderJson: string;
-  readonly version: ProtocolVersion;
+  readonly version: FragmentVersion;
   readonly senderTag: number;
+  /** Version 4: the fragment identifier; 0 for versions 2 and 3. */
+  readonly identifier: number;
   readonly count: number;
   index: number;
   /** The pieces so far, UTF-8, in bytes [0, length) of a buffer of our own. */
@@ -83,8 +96,14 @@ interface Partial {
 const utf8Encoder = new TextEncoder();
 const utf8Decoder = new TextDecoder();
 
-const streamKey = (senderJson: string, version: ProtocolVersion, senderTag: number): string =>
-  `[${senderJson},${version},${version === 3 ? senderTag : 0}]`;
+/** The key of a stream; versions 2 and 3 keep the key they always had, version 4 adds the identifier. */
+function streamKey(senderJson: string, version: FragmentVersion, senderTag: number, identifier: number): string {
+  if (version === 4) return `[${senderJson},4,${senderTag},${identifier}]`;
+  return `[${senderJson},${version},${version === 3 ? senderTag : 0}]`;
+}
+
+/** The identifier of a fragment's message: v4's, else 0. */
+const identifierOf = (fragment: Fragment): number => (fragment.version === 4 ? fragment.identifier : 0);
 
 /** What a stream with this buffer capacity and key costs, in bytes. */
 const chargeOf = (capacity: number, key: string, senderJson: string): number => capacity + STREAM_OVERHEAD_BYTES + 2 * (key.length + senderJson.length);
@@ -107,7 +126,8 @@ export class Reassembler {
   add(sender: string, fragment: Fragment, now: number): ReassemblyResult {
     this.expire(now);
     const senderJson = JSON.stringify(sender);
-    const key = streamKey(senderJson, fragment.version, fragment.senderTag);
+    const identifier = identifierOf(fragment);
+    const key = streamKey(senderJson, fragment.version, fragment.senderTag, identifier);
     const stored = this.#partials.get(key);
 
     if (fragment.piece.length > MAX_FRAGMENT_BYTES) {
@@ -125,7 +145,8 @@ export class Reassembler {
       const partial: Partial = {
         senderJson,
         version: fragment.version,
-        senderTag: fragment.version === 3 ? fragment.senderTag : 0,
+        senderTag: fragment.version === 2 ? 0 : fragment.senderTag,
+        identifier,
         count: fragment.count,
         index: 1,
         buffer,
@@ -178,7 +199,7 @@ export class Reassembler {
 
   /** Forgets one stream. */
   forgetStream(stream: ReassemblyStream): void {
-    this.#forget(streamKey(JSON.stringify(stream.sender), stream.version, stream.senderTag));
+    this.#forget(streamKey(JSON.stringify(stream.sender), stream.version, stream.senderTag, stream.identifier ?? 0));
   }
 
   /** Drops streams with no new piece for REASSEMBLY_TIMEOUT_MS; returns which. */
@@ -187,7 +208,9 @@ export class Reassembler {
     for (const [key, partial] of [...this.#partials]) {
       if (now - partial.updated >= REASSEMBLY_TIMEOUT_MS) {
         this.#forget(key);
-        expired.push({ sender: JSON.parse(partial.senderJson) as string, version: partial.version, senderTag: partial.senderTag });
+        const sender = JSON.parse(partial.senderJson) as string;
+        const { version, senderTag, identifier } = partial;
+        expired.push(version === 4 ? { sender, version, senderTag, identifier } : { sender, version, senderTag });
       }
     }
     return expired;

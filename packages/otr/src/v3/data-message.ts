@@ -18,17 +18,9 @@ import { counterIsNewer, nextCounter } from './keys/counter.js';
 import type { KeyRing } from './keys/key-ring.js';
 import type { ProtocolErrorCode } from '../errors.js';
 import type { DataFields } from '../wire/index.js';
+import type { ReceivedData } from '../wire/index.js';
 
-/** What opening needs of a received data message: its fields, MAC and the bytes the MAC covers. */
-export interface ReceivedData {
-  readonly senderKeyId: number;
-  readonly recipientKeyId: number;
-  readonly nextDh: Uint8Array;
-  readonly counter: Uint8Array;
-  readonly encryptedMessage: Uint8Array;
-  readonly mac: Uint8Array;
-  readonly macInput: Uint8Array;
-}
+export type { ReceivedData };
 
 /** Fields of a data message ready to encode, plus the MAC function over its bytes. */
 export interface SealedData {

@@ -1,6 +1,5 @@
-/** Bytes and text <-> typed OTR v2/v3 messages. Pure: no crypto, no state. */
+/** Bytes and text <-> typed OTR v2/v3 messages (message.ts is the whole-message codec). Pure: no crypto, no state. */
 export { decodeBase64, encodeBase64 } from './base64.js';
-export { decodeBinaryMessage, encodeBinaryMessage, dataMessageMacInput, type BinaryMessage, type DecodedBinaryMessage } from './binary-message.js';
 export { classifyIncoming, type Incoming } from './classify.js';
 export { decodeDataPayload, encodeDataPayload, encodeTextPayload, isHeartbeat, type DataPayload } from './data-payload.js';
 export { decodeEncoded, encodeEncoded, ENCODED_PREFIX, ENCODED_SUFFIX } from './envelope.js';
@@ -10,9 +9,11 @@ export {
   decodeFragmentAt,
   encodeFragment,
   encodeFragments,
+  isValidFragmentIdentifier,
   V2_FRAGMENT_PREFIX,
   V3_FRAGMENT_PREFIX,
   type Fragment,
+  type FragmentVersion,
 } from './fragment.js';
 export {
   decodeHeader,
@@ -29,6 +30,18 @@ export {
 } from './header.js';
 export { decodePublicKey, encodePublicKey, readPublicKey, writePublicKey, type PublicKeyFields } from './public-key.js';
 export { encodeQueryMessage, encodeQueryTag, findQuery, parseQuery, parseQueryAt, QUERY_EXPLANATION, type QueryMatch } from './query.js';
+export {
+  dataMessageMacInput,
+  decodeOtrBody,
+  decodeOtrMessage,
+  encodeAkeText,
+  encodeDataText,
+  encodeOtrMessage,
+  type AkeMessage,
+  type DecodedOtrMessage,
+  type OtrMessage,
+  type ReceivedData,
+} from './message.js';
 export { Reader } from './reader.js';
 export {
   decodeSignatureMacInput,

@@ -20,18 +20,20 @@ import { MODP_ORDER, MODP_PRIME, modpPow } from '../../src/crypto/v3/modp.js';
 import { G1, mulP, smpHash } from '../../src/crypto/v3/smp-proofs.js';
 import { Account, Policies, type AccountOptions, type ConversationStatus, type OtrEvent, type Outcome } from '../../src/index.js';
 import { KeyRing } from '../../src/v3/keys/key-ring.js';
-import { decodeOtrMessage, encodeAkeMessage, type DecodedOtrMessage } from '../../src/session/codec.js';
 import { openData, sealData } from '../../src/v3/data-message.js';
 import { SMP_IDLE, smpReceive, type SmpContext, type SmpState, type SmpStep } from '../../src/v3/smp.js';
 import {
   classifyIncoming,
   decodeDataPayload,
+  decodeOtrBody,
+  encodeAkeText,
   encodeAuthenticatedDataMessage,
   encodeEncoded,
   encodeFragments,
   encodeSmpPayload,
   encodeTextPayload,
   type DataFields,
+  type DecodedOtrMessage,
   type Route,
   type Tlv,
 } from '../../src/wire/index.js';
@@ -166,7 +168,7 @@ export class Scene {
 
   /** Encodes an AKE message from the evil peer's instance. */
   akeText(message: AkeMessage, receiverTag = VICTIM_TAG, senderTag = EVIL_TAG): string {
-    return encodeAkeMessage(message, senderTag, receiverTag);
+    return encodeAkeText(message, senderTag, receiverTag);
   }
 
   /** Runs an honest AKE started by the evil peer's D-H Commit; the victim ends secure. */
@@ -235,7 +237,7 @@ export class Scene {
         received.other.push(text);
         continue;
       }
-      const decoded = decodeOtrMessage(incoming.bytes);
+      const decoded = decodeOtrBody(incoming.header, incoming.bytes);
       if ('code' in decoded) throw new Error(`the victim sent an undecodable message: ${decoded.detail}`);
       expect(decoded.senderTag).toBe(VICTIM_TAG);
       if (decoded.type === 'ake') {
@@ -255,7 +257,7 @@ export class Scene {
   decode(text: string): DecodedOtrMessage {
     const incoming = classifyIncoming(text);
     if (incoming.kind !== 'encoded') throw new Error('not an encoded message');
-    const decoded = decodeOtrMessage(incoming.bytes);
+    const decoded = decodeOtrBody(incoming.header, incoming.bytes);
     if ('code' in decoded) throw new Error(decoded.detail);
     return decoded;
   }

@@ -92,6 +92,32 @@ describe('fragment streams', () => {
     scene.expectIntact(before);
   });
 
+  it('v4 fragments for another instance of the victim are discarded (wrong-instance)', () => {
+    const scene = Scene.encrypted('frag-v4-other-instance');
+    const before = scene.status();
+    for (const index of [1, 2]) {
+      const text = encodeFragment({ version: 4, identifier: 0x1234, senderTag: EVIL_TAG, receiverTag: OTHER_TAG, index, count: 2, piece: 'not for you' });
+      expectDropped(scene.toVictim(text), 'wrong-instance');
+    }
+    scene.expectIntact(before);
+  });
+
+  for (const [text, reason, what] of [
+    [`?OTR|123456789|${hex(EVIL_TAG)}|${hex(VICTIM_TAG)},1,2,piece,`, 'malformed', 'a 9-digit identifier'],
+    [`?OTR||${hex(EVIL_TAG)}|${hex(VICTIM_TAG)},1,2,piece,`, 'malformed', 'an empty identifier'],
+    [`?OTR|1|${hex(EVIL_TAG)}|${hex(VICTIM_TAG)}|1,1,2,piece,`, 'malformed', 'four hex fields'],
+    [`?OTR|1|${hex(EVIL_TAG)}|${hex(VICTIM_TAG)},0,2,piece,`, 'malformed', 'k = 0'],
+    [`?OTR|1|${hex(EVIL_TAG)}|${hex(VICTIM_TAG)},3,2,piece,`, 'malformed', 'k > n'],
+    [`?OTR|1|ff|${hex(VICTIM_TAG)},1,2,piece,`, 'wrong-instance', 'a sender tag below 0x100'],
+  ] as const) {
+    it(`a v4 fragment with ${what} is discarded (${reason}), as v3 ones are`, () => {
+      const scene = Scene.encrypted(`frag-v4-${what}`);
+      const before = scene.status();
+      expectDropped(scene.toVictim(text), reason);
+      scene.expectIntact(before);
+    });
+  }
+
   it('a piece from another sender instance does not join the stream of ours', () => {
     const scene = Scene.encrypted('frag-other-sender');
     const before = scene.status();

@@ -96,7 +96,10 @@ export function loadCorpus(): Corpus {
 
   const wire = recordsOf(records, 'wire');
   const reassembled = recordsOf(records, 'reassembled');
-  const texts = uniqueTexts([...wire.map((r) => r.text), ...reassembled.map((r) => r.text)]);
+  const wireTexts = wire.map((r) => r.text);
+  // libotr writes no v4 fragments: its v3 ones behind an identifier seed the v4 form.
+  const v4Fragments = wireTexts.filter((text) => text.startsWith('?OTR|')).map((text, i) => `?OTR|${(((i + 1) * 0x9e3779b1) >>> 0).toString(16)}|${text.slice(5)}`);
+  const texts = uniqueTexts([...wireTexts, ...v4Fragments, ...reassembled.map((r) => r.text)]);
   const encoded = texts.filter((text) => text.startsWith('?OTR:') && text.endsWith('.'));
   const base64 = uniqueTexts(encoded.map((text) => text.slice(5, -1)));
   const messages = uniqueBytes(base64.map((b) => Uint8Array.from(Buffer.from(b, 'base64'))));

@@ -1,6 +1,7 @@
 /**
  * One fuzz target per decoder of wire/ (every decode*, parse* and classify
- * function its index exports) and the session codec's decodeOtrMessage.
+ * function its index exports, the whole-message codec's decodeOtrMessage
+ * among them).
  *
  * A case is a seed (from the corpus, or random bytes or text from
  * fast-check), mutations applied to it, and a variant seed: the case
@@ -14,11 +15,9 @@
  */
 import fc from 'fast-check';
 import { DecodeError, type DecodeErrorCode } from '../../src/errors.js';
-import { decodeOtrMessage } from '../../src/session/codec.js';
 import {
   classifyIncoming,
   decodeBase64,
-  decodeBinaryMessage,
   decodeCommittedGx,
   decodeDataMessage,
   decodeDataPayload,
@@ -29,8 +28,11 @@ import {
   decodeExtraKeyUse,
   decodeFragment,
   decodeFragmentAt,
+  encodeFragments,
   decodeHeader,
   decodeMpiExactly,
+  decodeOtrBody,
+  decodeOtrMessage,
   decodePublicKey,
   decodeRevealSignature,
   decodeSignature,
@@ -63,11 +65,8 @@ import {
   decodeSmpMessage4,
   decodeV4DataMessage,
   decodeV4ErrorMessage,
-  decodeV4Fragment,
-  decodeV4FragmentAt,
   decodeV4Message,
   encodeClientProfile,
-  encodeV4Fragments,
   encodeV4Message,
   findWhitespaceTagV4,
   type V4Message,
@@ -302,7 +301,7 @@ function v4Seeds(): { readonly messages: Uint8Array[]; readonly bodies: Uint8Arr
     },
   ];
   const encoded = messages.map((m) => encodeV4Message({ senderTag: 0x100, receiverTag: 0x101 }, m));
-  const texts = encoded.flatMap((bytes) => encodeV4Fragments(`?OTR:${encodeBase64(bytes)}.`, 140, 0x3c5b5f03, 0x100, 0x101));
+  const texts = encoded.flatMap((bytes) => encodeFragments(`?OTR:${encodeBase64(bytes)}.`, 140, 4, 0x100, 0x101, 0x3c5b5f03));
   texts.push('?OTR Error: ERROR_1: Unreadable message', '?OTR Error: ERROR_2: Not in private state message');
   return { messages: encoded, bodies: encoded.map((bytes) => bytes.subarray(11)), profiles: [encodeClientProfile(profile)], texts };
 }
@@ -312,8 +311,15 @@ const v4 = (): ReturnType<typeof v4Seeds> => (v4SeedCache ??= v4Seeds());
 /** Every decoder target. */
 export const decoderTargets: Target<DecoderCase<unknown>>[] = [
   decoderTarget({ name: 'header', domain: bytes((c) => c.messages), decode: (input) => decodeHeader(input) }),
-  decoderTarget({ name: 'binary-message', domain: bytes((c) => c.messages), decode: (input) => decodeBinaryMessage(input) }),
-  decoderTarget({ name: 'otr-message', domain: bytes((c) => c.messages), decode: (input) => decodeOtrMessage(input) }),
+  decoderTarget({
+    name: 'otr-message',
+    domain: bytes((c) => c.messages),
+    decode: (input) => {
+      // The production path too: the body decoded after the header alone.
+      const header = decodeHeader(input);
+      return all(decodeOtrMessage(input), header instanceof DecodeError ? header : decodeOtrBody(header, input));
+    },
+  }),
   decoderTarget({ name: 'dh-commit', domain: bytes((c) => c.bodies.dhCommit), decode: (input) => decodeDhCommit(input) }),
   decoderTarget({ name: 'committed-gx', domain: bytes((c) => c.mpis), decode: (input) => decodeCommittedGx(input) }),
   decoderTarget({ name: 'mpi-exactly', domain: bytes((c) => c.mpis), decode: (input) => decodeMpiExactly(input), allowsUndefined: true }),
@@ -387,8 +393,8 @@ export const decoderTargets: Target<DecoderCase<unknown>>[] = [
     decode: (input) => all(decodeSmpMessage1(input), decodeSmpMessage2(input), decodeSmpMessage3(input), decodeSmpMessage4(input)),
   }),
   decoderTarget({ name: 'v4-extra-symmetric-key', domain: bytes((c) => c.extraKeyValues), decode: (input) => decodeExtraSymmetricKeyUse(input) }),
-  decoderTarget({ name: 'v4-fragment', domain: texts(() => v4().texts), decode: (input) => decodeV4Fragment(input) }),
-  decoderTarget({ name: 'v4-fragment-at', domain: texts(() => v4().texts), decode: (input, r) => decodeV4FragmentAt(input, startIndex(input, r)) }),
+  decoderTarget({ name: 'v4-fragment', domain: texts(() => v4().texts), decode: (input) => decodeFragment(input) }),
+  decoderTarget({ name: 'v4-fragment-at', domain: texts(() => v4().texts), decode: (input, r) => decodeFragmentAt(input, startIndex(input, r)) }),
   decoderTarget({ name: 'v4-error-message', domain: texts(() => v4().texts), decode: (input) => decodeV4ErrorMessage(input), allowsUndefined: true }),
   decoderTarget({ name: 'v4-whitespace-tag', domain: texts((c) => c.texts), decode: (input) => findWhitespaceTagV4(input), allowsUndefined: true }),
 ] as Target<DecoderCase<unknown>>[];

@@ -345,11 +345,11 @@ export function mutateText(input: string, [op, a, b]: Mutation, pool: readonly s
       return input.slice(0, payload.start) + toBase64(bytes) + input.slice(payload.end);
     }
     case 8: {
-      // One fragment of the encoded message, at another size and version.
+      // One fragment of the encoded message, at another size and version (v4 with an identifier).
       if (!input.startsWith('?OTR:') || !input.endsWith('.') || input.includes(',')) return mutateText(input, [5, a, b], pool);
-      const version = b % 2 === 0 ? 3 : 2;
-      const size = (version === 3 ? 37 : 19) + (a % 400);
-      const fragments = encodeFragments(input, size, version, version === 3 ? 0x100 + (b % 0xffff) : 0, 0);
+      const version = ([3, 2, 4] as const)[b % 3] ?? 3;
+      const size = ({ 2: 19, 3: 37, 4: 46 } as const)[version] + (a % 400);
+      const fragments = encodeFragments(input, size, version, version === 2 ? 0 : 0x100 + (b % 0xffff), 0, version === 4 ? (a * 0x9e3779b1) >>> 0 : undefined);
       return fragments[(b >>> 1) % fragments.length] ?? input;
     }
     case 9: {

@@ -35,8 +35,7 @@
 import { describe, expect, it } from 'vitest';
 import { limits, Policies, UsageError, type OtrEvent, type Outcome, type Policy } from '../../src/index.js';
 import { deterministicRandom } from '../../src/testing.js';
-import { classifyIncoming } from '../../src/wire/index.js';
-import { decodeOtrMessage } from '../../src/session/codec.js';
+import { classifyIncoming, decodeOtrBody } from '../../src/wire/index.js';
 import { establish, makePair, type InFlight, type Pair, type Party } from './harness.js';
 
 /** Every user text carries this, so a leak is found by one search of the wire. */
@@ -141,7 +140,7 @@ class Observer {
     expect(errorsOut, `${target.name} sent more errors than it received unreadable messages`).toBeLessThanOrEqual(unreadableIn);
     const incoming = classifyIncoming(message.text);
     if (incoming.kind === 'encoded') {
-      const decoded = decodeOtrMessage(incoming.bytes);
+      const decoded = decodeOtrBody(incoming.header, incoming.bytes);
       if (!('code' in decoded) && decoded.type === 'data') {
         this.dataDelivered++;
         this.keyIds.get(message.from)?.add(decoded.data.senderKeyId);

@@ -5,11 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { DecodeError } from '../../src/errors.js';
-import { decodeOtrMessage } from '../../src/session/codec.js';
 import {
   classifyIncoming,
   decodeBase64,
-  decodeBinaryMessage,
   decodeCommittedGx,
   decodeDataMessage,
   decodeDataPayload,
@@ -20,6 +18,8 @@ import {
   decodeExtraKeyUse,
   decodeFragment,
   decodeHeader,
+  decodeOtrBody,
+  decodeOtrMessage,
   decodePublicKey,
   decodeRevealSignature,
   decodeSignature,
@@ -29,13 +29,14 @@ import {
   decodeTlvs,
   decodeTlvsPrefix,
   encodeBase64,
-  encodeBinaryMessage,
   encodeDataPayload,
   encodeEncoded,
   encodeErrorMessage,
   encodeExtraKeyUse,
+  encodeFragment,
   encodeFragments,
   encodeHeader,
+  encodeOtrMessage,
   encodePublicKey,
   encodeQueryMessage,
   encodeSignatureMacInput,
@@ -47,7 +48,8 @@ import {
   parseQuery,
   parseWhitespaceTag,
   splitSmpQuestion,
-  type BinaryMessage,
+  type AkeMessage,
+  type OtrMessage,
   type Route,
 } from '../../src/wire/index.js';
 
@@ -57,7 +59,6 @@ const isValueOrError = (value: unknown): boolean => value instanceof DecodeError
 
 const byteDecoders: [string, (input: Uint8Array) => unknown][] = [
   ['header', decodeHeader],
-  ['binary message', decodeBinaryMessage],
   ['dh-commit', decodeDhCommit],
   ['committed g^x', decodeCommittedGx],
   ['dh-key', decodeDhKey],
@@ -73,7 +74,7 @@ const byteDecoders: [string, (input: Uint8Array) => unknown][] = [
   ['data payload', decodeDataPayload],
   ['smp payload', (input) => decodeSmpPayload(input, 6)],
   ['smp question', splitSmpQuestion],
-  ['whole message (session codec)', decodeOtrMessage],
+  ['whole message', decodeOtrMessage],
 ];
 
 /** Arbitrary bytes, and bytes that start like a v2 or v3 message of each type. */
@@ -102,6 +103,9 @@ describe('text decoders never throw on arbitrary strings', () => {
     piece.map((s) => `?OTR,${s}`),
     fc.tuple(fc.nat(70000), fc.nat(70000), piece).map(([k, n, s]) => `?OTR,${k},${n},${s},`),
     fc.tuple(fc.nat(0xffffffff), fc.nat(0xffffffff), fc.nat(70000), fc.nat(70000), piece).map(([a, b, k, n, s]) => `?OTR|${a.toString(16)}|${b.toString(16)},${k},${n},${s},`),
+    fc
+      .tuple(fc.nat(0xffffffff), fc.nat(0xffffffff), fc.nat(0xffffffff), fc.nat(70000), fc.nat(70000), piece)
+      .map(([i, a, b, k, n, s]) => `?OTR|${i.toString(16)}|${a.toString(16)}|${b.toString(16)},${k},${n},${s},`),
     fc.base64String({ maxLength: 200 }).map((s) => `?OTR:${s}.`),
     fc.tuple(piece, fc.base64String({ maxLength: 200 }), piece).map(([a, s, b]) => `${a}?OTR:${s}.${b}`),
     piece.map((s) => `?OTR Error:${s}`),
@@ -133,15 +137,18 @@ const fixed = (length: number): fc.Arbitrary<Uint8Array> => fc.uint8Array({ minL
 const mpiBody = (max: number): fc.Arbitrary<Uint8Array> => fc.uint8Array({ maxLength: max }).map((b) => (b[0] === 0 ? b.subarray(1) : b)).filter((b) => b[0] !== 0);
 const publicKey = fc.record({ p: mpiBody(128), q: mpiBody(20).filter((q) => q.length > 0), g: mpiBody(128), y: mpiBody(128) });
 
-const binaryMessage: fc.Arbitrary<BinaryMessage> = fc.oneof(
-  fc.record({ kind: fc.constant('dh-commit' as const), route, body: fc.record({ encryptedGx: fc.uint8Array({ maxLength: 196 }), hashedGx: fixed(32) }) }),
-  fc.record({ kind: fc.constant('dh-key' as const), route, body: fc.record({ gy: mpiBody(192) }) }),
-  fc.record({ kind: fc.constant('reveal-signature' as const), route, body: fc.record({ revealedKey: fixed(16), encryptedSignature: fc.uint8Array({ maxLength: 500 }), mac: fixed(20) }) }),
-  fc.record({ kind: fc.constant('signature' as const), route, body: fc.record({ encryptedSignature: fc.uint8Array({ maxLength: 500 }), mac: fixed(20) }) }),
-  fc.record({
-    kind: fc.constant('data' as const),
+/** An AKE message in `route`'s version. */
+const akeIn = <B,>(type: AkeMessage['type'], body: fc.Arbitrary<B>): fc.Arbitrary<OtrMessage> =>
+  fc.tuple(route, body).map(([r, b]) => ({ ...r, type: 'ake', ake: { type, version: r.version, body: b } }) as OtrMessage);
+
+const binaryMessage: fc.Arbitrary<OtrMessage> = fc.oneof(
+  akeIn('dh-commit', fc.record({ encryptedGx: fc.uint8Array({ maxLength: 196 }), hashedGx: fixed(32) })),
+  akeIn('dh-key', fc.record({ gy: mpiBody(192) })),
+  akeIn('reveal-signature', fc.record({ revealedKey: fixed(16), encryptedSignature: fc.uint8Array({ maxLength: 500 }), mac: fixed(20) })),
+  akeIn('signature', fc.record({ encryptedSignature: fc.uint8Array({ maxLength: 500 }), mac: fixed(20) })),
+  fc.tuple(
     route,
-    body: fc.record({
+    fc.record({
       flags: fc.integer({ min: 0, max: 255 }),
       senderKeyId: u32,
       recipientKeyId: u32,
@@ -151,7 +158,7 @@ const binaryMessage: fc.Arbitrary<BinaryMessage> = fc.oneof(
       mac: fixed(20),
       oldMacKeys: fc.uint8Array({ maxLength: 100 }),
     }),
-  }),
+  ).map(([r, data]): OtrMessage => ({ ...r, type: 'data', data })),
 );
 
 describe('round trips', () => {
@@ -167,13 +174,21 @@ describe('round trips', () => {
   it('every binary message, through the armour', () => {
     fc.assert(
       fc.property(binaryMessage, (message) => {
-        const text = encodeEncoded(encodeBinaryMessage(message));
-        const decoded = decodeBinaryMessage(decodeEncoded(text) as Uint8Array);
+        const bytes = encodeOtrMessage(message);
+        const text = encodeEncoded(bytes);
+        const decoded = decodeOtrMessage(decodeEncoded(text) as Uint8Array);
         if (decoded instanceof DecodeError) throw new Error(decoded.detail);
-        const { macInput: _macInput, ...rest } = decoded as typeof decoded & { macInput?: Uint8Array };
-        expect(rest).toEqual(message);
+        if (decoded.type === 'data') {
+          const { version, macInput, ...data } = decoded.data;
+          expect({ ...decoded, data }).toEqual(message);
+          expect(version).toBe(message.version);
+          expect(macInput).toEqual(bytes.subarray(0, bytes.length - 20 - 4 - data.oldMacKeys.length));
+        } else {
+          expect(decoded).toEqual(message);
+        }
         const incoming = classifyIncoming(text);
-        expect(incoming).toMatchObject({ kind: 'encoded', header: { version: message.route.version, senderTag: message.route.senderTag } });
+        expect(incoming).toMatchObject({ kind: 'encoded', header: { version: message.version, senderTag: message.senderTag } });
+        if (incoming.kind === 'encoded') expect(decodeOtrBody(incoming.header, incoming.bytes)).toEqual(decoded);
       }),
       runs,
     );
@@ -222,20 +237,26 @@ describe('round trips', () => {
     );
   });
 
-  it('fragments decode to the message and respect the size', () => {
+  it('fragments (v2, v3 and v4 with its identifier) decode to the message and respect the size', () => {
+    const fragmentRoute = fc.oneof(
+      route.map((r) => ({ ...r, identifier: undefined })),
+      fc.record({ version: fc.constant(4 as const), senderTag, receiverTag, identifier: u32 }),
+    );
     fc.assert(
       fc.property(
         fc.string({ minLength: 1, maxLength: 2000 }).map((s) => s.replaceAll(',', '')).filter((s) => s.length > 0),
-        fc.integer({ min: 37, max: 500 }),
-        route,
+        fc.integer({ min: 46, max: 500 }),
+        fragmentRoute,
         (message, size, r) => {
-          const fragments = encodeFragments(message, size, r.version, r.senderTag, r.receiverTag);
+          const fragments = encodeFragments(message, size, r.version, r.senderTag, r.receiverTag, r.identifier);
           const pieces = fragments.map((text) => {
             expect(text.length).toBeLessThanOrEqual(size);
             const fragment = decodeFragment(text);
             if (fragment instanceof DecodeError) throw new Error(fragment.detail);
             expect(fragment.count).toBe(fragments.length);
             expect([fragment.version, fragment.senderTag, fragment.receiverTag]).toEqual([r.version, r.senderTag, r.receiverTag]);
+            expect(fragment.version === 4 ? fragment.identifier : undefined).toBe(r.identifier);
+            expect(encodeFragment(fragment)).toBe(text);
             return fragment.piece;
           });
           expect(pieces.join('')).toBe(message);

@@ -13,7 +13,7 @@
  *
  * The authenticator covers everything from the protocol version to the end
  * of the encrypted message: {@link encodeDataMacInput} builds those bytes
- * for sending, and binary-message.ts slices them from a received message.
+ * for sending, and message.ts slices them from a received message.
  * The old MAC keys are not covered by the MAC and only matter to
  * transcript forgers, so any length is accepted (libotr does the same);
  * {@link splitOldMacKeys} checks the 20-byte structure when wanted.

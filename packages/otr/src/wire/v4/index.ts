@@ -60,7 +60,6 @@ export {
   type RingSignature,
 } from './data-types.js';
 export { decodeV4ErrorMessage, encodeV4ErrorMessage, V4_ERROR_PREFIX, V4_ERROR_TEXT, type V4ErrorCode, type V4ErrorMessage } from './error-message.js';
-export { decodeV4Fragment, decodeV4FragmentAt, encodeV4Fragment, encodeV4Fragments, V4_FRAGMENT_OVERHEAD, V4_FRAGMENT_PREFIX, type V4Fragment } from './fragment.js';
 export {
   decodeV4Header,
   encodeV4Header,

@@ -12,6 +12,15 @@ import type { Fragment } from '../../../src/wire/fragment.js';
 
 const v3 = (index: number, count: number, piece: string, senderTag = 0x100): Fragment => ({ version: 3, senderTag, receiverTag: 0, index, count, piece });
 const v2 = (index: number, count: number, piece: string): Fragment => ({ version: 2, senderTag: 0, receiverTag: 0, index, count, piece });
+const v4 = (identifier: number, index: number, count: number, piece: string, senderTag = 0x100): Fragment => ({
+  version: 4,
+  identifier,
+  senderTag,
+  receiverTag: 0,
+  index,
+  count,
+  piece,
+});
 
 describe('Reassembler: the spec rules', () => {
   it('k = 1..n in order gives the message', () => {
@@ -152,5 +161,96 @@ describe('Reassembler: expiry on the host clock', () => {
     expect(r.add('bob', v3(2, 2, 'b'), REASSEMBLY_TIMEOUT_MS)).toEqual({ kind: 'dropped', reason: 'out-of-sequence' });
     r.add('bob', v3(1, 2, 'a'), 0);
     expect(r.add('bob', v3(2, 2, 'b'), REASSEMBLY_TIMEOUT_MS - 1)).toEqual({ kind: 'complete', message: 'ab' });
+  });
+});
+
+describe('Reassembler: v4 fragments, keyed by their identifier', () => {
+  it('interleaved v4 messages with different identifiers from one instance reassemble separately', () => {
+    const r = new Reassembler();
+    expect(r.add('bob', v4(7, 1, 3, 'a1'), 0)).toEqual({ kind: 'pending' });
+    expect(r.add('bob', v4(9, 1, 2, 'b1'), 0)).toEqual({ kind: 'pending' });
+    expect(r.add('bob', v4(7, 2, 3, 'a2'), 0)).toEqual({ kind: 'pending' });
+    expect(r.add('bob', v4(9, 2, 2, 'b2'), 0)).toEqual({ kind: 'complete', message: 'b1b2' });
+    expect(r.add('bob', v4(7, 3, 3, 'a3'), 0)).toEqual({ kind: 'complete', message: 'a1a2a3' });
+    expect(r.size).toBe(0);
+  });
+
+  it('a new v4 message does not restart another one still arriving (v3: k = 1 starts over, as before)', () => {
+    const r = new Reassembler();
+    r.add('bob', v4(1, 1, 2, 'old-'), 0);
+    r.add('bob', v4(2, 1, 2, 'new-'), 0);
+    expect(r.add('bob', v4(1, 2, 2, 'done'), 0)).toEqual({ kind: 'complete', message: 'old-done' });
+    expect(r.add('bob', v4(2, 2, 2, 'done'), 0)).toEqual({ kind: 'complete', message: 'new-done' });
+    r.add('bob', v3(1, 2, 'old-'), 0);
+    r.add('bob', v3(1, 2, 'new-'), 0);
+    expect(r.add('bob', v3(2, 2, 'done'), 0)).toEqual({ kind: 'complete', message: 'new-done' });
+  });
+
+  it('the spec rules apply per v4 message: k = 1 with the same identifier starts over; a gap drops only that message', () => {
+    const r = new Reassembler();
+    r.add('bob', v4(5, 1, 3, 'x'), 0);
+    r.add('bob', v4(6, 1, 2, 'keep-'), 0);
+    r.add('bob', v4(5, 1, 2, 'again-'), 0);
+    expect(r.add('bob', v4(5, 2, 2, 'done'), 0)).toEqual({ kind: 'complete', message: 'again-done' });
+    r.add('bob', v4(5, 1, 3, 'x'), 0);
+    expect(r.add('bob', v4(5, 3, 3, 'z'), 0)).toEqual({ kind: 'dropped', reason: 'out-of-sequence' });
+    expect(r.add('bob', v4(6, 2, 2, 'done'), 0)).toEqual({ kind: 'complete', message: 'keep-done' });
+  });
+
+  it('v4 streams never mix with v3 or v2 streams, other instances or other senders', () => {
+    const r = new Reassembler();
+    r.add('bob', v4(0, 1, 2, 'v4-'), 0);
+    r.add('bob', v3(1, 2, 'v3-'), 0);
+    r.add('bob', v2(1, 2, 'v2-'), 0);
+    r.add('bob', v4(0, 1, 2, 'tag-', 0x200), 0);
+    r.add('carol', v4(0, 1, 2, 'carol-'), 0);
+    expect(r.size).toBe(5);
+    expect(r.add('bob', v3(2, 2, 'done'), 0)).toEqual({ kind: 'complete', message: 'v3-done' });
+    expect(r.add('bob', v4(0, 2, 2, 'done', 0x200), 0)).toEqual({ kind: 'complete', message: 'tag-done' });
+    expect(r.add('bob', v4(0, 2, 2, 'done'), 0)).toEqual({ kind: 'complete', message: 'v4-done' });
+    expect(r.add('bob', v2(2, 2, 'done'), 0)).toEqual({ kind: 'complete', message: 'v2-done' });
+    expect(r.add('carol', v4(0, 2, 2, 'done'), 0)).toEqual({ kind: 'complete', message: 'carol-done' });
+  });
+
+  it('forgetStream and expire name the v4 identifier; forgetSender drops every v4 message', () => {
+    const r = new Reassembler();
+    r.add('bob', v4(1, 1, 2, 'a'), 0);
+    r.add('bob', v4(2, 1, 2, 'b'), 10);
+    r.forgetStream({ sender: 'bob', version: 4, senderTag: 0x100 });
+    expect(r.size).toBe(2);
+    r.forgetStream({ sender: 'bob', version: 4, senderTag: 0x100, identifier: 1 });
+    expect(r.size).toBe(1);
+    expect(r.expire(10 + REASSEMBLY_TIMEOUT_MS)).toEqual([{ sender: 'bob', version: 4, senderTag: 0x100, identifier: 2 }]);
+    r.add('bob', v4(3, 1, 2, 'c'), 0);
+    r.add('bob', v4(4, 1, 2, 'd'), 0);
+    r.forgetSender('bob');
+    expect(r.size).toBe(0);
+    expect(r.heldBytes).toBe(0);
+  });
+
+  it('a v4 stream is charged like a v3 one plus the identifier in its key (two bytes a character)', () => {
+    const v3Only = new Reassembler();
+    v3Only.add('bob', v3(1, 2, 'abcd'), 0);
+    const v4Only = new Reassembler();
+    v4Only.add('bob', v4(0xffffffff, 1, 2, 'abcd'), 0);
+    // Key "[\"bob\",3,256]" against "[\"bob\",4,256,4294967295]": eleven more characters.
+    expect(v4Only.heldBytes - v3Only.heldBytes).toBe(2 * ',4294967295'.length);
+    expect(v4Only.heldLength).toBe(4);
+  });
+
+  it('fresh identifiers cannot grow the held messages past MAX_INCOMPLETE_MESSAGES or the bytes budget', () => {
+    const r = new Reassembler();
+    const piece = 'x'.repeat(MAX_FRAGMENT_BYTES);
+    for (let id = 0; id <= MAX_INCOMPLETE_MESSAGES; id++) r.add('bob', v4(id, 1, 2, 'a'), id);
+    expect(r.size).toBe(MAX_INCOMPLETE_MESSAGES);
+    expect(r.add('bob', v4(0, 2, 2, 'b'), 1000)).toEqual({ kind: 'dropped', reason: 'out-of-sequence' });
+    expect(r.add('bob', v4(MAX_INCOMPLETE_MESSAGES, 2, 2, 'b'), 1000)).toEqual({ kind: 'complete', message: 'ab' });
+    const big = new Reassembler();
+    const perStream = 40;
+    const streams = Math.ceil(MAX_REASSEMBLY_BYTES_PER_ACCOUNT / (perStream * MAX_FRAGMENT_BYTES)) + 1;
+    for (let id = 0; id < streams; id++) for (let k = 1; k <= perStream; k++) big.add('bob', v4(id, k, perStream + 1, piece), id);
+    expect(big.heldBytes).toBeLessThanOrEqual(MAX_REASSEMBLY_BYTES_PER_ACCOUNT);
+    expect(big.add('bob', v4(0, perStream + 1, perStream + 1, 'end'), 99)).toEqual({ kind: 'dropped', reason: 'out-of-sequence' });
+    expect(big.add('bob', v4(streams - 1, perStream + 1, perStream + 1, 'end'), 99).kind).toBe('complete');
   });
 });

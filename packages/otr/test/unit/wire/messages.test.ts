@@ -8,14 +8,18 @@ import { describe, expect, it } from 'vitest';
 import { DecodeError } from '../../../src/errors.js';
 import {
   dataMessageMacInput,
-  decodeBinaryMessage,
+  classifyIncoming,
   decodeCommittedGx,
   decodeDataMessage,
   decodeDhCommit,
   decodeDhKey,
+  decodeHeader,
+  decodeOtrBody,
+  decodeOtrMessage,
   decodeRevealSignature,
   decodeSignature,
-  encodeBinaryMessage,
+  encodeEncoded,
+  encodeOtrMessage,
   encodeDataMacInput,
   encodeDhCommit,
   encodeRevealSignature,
@@ -73,8 +77,9 @@ describe('Reveal Signature and Signature', () => {
   });
 });
 
+const covered = `01 00000001 fffffffe 00000002 0102 ${h('00', 7)}01 00000002 beef`;
+
 describe('Data message', () => {
-  const covered = `01 00000001 fffffffe 00000002 0102 ${h('00', 7)}01 00000002 beef`;
   const body = `${covered} ${h('ee', 20)} 00000028 ${h('77', 40)}`;
   it('decodes every field; keyids are unsigned', () => {
     expect(decodeDataMessage(hex(body))).toEqual({
@@ -94,10 +99,10 @@ describe('Data message', () => {
     expect(dataMessageMacInput(v3)).toEqual(hex(`0003 03 00000100 00000200 ${covered}`));
     const v2 = hex(`0002 03 ${body}`);
     expect(dataMessageMacInput(v2)).toEqual(hex(`0002 03 ${covered}`));
-    const decoded = decodeBinaryMessage(v2);
-    if (decoded instanceof DecodeError || decoded.kind !== 'data') throw new Error('not data');
-    expect(encodeDataMacInput(decoded.route, decoded.body)).toEqual(hex(`0002 03 ${covered}`));
-    expect(encodeBinaryMessage(decoded)).toEqual(v2);
+    const decoded = decodeOtrMessage(v2);
+    if (decoded instanceof DecodeError || decoded.type !== 'data') throw new Error('not data');
+    expect(encodeDataMacInput(decoded, decoded.data)).toEqual(hex(`0002 03 ${covered}`));
+    expect(encodeOtrMessage(decoded)).toEqual(v2);
     expect(codeOf(dataMessageMacInput(hex(`0003 0a 00000100 00000200 00000001 05`)))).toBe('bad-type');
   });
   it('accepts old MAC keys of any length (not MAC-covered), and splits whole 20-byte keys', () => {
@@ -113,16 +118,34 @@ describe('Data message', () => {
   });
 });
 
-describe('binary message', () => {
+describe('whole message', () => {
   it('rejects unknown message types', () => {
-    expect(codeOf(decodeBinaryMessage(hex('0003 07 00000100 00000000')))).toBe('bad-type');
-    expect(codeOf(decodeBinaryMessage(hex('0002 01')))).toBe('bad-type');
+    expect(codeOf(decodeOtrMessage(hex('0003 07 00000100 00000000')))).toBe('bad-type');
+    expect(codeOf(decodeOtrMessage(hex('0002 01')))).toBe('bad-type');
   });
   it('reads the body after the v2 header (no tags)', () => {
-    expect(decodeBinaryMessage(hex(`0002 02 ${dhCommitBody}`))).toEqual({
-      kind: 'dh-commit',
-      route: { version: 2, senderTag: 0, receiverTag: 0 },
-      body: { encryptedGx: hex('0102030405'), hashedGx: hex(HASH) },
+    const gx = { encryptedGx: hex('0102030405'), hashedGx: hex(HASH) };
+    expect(decodeOtrMessage(hex(`0002 02 ${dhCommitBody}`))).toEqual({
+      version: 2,
+      senderTag: 0,
+      receiverTag: 0,
+      type: 'ake',
+      ake: { type: 'dh-commit', version: 2, body: gx },
     });
+  });
+  it('the header classify read is not read again: decodeOtrBody continues from it, with the same result as decodeOtrMessage', () => {
+    const data = hex(`0003 03 00000100 00000200 ${covered} ${h('ee', 20)} 00000000`);
+    const commit = hex(`0002 02 ${dhCommitBody}`);
+    for (const bytes of [data, commit]) {
+      const incoming = classifyIncoming(encodeEncoded(bytes));
+      if (incoming.kind !== 'encoded') throw new Error('not classified as encoded');
+      expect(decodeOtrBody(incoming.header, incoming.bytes)).toEqual(decodeOtrMessage(bytes));
+    }
+    // The body is decoded from the header's bodyOffset, under the header's type and route.
+    const header = decodeHeader(data);
+    if (header instanceof DecodeError) throw new Error('bad header');
+    expect(decodeOtrBody({ ...header, senderTag: 0x1234 }, data)).toMatchObject({ senderTag: 0x1234, type: 'data' });
+    expect(codeOf(decodeOtrBody({ ...header, type: 0x02 }, data))).toBeDefined();
+    expect(codeOf(decodeOtrBody({ ...header, bodyOffset: data.length + 1 }, data))).toBe('truncated');
   });
 });

@@ -11,17 +11,18 @@ import { Reassembler } from '../../../src/session/reassembly.js';
 import { fragmentForSending } from '../../../src/session/fragmenter.js';
 import {
   classifyIncoming,
-  decodeBinaryMessage,
+  decodeOtrMessage,
   decodeEncoded,
   decodePublicKey,
-  encodeBinaryMessage,
+  encodeOtrMessage,
   encodeDataMacInput,
   encodeEncoded,
   encodeErrorMessage,
   encodePublicKey,
   encodeQueryMessage,
   encodeWhitespaceTag,
-  type DecodedBinaryMessage,
+  type AkeMessage,
+  type DecodedOtrMessage,
 } from '../../../src/wire/index.js';
 import { loadTranscript, recordsOf, type OtrParse, type TranscriptRecord } from './transcript.js';
 
@@ -39,7 +40,11 @@ function completeMessages(records: readonly TranscriptRecord[]): { text: string;
   return out;
 }
 
-const TITLE_OF_KIND: Record<DecodedBinaryMessage['kind'], string> = {
+/** The message's kind: its AKE message type, or 'data'. */
+const kindOf = (decoded: DecodedOtrMessage): AkeMessage['type'] | 'data' =>
+  decoded.type === 'ake' ? decoded.ake.type : 'data';
+
+const TITLE_OF_KIND: Record<ReturnType<typeof kindOf>, string> = {
   'dh-commit': 'D-H Commit Message',
   'dh-key': 'D-H Key Message',
   'reveal-signature': 'Reveal Signature Message',
@@ -48,40 +53,43 @@ const TITLE_OF_KIND: Record<DecodedBinaryMessage['kind'], string> = {
 };
 
 /** The fields otr_parse prints, computed from our decoding. */
-function fieldsOf(decoded: DecodedBinaryMessage): Record<string, string | string[]> {
-  const fields: Record<string, string | string[]> = { Version: `0${decoded.route.version}` };
-  if (decoded.route.version === 3) {
-    fields['Sender instance'] = String(decoded.route.senderTag);
-    fields['Receiver instance'] = String(decoded.route.receiverTag);
+function fieldsOf(decoded: DecodedOtrMessage): Record<string, string | string[]> {
+  const fields: Record<string, string | string[]> = { Version: `0${decoded.version}` };
+  if (decoded.version === 3) {
+    fields['Sender instance'] = String(decoded.senderTag);
+    fields['Receiver instance'] = String(decoded.receiverTag);
   }
-  switch (decoded.kind) {
+  if (decoded.type === 'ake') return { ...fields, ...akeFieldsOf(decoded.ake) };
+  const body = decoded.data;
+  const out: Record<string, string | string[]> = {
+    ...fields,
+    Flags: String(body.flags),
+    'Sender keyid': String(body.senderKeyId),
+    'Rcpt keyid': String(body.recipientKeyId),
+    'DH y': hex(body.nextDh),
+    Counter: hex(body.counter),
+    'Encrypted message': hex(body.encryptedMessage),
+    MAC: hex(body.mac),
+  };
+  if (body.oldMacKeys.length > 0) {
+    const keys: string[] = [];
+    for (let i = 0; i + 20 <= body.oldMacKeys.length; i += 20) keys.push(hex(body.oldMacKeys.subarray(i, i + 20)));
+    out['Revealed MAC keys'] = keys;
+  }
+  return out;
+}
+
+/** The fields otr_parse prints for an AKE message's body. */
+function akeFieldsOf(decoded: AkeMessage): Record<string, string> {
+  switch (decoded.type) {
     case 'dh-commit':
-      return { ...fields, 'Encrypted Key': hex(decoded.body.encryptedGx), 'Hashed Key': hex(decoded.body.hashedGx) };
+      return { 'Encrypted Key': hex(decoded.body.encryptedGx), 'Hashed Key': hex(decoded.body.hashedGx) };
     case 'dh-key':
-      return { ...fields, 'D-H Key': hex(decoded.body.gy) };
+      return { 'D-H Key': hex(decoded.body.gy) };
     case 'reveal-signature':
-      return { ...fields, Key: hex(decoded.body.revealedKey), 'Encrypted Signature': hex(decoded.body.encryptedSignature), MAC: hex(decoded.body.mac) };
+      return { Key: hex(decoded.body.revealedKey), 'Encrypted Signature': hex(decoded.body.encryptedSignature), MAC: hex(decoded.body.mac) };
     case 'signature':
-      return { ...fields, 'Encrypted Signature': hex(decoded.body.encryptedSignature), MAC: hex(decoded.body.mac) };
-    case 'data': {
-      const body = decoded.body;
-      const out: Record<string, string | string[]> = {
-        ...fields,
-        Flags: String(body.flags),
-        'Sender keyid': String(body.senderKeyId),
-        'Rcpt keyid': String(body.recipientKeyId),
-        'DH y': hex(body.nextDh),
-        Counter: hex(body.counter),
-        'Encrypted message': hex(body.encryptedMessage),
-        MAC: hex(body.mac),
-      };
-      if (body.oldMacKeys.length > 0) {
-        const keys: string[] = [];
-        for (let i = 0; i + 20 <= body.oldMacKeys.length; i += 20) keys.push(hex(body.oldMacKeys.subarray(i, i + 20)));
-        out['Revealed MAC keys'] = keys;
-      }
-      return out;
-    }
+      return { 'Encrypted Signature': hex(decoded.body.encryptedSignature), MAC: hex(decoded.body.mac) };
   }
 }
 
@@ -98,11 +106,11 @@ describe('libotr transcript: complete encoded messages', () => {
       for (const { text, otrParse } of messages) {
         const bytes = decodeEncoded(text);
         if (bytes instanceof DecodeError) throw new Error(`${bytes.code}: ${bytes.detail}`);
-        const decoded = decodeBinaryMessage(bytes);
+        const decoded = decodeOtrMessage(bytes);
         if (decoded instanceof DecodeError) throw new Error(`${decoded.code}: ${decoded.detail}`);
-        expect(TITLE_OF_KIND[decoded.kind]).toBe(otrParse.message);
+        expect(TITLE_OF_KIND[kindOf(decoded)]).toBe(otrParse.message);
         expect(fieldsOf(decoded)).toEqual(otrParse.fields);
-        expect(encodeEncoded(encodeBinaryMessage(decoded))).toBe(text);
+        expect(encodeEncoded(encodeOtrMessage(decoded))).toBe(text);
       }
     });
 
@@ -110,13 +118,13 @@ describe('libotr transcript: complete encoded messages', () => {
       for (const { text, otrParse } of messages) {
         if (otrParse.message !== 'Data Message') continue;
         const bytes = decodeEncoded(text) as Uint8Array;
-        const decoded = decodeBinaryMessage(bytes) as Extract<DecodedBinaryMessage, { kind: 'data' }>;
+        const decoded = decodeOtrMessage(bytes) as Extract<DecodedOtrMessage, { type: 'data' }>;
         // Length from otr_parse's fields alone: header, flags, two keyids, MPI, counter, DATA.
         const field = (name: string): string => otrParse.fields[name] as string;
         const headerLength = field('Version') === '03' ? 11 : 3;
         const covered = headerLength + 1 + 4 + 4 + 4 + field('DH y').length / 2 + 8 + 4 + field('Encrypted message').length / 2;
-        expect(decoded.macInput).toEqual(bytes.subarray(0, covered));
-        expect(encodeDataMacInput(decoded.route, decoded.body)).toEqual(decoded.macInput);
+        expect(decoded.data.macInput).toEqual(bytes.subarray(0, covered));
+        expect(encodeDataMacInput(decoded, decoded.data)).toEqual(decoded.data.macInput);
       }
     });
   }

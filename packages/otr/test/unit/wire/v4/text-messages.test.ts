@@ -5,22 +5,23 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DecodeError, type DecodeErrorCode } from '../../../../src/errors.js';
-import { decodeFragment } from '../../../../src/wire/fragment.js';
+import { decodeFragment, decodeFragmentAt, encodeFragment, encodeFragments, V4_FRAGMENT_OVERHEAD, type Fragment } from '../../../../src/wire/fragment.js';
 import { encodeQueryTag, parseQuery } from '../../../../src/wire/query.js';
 import { findWhitespaceTag } from '../../../../src/wire/whitespace-tag.js';
 import {
   decodeV4ErrorMessage,
-  decodeV4Fragment,
-  decodeV4FragmentAt,
   encodeV4ErrorMessage,
-  encodeV4Fragment,
-  encodeV4Fragments,
   encodeWhitespaceTagV4,
   findWhitespaceTagV4,
-  V4_FRAGMENT_OVERHEAD,
 } from '../../../../src/wire/v4/index.js';
 
 const errorCode = (value: unknown): DecodeErrorCode | undefined => (value instanceof DecodeError ? value.code : undefined);
+
+/** A version 4 fragment, or the DecodeError (or another version's fragment, which is a failure here). */
+function decodeV4Fragment(text: string): Fragment | DecodeError {
+  const fragment = decodeFragment(text);
+  return fragment instanceof DecodeError || fragment.version === 4 ? fragment : new DecodeError('bad-fragment', `a version ${fragment.version} fragment`);
+}
 
 describe('v4 fragments (Fragmentation)', () => {
   // "Receiving Fragments", the third fragment of the spec's example.
@@ -28,6 +29,7 @@ describe('v4 fragments (Fragmentation)', () => {
 
   it('reads the spec example: identifier, sender tag, receiver tag, k, n, piece', () => {
     expect(decodeV4Fragment(third)).toEqual({
+      version: 4,
       identifier: 0x3c5b5f03,
       senderTag: 0x5a73a599,
       receiverTag: 0x27e31597,
@@ -35,12 +37,12 @@ describe('v4 fragments (Fragmentation)', () => {
       count: 3,
       piece: 'pkTtquknfx6HodLvk3RAAAAAA==.',
     });
-    expect(encodeV4Fragment({ identifier: 0x3c5b5f03, senderTag: 0x5a73a599, receiverTag: 0x27e31597, index: 3, count: 3, piece: 'pkTtquknfx6HodLvk3RAAAAAA==.' })).toBe(third);
+    expect(encodeFragment({ version: 4, identifier: 0x3c5b5f03, senderTag: 0x5a73a599, receiverTag: 0x27e31597, index: 3, count: 3, piece: 'pkTtquknfx6HodLvk3RAAAAAA==.' })).toBe(third);
   });
 
-  it('a v4 fragment is not a v3 one and a v3 fragment is not a v4 one', () => {
-    expect(errorCode(decodeFragment(third))).toBe('bad-fragment');
-    expect(errorCode(decodeV4Fragment('?OTR|5a73a599|27e31597,00001,00001,?OTR:AAQD.,'))).toBe('bad-fragment');
+  it('a v4 fragment is told from a v3 one by its three hex fields', () => {
+    expect(decodeFragment(third)).toMatchObject({ version: 4 });
+    expect(decodeFragment('?OTR|5a73a599|27e31597,00001,00001,?OTR:AAQD.,')).toMatchObject({ version: 3 });
   });
 
   it('accepts short hex fields and leading zeros in k and n', () => {
@@ -65,15 +67,15 @@ describe('v4 fragments (Fragmentation)', () => {
 
   it('splits into fragments of at most the given size that read back, all with the identifier', () => {
     const message = `?OTR:${'QUJD'.repeat(100)}.`;
-    const pieces = encodeV4Fragments(message, 140, 0xdeadbeef, 0x100, 0x101);
+    const pieces = encodeFragments(message, 140, 4, 0x100, 0x101, 0xdeadbeef);
     expect(pieces.every((piece) => piece.length <= 140)).toBe(true);
     expect(pieces[0]?.length).toBe(140);
     // The header we write, final comma included, is 45 characters: the piece starts after 44.
     expect((pieces[0] ?? '').indexOf('?OTR:')).toBe(V4_FRAGMENT_OVERHEAD - 1);
     const parsed = pieces.map((piece) => decodeV4Fragment(piece));
     expect(parsed.map((p) => (p instanceof DecodeError ? '' : p.piece)).join('')).toBe(message);
-    expect(parsed.every((p) => !(p instanceof DecodeError) && p.identifier === 0xdeadbeef && p.count === pieces.length)).toBe(true);
-    const at = decodeV4FragmentAt(`hello ${pieces[0] ?? ''} world`, 6);
+    expect(parsed.every((p) => !(p instanceof DecodeError) && p.version === 4 && p.identifier === 0xdeadbeef && p.count === pieces.length)).toBe(true);
+    const at = decodeFragmentAt(`hello ${pieces[0] ?? ''} world`, 6);
     expect(errorCode(at)).toBeUndefined();
   });
 });
