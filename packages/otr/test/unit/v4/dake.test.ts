@@ -493,3 +493,37 @@ describe('the shared session state (phi) compatibility point', () => {
     expect(sharedSessionState(partyB, partyA, 'sorted')).toEqual(phi);
   });
 });
+
+describe('the rules table, state x message', () => {
+  it('walks every cell: what each state does with an Identity, an Auth-R and an Auth-I', () => {
+    // Messages of one consistent run, fed to fresh copies of each state.
+    const { alice, bob, authR } = upToWaitingAuthR();
+    const authI = receiveDakeMessage(bob.state, decode(authR), bob.context).send!;
+    const addressedIdentity = startDake(DAKE_START, bob.context, ALICE_TAG).send!;
+    const states: Record<DakeState['kind'], [DakeState, DakeContext]> = {
+      start: [DAKE_START, alice.context],
+      'waiting-auth-r': [bob.state, bob.context],
+      'waiting-auth-i': [alice.state, alice.context],
+    };
+    const outcome = (t: DakeTransition): string =>
+      t.established !== undefined ? 'established' : t.rejected !== undefined ? `ignored:${t.rejected.reason}` : `${t.state.kind}+${decode(t.send).kind}`;
+    const table: Record<DakeState['kind'], Record<'identity' | 'auth-r' | 'auth-i', string>> = {
+      start: { identity: 'waiting-auth-i+auth-r', 'auth-r': 'ignored:unexpected-message', 'auth-i': 'ignored:unexpected-message' },
+      // Bob's own state: an Identity from Bob's peer instance decides by the hashed B (either cell is legal), the Auth-R completes.
+      'waiting-auth-r': { identity: 'either', 'auth-r': 'established', 'auth-i': 'ignored:unexpected-message' },
+      'waiting-auth-i': { identity: 'waiting-auth-i+auth-r', 'auth-r': 'ignored:unexpected-message', 'auth-i': 'established' },
+    };
+    const messages = { identity: addressedIdentity, 'auth-r': authR, 'auth-i': authI };
+    for (const [kind, [state, context]] of Object.entries(states) as [DakeState['kind'], [DakeState, DakeContext]][]) {
+      for (const [messageKind, bytes] of Object.entries(messages) as ['identity' | 'auth-r' | 'auth-i', Uint8Array][]) {
+        const expected = table[kind][messageKind];
+        let message = decode(bytes);
+        // Bob's state receives an Identity from Alice (not his own, which would be 'reflected').
+        if (kind === 'waiting-auth-r' && messageKind === 'identity') message = decode(startDake(DAKE_START, alice.context, BOB_TAG).send);
+        const got = outcome(receiveDakeMessage(state, message, context));
+        if (expected === 'either') expect(['waiting-auth-i+auth-r', 'waiting-auth-r+identity']).toContain(got);
+        else expect(`${kind} x ${messageKind}: ${got}`).toBe(`${kind} x ${messageKind}: ${expected}`);
+      }
+    }
+  });
+});
