@@ -27,10 +27,10 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { generateDhKeyPair, Secret, type DhKeyPair, type RandomSource } from '../../../src/crypto/index.js';
-import { counterIsNewer, initialCounter, nextCounter } from '../../../src/v3/keys/counter.js';
-import { KeyRing } from '../../../src/v3/keys/key-ring.js';
-import type { SessionKeys } from '../../../src/v3/keys/session-keys.js';
+import { generateDhKeyPair, Secret, type DhKeyPair, type RandomSource } from '../../../../src/crypto/index.js';
+import { counterIsNewer, initialCounter, nextCounter } from '../../../../src/v3/keys/counter.js';
+import { KeyRing } from '../../../../src/v3/keys/key-ring.js';
+import type { SessionKeys } from '../../../../src/v3/keys/session-keys.js';
 
 // ---------------------------------------------------------------------------
 // Reference derivation (the spec's formula) and libotr's vectors.
@@ -120,7 +120,7 @@ interface SessKeysVector extends PairKeys {
   readonly ourPublic: string;
   readonly high: boolean;
 }
-const VECTORS = JSON.parse(readFileSync(new URL('../../vectors/libotr5-bin/sesskeys.json', import.meta.url), 'utf8')) as SessKeysVector[];
+const VECTORS = JSON.parse(readFileSync(new URL('../../../vectors/libotr5-bin/sesskeys.json', import.meta.url), 'utf8')) as SessKeysVector[];
 const vector = (index: number): SessKeysVector => {
   const found = VECTORS[index];
   if (found === undefined) throw new Error(`no vector ${index}`);
