@@ -17,18 +17,15 @@ import { UsageError } from '../errors.js';
 import type { Secret } from '../crypto/index.js';
 import type { ChannelContext, ChannelEffect, ExchangeStep, SecureChannel } from '../secure-channel.js';
 import { V3KeyExchange, type AkeMessage, type AkeVersion } from '../v3/index.js';
-import { DATA_FLAG_IGNORE_UNREADABLE, encodeAkeText, encodeDataText } from '../wire/index.js';
+import { DATA_FLAG_IGNORE_UNREADABLE } from '../wire/index.js';
 import { fragmentForSending } from './fragmenter.js';
 import type { InstanceContext } from './instance-context.js';
 import { PLAINTEXT, type DataMessage, type Encrypted, type MessageState } from './message-state.js';
 
-/** The v3 codec, from the whole-message codec. */
-const V3_CODEC = { encodeAke: encodeAkeText, encodeData: encodeDataText };
-
 /** One remote instance of a contact (or the master instance, tag 0). */
 export class Instance {
   /** The key exchange (the spec's authstate). */
-  readonly exchange = new V3KeyExchange(V3_CODEC);
+  readonly exchange = new V3KeyExchange();
   message: MessageState = PLAINTEXT;
   /** Host time of our last data message, for the heartbeat. */
   lastSent = 0;

@@ -5,15 +5,15 @@
  *
  * Theory of operation: the session layer hands received data messages to
  * {@link V3Channel.open} and asks {@link V3Channel.seal} for outgoing ones;
- * the channel encodes through the codec the session gives it, so the session
- * never sees a key or a TLV. Wiping the channel wipes the ring and SMP.
+ * the channel encodes them with the whole-message codec (wire/message.ts), so
+ * the session never sees a key or a TLV. Wiping the channel wipes the ring and SMP.
  */
 import { fingerprint, type DsaPublicKey, type Secret } from '../crypto/index.js';
 import { UsageError } from '../errors.js';
 import type { ChannelContext, ChannelEffect, Opened, OpenFailure, SecureChannel, SmpStatus } from '../secure-channel.js';
 import { SMP_IDLE, smpAbort, smpAnswer, smpReceive, smpStart, wipeSmpState, type SmpContext, type SmpState, type SmpStep } from './smp.js';
-import { DATA_FLAG_IGNORE_UNREADABLE, TLV_DISCONNECTED, TLV_EXTRA_KEY, decodeDataPayload, encodeTextPayload, type DataFields, type Tlv } from '../wire/index.js';
-import type { AkeMessage, AkeSuccess } from './ake/ake.js';
+import { DATA_FLAG_IGNORE_UNREADABLE, TLV_DISCONNECTED, TLV_EXTRA_KEY, decodeDataPayload, encodeDataText, encodeTextPayload, type Tlv } from '../wire/index.js';
+import type { AkeSuccess } from './ake/ake.js';
 import type { AkeVersion } from './ake/auth-state.js';
 import { openData, sealData, type ReceivedData } from './data-message.js';
 import type { KeyRing } from './keys/key-ring.js';
@@ -22,12 +22,6 @@ import type { KeyRing } from './keys/key-ring.js';
 export interface V3DataMessage extends ReceivedData {
   readonly version: AkeVersion;
   readonly flags: number;
-}
-
-/** How v3 messages become text: the session's whole-message codec. */
-export interface V3Codec {
-  encodeAke(message: AkeMessage, senderTag: number, receiverTag: number): string;
-  encodeData(version: AkeVersion, senderTag: number, receiverTag: number, fields: DataFields, mac: (macInput: Uint8Array) => Uint8Array, oldMacKeys: Uint8Array): string;
 }
 
 const utf8Decoder = new TextDecoder('utf-8', { fatal: false });
@@ -40,17 +34,15 @@ export class V3Channel implements SecureChannel<V3DataMessage> {
   readonly ssid: Uint8Array;
   readonly ssidHalf: 'first' | 'second';
   readonly #keys: KeyRing;
-  readonly #codec: V3Codec;
   #smp: SmpState = SMP_IDLE;
 
-  constructor(success: AkeSuccess, keys: KeyRing, codec: V3Codec) {
+  constructor(success: AkeSuccess, keys: KeyRing) {
     this.version = success.version;
     this.theirPublicKey = success.theirPublicKey;
     this.theirFingerprint = fingerprint(success.theirPublicKey);
     this.ssid = success.ssid;
     this.ssidHalf = success.ssidHalf;
     this.#keys = keys;
-    this.#codec = codec;
   }
 
   /** The key ring (for tests of key handling). */
@@ -141,7 +133,7 @@ export class V3Channel implements SecureChannel<V3DataMessage> {
     const sealed = sealData(this.#keys, plaintext, flags);
     plaintext.fill(0);
     if (sealed === undefined) return undefined;
-    const encoded = this.#codec.encodeData(this.version, context.ourTag, context.theirTag, sealed.fields, sealed.mac, sealed.oldMacKeys);
+    const encoded = encodeDataText(this.version, context.ourTag, context.theirTag, sealed.fields, sealed.mac, sealed.oldMacKeys);
     return { text: encoded, extraKey: sealed.extraKey };
   }
 

@@ -8,7 +8,8 @@ import type { ChannelContext, ExchangeStep, KeyExchange, SecureChannel } from '.
 import type { ProtocolVersion } from '../version.js';
 import { AKE_KEY_ID, akeDeadline, expireAke, receiveAkeMessage, startAke, type AkeMessage, type AkeStep } from './ake/ake.js';
 import { AUTH_NONE, wipeAuthState, type AuthState } from './ake/auth-state.js';
-import { V3Channel, type V3Codec, type V3DataMessage } from './channel.js';
+import { encodeAkeText } from '../wire/index.js';
+import { V3Channel, type V3DataMessage } from './channel.js';
 import { KeyRing } from './keys/key-ring.js';
 
 /** The AKE state of one instance (the spec's authstate). */
@@ -16,8 +17,6 @@ export class V3KeyExchange implements KeyExchange<AkeMessage, V3DataMessage> {
   #auth: AuthState = AUTH_NONE;
   /** The master's AKE this exchange last took over (compared by identity only). */
   #adopted: AuthState | undefined;
-
-  constructor(readonly codec: V3Codec) {}
 
   /** The authstate (for tests). */
   get auth(): AuthState {
@@ -88,7 +87,7 @@ export class V3KeyExchange implements KeyExchange<AkeMessage, V3DataMessage> {
   #apply(step: AkeStep, current: SecureChannel<V3DataMessage> | undefined, context: ChannelContext): ExchangeStep<V3DataMessage> {
     this.#auth = step.next;
     const reply = step.reply;
-    const send = reply === undefined ? [] : [{ text: this.codec.encodeAke(reply, context.ourTag, context.theirTag), version: reply.version }];
+    const send = reply === undefined ? [] : [{ text: encodeAkeText(reply, context.ourTag, context.theirTag), version: reply.version }];
     const rejected = step.rejected;
     const success = step.success;
     if (success === undefined) return rejected === undefined ? { send } : { send, rejected };
@@ -98,7 +97,7 @@ export class V3KeyExchange implements KeyExchange<AkeMessage, V3DataMessage> {
       return { send, unchanged: true };
     }
     const keys = KeyRing.afterAke(AKE_KEY_ID, success.ourDh, success.theirKeyId, success.theirDhPublic, success.shared, context.random);
-    return { send, established: new V3Channel(success, keys, this.codec) };
+    return { send, established: new V3Channel(success, keys) };
   }
 }
 
