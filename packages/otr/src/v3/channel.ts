@@ -6,7 +6,9 @@
  * Theory of operation: the session layer hands received data messages to
  * {@link V3Channel.open} and asks {@link V3Channel.seal} for outgoing ones;
  * the channel encodes them with the whole-message codec (wire/message.ts), so
- * the session never sees a key or a TLV. Wiping the channel wipes the ring and SMP.
+ * the session never sees a key or a TLV. What its SMP steps and key
+ * rotations consume goes to the session to wipe (secure-channel.ts,
+ * "Wiping"); wiping the channel wipes the ring and SMP it still holds.
  */
 import { fingerprint, type DsaPublicKey, type Secret } from '../crypto/index.js';
 import { UsageError } from '../errors.js';
@@ -84,6 +86,7 @@ export class V3Channel implements SecureChannel<V3DataMessage> {
   open(message: V3DataMessage, context: ChannelContext): Opened | OpenFailure {
     const opened = openData(this.#keys, message);
     if ('failure' in opened) return { kind: 'failure', code: opened.failure, detail: opened.detail };
+    context.consumed.push(...opened.consumed, opened.extraKey);
     try {
       const payload = decodeDataPayload(opened.plaintext);
       const effects: ChannelEffect[] = [];
@@ -104,9 +107,8 @@ export class V3Channel implements SecureChannel<V3DataMessage> {
         effects,
       };
     } finally {
-      // The TLVs are views of the plaintext: wipe it only once they are handled.
+      // The TLVs are views of the plaintext: clear it only once they are handled.
       opened.plaintext.fill(0);
-      opened.extraKey.wipe();
     }
   }
 
@@ -145,6 +147,7 @@ export class V3Channel implements SecureChannel<V3DataMessage> {
 
   #applySmp(step: SmpStep, context: ChannelContext): ChannelEffect[] {
     this.#smp = step.next;
+    context.consumed.push(...step.consumed);
     const effects: ChannelEffect[] = [];
     if (step.send.length > 0) {
       const sealed = this.#seal('', step.send, DATA_FLAG_IGNORE_UNREADABLE, context);
