@@ -6,8 +6,21 @@
  * symmetric key, end, wipe). session/ routes messages, keeps instances,
  * applies policies and fragments what the channel produces; it never sees a
  * key, a TLV or a version's state machine.
+ *
+ * Wiping. A version's state transitions (AKE and DAKE steps, SMP steps, key
+ * rotations and ratchet steps) wipe nothing: each returns the secrets it
+ * consumed (of the state it left, and any it made and used up on the way),
+ * and the channel or key exchange running it adds them to the call's
+ * {@link ChannelContext.consumed} (or, for {@link KeyExchange.expire} and
+ * {@link KeyExchange.abandon}, which take no context, returns them). The one
+ * place that wipes them is session/instance.ts (`wipeConsumed`): it gives
+ * every call a fresh `consumed` and wipes it once the call has returned, so
+ * after the version installed its next state, or thrown. A consumed secret
+ * is wiped there exactly once, and nothing that still holds it may wipe it
+ * again. Apart from that only teardown wipes: {@link SecureChannel.wipe}
+ * (and the exchange's end with its instance) wipe what they still hold.
  */
-import type { DsaPrivateKey, RandomSource, Secret } from './crypto/index.js';
+import type { DsaPrivateKey, RandomSource, Secret, Wipeable } from './crypto/index.js';
 import type { ProtocolErrorCode, SmpAbortReason } from './errors.js';
 import type { ProtocolVersion } from './version.js';
 
@@ -19,6 +32,11 @@ export interface ChannelContext {
   readonly now: number;
   readonly ourTag: number;
   readonly theirTag: number;
+  /**
+   * Where the version puts every secret its transitions consumed during this
+   * call; the session wipes them when the call returns or throws ("Wiping" above).
+   */
+  readonly consumed: Wipeable[];
 }
 
 /** Events a channel reports (the session adds peer and instance tag). */
@@ -102,8 +120,8 @@ export interface KeyExchange<Message, Incoming> {
   receive(message: Message, current: SecureChannel<Incoming> | undefined, context: ChannelContext): ExchangeStep<Incoming>;
   /** When the running exchange times out. */
   deadline(): number | undefined;
-  /** Abandons an exchange that timed out at `now`. */
-  expire(now: number): void;
-  /** Gives up the running exchange, wiping its secrets. */
-  abandon(): void;
+  /** Abandons an exchange that timed out at `now`; returns its secrets, for the session to wipe. */
+  expire(now: number): readonly Wipeable[];
+  /** Gives up the running exchange; returns its secrets, for the session to wipe. */
+  abandon(): readonly Wipeable[];
 }

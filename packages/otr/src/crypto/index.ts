@@ -29,5 +29,5 @@ export {
 } from './dsa.js';
 export { hmacSha1, hmacSha256, hmacSha256_160, sha1, sha256 } from './hash.js';
 export { deterministicRandom, systemRandom, type RandomSource } from './random.js';
-export { Secret, wipeAll } from './secret.js';
+export { Secret, wipeAll, type Wipeable } from './secret.js';
 export { deriveAkeKeys, deriveDataKeys, extraSymmetricKey, type AkeKeys, type DataKeys } from './v3/kdf.js';

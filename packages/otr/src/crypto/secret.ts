@@ -24,8 +24,16 @@ export function trackSecrets(): { readonly secrets: ReadonlySet<Secret>; stop():
   };
 }
 
+/**
+ * Anything holding secrets that can be wiped: a {@link Secret}, or a
+ * group of them (a state of a version's math, a set of derived keys).
+ */
+export interface Wipeable {
+  wipe(): void;
+}
+
 /** Wipeable secret bytes. Read them with {@link Secret.expose} inside crypto/ only. */
-export class Secret {
+export class Secret implements Wipeable {
   #bytes: Uint8Array;
   #wiped = false;
 
@@ -77,6 +85,6 @@ export class Secret {
 }
 
 /** Wipes every given secret that is defined. */
-export function wipeAll(...secrets: (Secret | undefined | null)[]): void {
+export function wipeAll(...secrets: (Wipeable | undefined | null)[]): void {
   for (const secret of secrets) secret?.wipe();
 }

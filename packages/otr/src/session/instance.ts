@@ -10,25 +10,24 @@
  * exchange yields a channel, which seals and opens data messages and runs
  * SMP. The instance fragments what they produce, reports events and keeps the
  * clock. Every method appends its effects to the context's outcome. Leaving
- * the encrypted state wipes the channel.
+ * the encrypted state wipes the channel. The secrets the version's
+ * transitions consume are wiped here, in `wipeConsumed` only
+ * (secure-channel.ts, "Wiping").
  */
 import { HEARTBEAT_INTERVAL_MS } from '../limits.js';
 import { UsageError } from '../errors.js';
-import type { Secret } from '../crypto/index.js';
+import type { Secret, Wipeable } from '../crypto/index.js';
 import type { ChannelContext, ChannelEffect, ExchangeStep, SecureChannel } from '../secure-channel.js';
 import { V3KeyExchange, type AkeMessage, type AkeVersion } from '../v3/index.js';
-import { DATA_FLAG_IGNORE_UNREADABLE, encodeAkeText, encodeDataText } from '../wire/index.js';
+import { DATA_FLAG_IGNORE_UNREADABLE } from '../wire/index.js';
 import { fragmentForSending } from './fragmenter.js';
 import type { InstanceContext } from './instance-context.js';
 import { PLAINTEXT, type DataMessage, type Encrypted, type MessageState } from './message-state.js';
 
-/** The v3 codec, from the whole-message codec. */
-const V3_CODEC = { encodeAke: encodeAkeText, encodeData: encodeDataText };
-
 /** One remote instance of a contact (or the master instance, tag 0). */
 export class Instance {
   /** The key exchange (the spec's authstate). */
-  readonly exchange = new V3KeyExchange(V3_CODEC);
+  readonly exchange = new V3KeyExchange();
   message: MessageState = PLAINTEXT;
   /** Host time of our last data message, for the heartbeat. */
   lastSent = 0;
@@ -51,12 +50,12 @@ export class Instance {
 
   /** Sends a fresh D-H Commit for `version` (query or whitespace tag received). */
   startAke(version: AkeVersion, context: InstanceContext): void {
-    this.#applyExchange(this.exchange.start(version, this.#channelContext(context)), context);
+    this.#run(context, (cc) => this.#applyExchange(this.exchange.start(version, cc), context));
   }
 
   /** Takes over an AKE the master instance started (see V3KeyExchange.adopt). */
   adoptAke(master: Instance): void {
-    this.exchange.adopt(master.exchange);
+    wipeConsumed(this.exchange.adopt(master.exchange));
   }
 
   /** True when the master's current AKE is the one this instance took over. */
@@ -66,12 +65,12 @@ export class Instance {
 
   /** Gives up the AKE in progress, wiping its secrets. */
   abandonAke(): void {
-    this.exchange.abandon();
+    wipeConsumed(this.exchange.abandon());
   }
 
   /** Handles a received AKE message. */
   receiveAke(message: AkeMessage, context: InstanceContext): void {
-    this.#applyExchange(this.exchange.receive(message, this.encrypted?.channel, this.#channelContext(context)), context);
+    this.#run(context, (cc) => this.#applyExchange(this.exchange.receive(message, this.encrypted?.channel, cc), context));
   }
 
   /** Handles a received data message. */
@@ -90,7 +89,7 @@ export class Instance {
       unreadable('not-encrypted', 'encrypted message received outside a secure session');
       return;
     }
-    const opened = channel.open(message, this.#channelContext(context));
+    const opened = this.#run(context, (cc) => channel.open(message, cc));
     if (opened.kind === 'failure') {
       const code = opened.code;
       unreadable(code === 'bad-mac' || code === 'bad-key-id' || code === 'replayed-counter' || code === 'bad-group-element' ? code : 'malformed', opened.detail);
@@ -125,25 +124,25 @@ export class Instance {
   /** Starts SMP, optionally with a question. */
   startSmp(secret: Uint8Array, question: string | undefined, context: InstanceContext): void {
     const channel = this.#requireChannel();
-    this.#applyEffects(channel.startSmp(secret, question, this.#channelContext(context)), channel, context);
+    this.#applyEffects(this.#run(context, (cc) => channel.startSmp(secret, question, cc)), channel, context);
   }
 
   /** Answers the peer's SMP request. */
   answerSmp(secret: Uint8Array, context: InstanceContext): void {
     const channel = this.#requireChannel();
-    this.#applyEffects(channel.answerSmp(secret, this.#channelContext(context)), channel, context);
+    this.#applyEffects(this.#run(context, (cc) => channel.answerSmp(secret, cc)), channel, context);
   }
 
   /** Aborts SMP (TLV 6). */
   abortSmp(context: InstanceContext): void {
     const channel = this.#requireChannel();
-    this.#applyEffects(channel.abortSmp(this.#channelContext(context)), channel, context);
+    this.#applyEffects(this.#run(context, (cc) => channel.abortSmp(cc)), channel, context);
   }
 
   /** Announces use of the extra symmetric key (TLV 8); returns the key, which the caller owns. */
   useExtraKey(use: number, useData: Uint8Array, context: InstanceContext): Secret {
     const channel = this.#requireChannel();
-    const used = channel.useExtraKey(use, useData, this.#channelContext(context));
+    const used = this.#run(context, (cc) => channel.useExtraKey(use, useData, cc));
     if (used === undefined) throw new UsageError('not-secure', 'no secure session with this instance');
     this.#sent(used.send, channel, context);
     return used.key;
@@ -163,7 +162,7 @@ export class Instance {
 
   /** Runs what is due at `now`: AKE timeout, heartbeat, session expiry. */
   onDeadline(sessionExpiryMs: number, context: InstanceContext): void {
-    this.exchange.expire(context.now);
+    wipeConsumed(this.exchange.expire(context.now));
     if (this.message.kind !== 'encrypted') return;
     const idleSince = Math.max(this.lastSent, this.lastReceived);
     if (sessionExpiryMs > 0 && context.now - idleSince >= sessionExpiryMs) {
@@ -223,7 +222,7 @@ export class Instance {
 
   #sendData(seal: (channel: SecureChannel<DataMessage>, context: ChannelContext) => string | undefined, context: InstanceContext): void {
     const channel = this.#requireChannel();
-    const text = seal(channel, this.#channelContext(context));
+    const text = this.#run(context, (cc) => seal(channel, cc));
     if (text === undefined) throw new UsageError('not-secure', 'no secure session with this instance');
     this.#sent(text, channel, context);
   }
@@ -242,7 +241,18 @@ export class Instance {
     }
   }
 
-  #channelContext(context: InstanceContext): ChannelContext {
-    return { privateKey: context.privateKey, ourFingerprint: context.ourFingerprint, random: context.random, now: context.now, ourTag: context.ourTag, theirTag: this.theirTag };
+  /** Runs one call into the version with a fresh `consumed`, wiped once the call returns or throws. */
+  #run<T>(context: InstanceContext, call: (channelContext: ChannelContext) => T): T {
+    const consumed: Wipeable[] = [];
+    try {
+      return call({ privateKey: context.privateKey, ourFingerprint: context.ourFingerprint, random: context.random, now: context.now, ourTag: context.ourTag, theirTag: this.theirTag, consumed });
+    } finally {
+      wipeConsumed(consumed);
+    }
   }
+}
+
+/** The one place the secrets a version's transitions consumed are wiped (secure-channel.ts, "Wiping"). */
+function wipeConsumed(consumed: readonly Wipeable[]): void {
+  for (const secret of consumed) secret.wipe();
 }

@@ -2,17 +2,15 @@
  * What the SMP state machine needs from a protocol version: the group
  * arithmetic and zero-knowledge proofs of each step (v3: the 1536-bit MODP
  * group; v4: Ed448), and how the four messages travel as TLVs. The machine
- * (smp.ts) holds the returned secrets opaquely and wipes them through
- * {@link Wipeable}.
+ * (smp.ts) holds the returned secrets opaquely and, once a step is done with
+ * them, returns them as consumed {@link Wipeable}s.
  */
-import type { RandomSource, Secret } from '../crypto/index.js';
+import type { RandomSource, Secret, Wipeable } from '../crypto/index.js';
 import type { DecodeError, SmpAbortReason } from '../errors.js';
 import type { Tlv } from '../wire/tlv.js';
 
 /** Secrets held between two steps. */
-export interface Wipeable {
-  wipe(): void;
-}
+export type { Wipeable };
 
 /** The types one version's SMP math works with. */
 export interface SmpTypes {

@@ -6,7 +6,7 @@
  * states of the same names. Each variant holds only the secrets its next
  * step needs, as opaque values of the version's math ({@link SmpTypes}).
  */
-import type { SmpTypes } from './smp-math.js';
+import type { SmpTypes, Wipeable } from './smp-math.js';
 
 /** SMPSTATE_EXPECT1 with nothing pending. */
 export interface SmpIdle {
@@ -46,18 +46,21 @@ export type SmpState<T extends SmpTypes> = SmpIdle | SmpAwaitingAnswer<T> | SmpE
 /** The initial state (shared: it holds nothing). */
 export const SMP_IDLE: SmpIdle = Object.freeze({ kind: 'idle' });
 
-/** Wipes the secrets a state holds; the session calls it when MSGSTATE_ENCRYPTED ends. */
-export function wipeSmpState<T extends SmpTypes>(state: SmpState<T>): void {
+/** The secrets a state holds: what a transition leaving it consumes. */
+export function smpStateSecrets<T extends SmpTypes>(state: SmpState<T>): Wipeable[] {
   switch (state.kind) {
     case 'idle':
-      return;
+      return [];
     case 'awaiting-answer':
-      state.request.wipe();
-      return;
+      return [state.request];
     case 'expect2':
     case 'expect3':
     case 'expect4':
-      state.secrets.wipe();
-      return;
+      return [state.secrets];
   }
+}
+
+/** Wipes the secrets a state holds; the secure channel calls it when it is wiped (MSGSTATE_ENCRYPTED ends). */
+export function wipeSmpState<T extends SmpTypes>(state: SmpState<T>): void {
+  for (const secrets of smpStateSecrets(state)) secrets.wipe();
 }

@@ -5,10 +5,13 @@
  * generic over the version's math and TLV coding ({@link SmpMath}): v3's
  * (v3/smp.ts) and v4's plug in.
  *
- * Theory of operation: a transition consumes the current state (its secrets
- * are wiped before it returns) and gives the next state, the TLVs to send in
- * one data message, and events for the host. The secure session calls it
- * only while MSGSTATE_ENCRYPTED holds, and wipes the state when that ends.
+ * Theory of operation: a transition consumes the current state and gives the
+ * next state, the TLVs to send in one data message, events for the host, and
+ * in `consumed` every secret it is done with (the old state's, the user's
+ * secret); it wipes nothing itself: the caller installs the next state and
+ * has `consumed` wiped (secure-channel.ts, "Wiping"). The secure session
+ * calls it only while MSGSTATE_ENCRYPTED holds, and wipes the state when
+ * that ends.
  *
  * - A TLV the state does not expect makes us start over, as the spec says:
  *   send an abort (TLV 6) and go back to SMPSTATE_EXPECT1. A message that
@@ -33,8 +36,8 @@
  */
 import { UsageError, isDecodeError, type SmpAbortReason } from '../errors.js';
 import type { Tlv } from '../wire/tlv.js';
-import type { SmpContext, SmpMath, SmpTypes } from './smp-math.js';
-import { SMP_IDLE, wipeSmpState, type SmpState } from './smp-state.js';
+import type { SmpContext, SmpMath, SmpTypes, Wipeable } from './smp-math.js';
+import { SMP_IDLE, smpStateSecrets, type SmpState } from './smp-state.js';
 
 export type { SmpAbortReason };
 
@@ -54,12 +57,13 @@ export interface SmpStep<T extends SmpTypes> {
   /** TLVs to send together in one data message (empty: send nothing). */
   readonly send: Tlv[];
   readonly events: SmpEvent[];
+  /** Secrets this transition is done with, for the caller to wipe once `next` is installed. */
+  readonly consumed: readonly Wipeable[];
 }
 
 /** Gives up because of a received TLV: abort and SMPSTATE_EXPECT1. */
 function protocolAbort<T extends SmpTypes>(math: SmpMath<T>, state: SmpState<T>, reason: SmpAbortReason): SmpStep<T> {
-  wipeSmpState(state);
-  return { next: SMP_IDLE, send: [math.abort()], events: [{ kind: 'smp-aborted', by: 'protocol', reason }] };
+  return { next: SMP_IDLE, send: [math.abort()], events: [{ kind: 'smp-aborted', by: 'protocol', reason }], consumed: smpStateSecrets(state) };
 }
 
 /**
@@ -70,15 +74,14 @@ function protocolAbort<T extends SmpTypes>(math: SmpMath<T>, state: SmpState<T>,
 export function smpStart<T extends SmpTypes>(math: SmpMath<T>, state: SmpState<T>, userSecret: Uint8Array, question: string | undefined, context: SmpContext): SmpStep<T> {
   if (question?.includes('\0') === true) throw new UsageError('bad-smp-question', 'an SMP question cannot contain NUL');
   const restart = state.kind !== 'idle';
-  wipeSmpState(state);
   const secret = math.secret(context.ourFingerprint, context.theirFingerprint, context.ssid, userSecret);
   const { message, state: secrets } = math.step1(secret, context.random);
-  secret.wipe();
   const first = math.encode1(message, question);
   return {
     next: { kind: 'expect2', secrets },
     send: restart ? [math.abort(), first] : [first],
     events: restart ? [{ kind: 'smp-aborted', by: 'us' }] : [],
+    consumed: [...smpStateSecrets(state), secret],
   };
 }
 
@@ -88,9 +91,7 @@ export function smpAnswer<T extends SmpTypes>(math: SmpMath<T>, state: SmpState<
   // The peer initiated: its fingerprint comes first in the secret.
   const secret = math.secret(context.theirFingerprint, context.ourFingerprint, context.ssid, userSecret);
   const { message, state: secrets } = math.step2b(state.request, secret, context.random);
-  secret.wipe();
-  wipeSmpState(state);
-  return { next: { kind: 'expect3', secrets }, send: [math.encode2(message)], events: [] };
+  return { next: { kind: 'expect3', secrets }, send: [math.encode2(message)], events: [], consumed: [...smpStateSecrets(state), secret] };
 }
 
 /**
@@ -99,8 +100,7 @@ export function smpAnswer<T extends SmpTypes>(math: SmpMath<T>, state: SmpState<
  */
 export function smpAbort<T extends SmpTypes>(math: SmpMath<T>, state: SmpState<T>): SmpStep<T> {
   const running = state.kind !== 'idle';
-  wipeSmpState(state);
-  return { next: SMP_IDLE, send: [math.abort()], events: running ? [{ kind: 'smp-aborted', by: 'us' }] : [] };
+  return { next: SMP_IDLE, send: [math.abort()], events: running ? [{ kind: 'smp-aborted', by: 'us' }] : [], consumed: smpStateSecrets(state) };
 }
 
 /** Handles one received TLV; undefined when it is not an SMP TLV. */
@@ -108,8 +108,7 @@ export function smpReceive<T extends SmpTypes>(math: SmpMath<T>, state: SmpState
   switch (math.stepOf(tlv)) {
     case 'abort': {
       const running = state.kind !== 'idle';
-      wipeSmpState(state);
-      return { next: SMP_IDLE, send: [], events: running ? [{ kind: 'smp-aborted', by: 'peer' }] : [] };
+      return { next: SMP_IDLE, send: [], events: running ? [{ kind: 'smp-aborted', by: 'peer' }] : [], consumed: smpStateSecrets(state) };
     }
     case 1:
       return receiveMessage1(math, state, tlv);
@@ -131,8 +130,7 @@ function receiveMessage1<T extends SmpTypes>(math: SmpMath<T>, state: SmpState<T
   const { question, message } = decoded;
   const request = math.step2a(message);
   if (typeof request === 'string') return protocolAbort(math, state, request);
-  wipeSmpState(state);
-  return { next: { kind: 'awaiting-answer', question, request }, send: [], events: [{ kind: 'smp-request', question }] };
+  return { next: { kind: 'awaiting-answer', question, request }, send: [], events: [{ kind: 'smp-request', question }], consumed: smpStateSecrets(state) };
 }
 
 function receiveMessage2<T extends SmpTypes>(math: SmpMath<T>, state: SmpState<T>, tlv: Tlv, context: SmpContext): SmpStep<T> {
@@ -141,8 +139,7 @@ function receiveMessage2<T extends SmpTypes>(math: SmpMath<T>, state: SmpState<T
   if (isDecodeError(message)) return protocolAbort(math, state, 'malformed');
   const result = math.step3(state.secrets, message, context.random);
   if (typeof result === 'string') return protocolAbort(math, state, result);
-  wipeSmpState(state);
-  return { next: { kind: 'expect4', secrets: result.state }, send: [math.encode3(result.message)], events: [] };
+  return { next: { kind: 'expect4', secrets: result.state }, send: [math.encode3(result.message)], events: [], consumed: smpStateSecrets(state) };
 }
 
 function receiveMessage3<T extends SmpTypes>(math: SmpMath<T>, state: SmpState<T>, tlv: Tlv, context: SmpContext): SmpStep<T> {
@@ -151,8 +148,7 @@ function receiveMessage3<T extends SmpTypes>(math: SmpMath<T>, state: SmpState<T
   if (isDecodeError(message)) return protocolAbort(math, state, 'malformed');
   const result = math.step4(state.secrets, message, context.random);
   if (typeof result === 'string') return protocolAbort(math, state, result);
-  wipeSmpState(state);
-  return { next: SMP_IDLE, send: [math.encode4(result.message)], events: [{ kind: 'smp-result', success: result.success }] };
+  return { next: SMP_IDLE, send: [math.encode4(result.message)], events: [{ kind: 'smp-result', success: result.success }], consumed: smpStateSecrets(state) };
 }
 
 function receiveMessage4<T extends SmpTypes>(math: SmpMath<T>, state: SmpState<T>, tlv: Tlv): SmpStep<T> {
@@ -161,6 +157,5 @@ function receiveMessage4<T extends SmpTypes>(math: SmpMath<T>, state: SmpState<T
   if (isDecodeError(message)) return protocolAbort(math, state, 'malformed');
   const result = math.step5(state.secrets, message);
   if (typeof result === 'string') return protocolAbort(math, state, result);
-  wipeSmpState(state);
-  return { next: SMP_IDLE, send: [], events: [{ kind: 'smp-result', success: result.success }] };
+  return { next: SMP_IDLE, send: [], events: [{ kind: 'smp-result', success: result.success }], consumed: smpStateSecrets(state) };
 }

@@ -5,15 +5,17 @@
  *
  * Theory of operation: the session layer hands received data messages to
  * {@link V3Channel.open} and asks {@link V3Channel.seal} for outgoing ones;
- * the channel encodes through the codec the session gives it, so the session
- * never sees a key or a TLV. Wiping the channel wipes the ring and SMP.
+ * the channel encodes them with the whole-message codec (wire/message.ts), so
+ * the session never sees a key or a TLV. What its SMP steps and key
+ * rotations consume goes to the session to wipe (secure-channel.ts,
+ * "Wiping"); wiping the channel wipes the ring and SMP it still holds.
  */
 import { fingerprint, type DsaPublicKey, type Secret } from '../crypto/index.js';
 import { UsageError } from '../errors.js';
 import type { ChannelContext, ChannelEffect, Opened, OpenFailure, SecureChannel, SmpStatus } from '../secure-channel.js';
 import { SMP_IDLE, smpAbort, smpAnswer, smpReceive, smpStart, wipeSmpState, type SmpContext, type SmpState, type SmpStep } from './smp.js';
-import { DATA_FLAG_IGNORE_UNREADABLE, TLV_DISCONNECTED, TLV_EXTRA_KEY, decodeDataPayload, encodeTextPayload, type DataFields, type Tlv } from '../wire/index.js';
-import type { AkeMessage, AkeSuccess } from './ake/ake.js';
+import { DATA_FLAG_IGNORE_UNREADABLE, TLV_DISCONNECTED, TLV_EXTRA_KEY, decodeDataPayload, encodeDataText, encodeTextPayload, type Tlv } from '../wire/index.js';
+import type { AkeSuccess } from './ake/ake.js';
 import type { AkeVersion } from './ake/auth-state.js';
 import { openData, sealData, type ReceivedData } from './data-message.js';
 import type { KeyRing } from './keys/key-ring.js';
@@ -22,12 +24,6 @@ import type { KeyRing } from './keys/key-ring.js';
 export interface V3DataMessage extends ReceivedData {
   readonly version: AkeVersion;
   readonly flags: number;
-}
-
-/** How v3 messages become text: the session's whole-message codec. */
-export interface V3Codec {
-  encodeAke(message: AkeMessage, senderTag: number, receiverTag: number): string;
-  encodeData(version: AkeVersion, senderTag: number, receiverTag: number, fields: DataFields, mac: (macInput: Uint8Array) => Uint8Array, oldMacKeys: Uint8Array): string;
 }
 
 const utf8Decoder = new TextDecoder('utf-8', { fatal: false });
@@ -40,17 +36,15 @@ export class V3Channel implements SecureChannel<V3DataMessage> {
   readonly ssid: Uint8Array;
   readonly ssidHalf: 'first' | 'second';
   readonly #keys: KeyRing;
-  readonly #codec: V3Codec;
   #smp: SmpState = SMP_IDLE;
 
-  constructor(success: AkeSuccess, keys: KeyRing, codec: V3Codec) {
+  constructor(success: AkeSuccess, keys: KeyRing) {
     this.version = success.version;
     this.theirPublicKey = success.theirPublicKey;
     this.theirFingerprint = fingerprint(success.theirPublicKey);
     this.ssid = success.ssid;
     this.ssidHalf = success.ssidHalf;
     this.#keys = keys;
-    this.#codec = codec;
   }
 
   /** The key ring (for tests of key handling). */
@@ -92,6 +86,7 @@ export class V3Channel implements SecureChannel<V3DataMessage> {
   open(message: V3DataMessage, context: ChannelContext): Opened | OpenFailure {
     const opened = openData(this.#keys, message);
     if ('failure' in opened) return { kind: 'failure', code: opened.failure, detail: opened.detail };
+    context.consumed.push(...opened.consumed, opened.extraKey);
     try {
       const payload = decodeDataPayload(opened.plaintext);
       const effects: ChannelEffect[] = [];
@@ -112,9 +107,8 @@ export class V3Channel implements SecureChannel<V3DataMessage> {
         effects,
       };
     } finally {
-      // The TLVs are views of the plaintext: wipe it only once they are handled.
+      // The TLVs are views of the plaintext: clear it only once they are handled.
       opened.plaintext.fill(0);
-      opened.extraKey.wipe();
     }
   }
 
@@ -141,7 +135,7 @@ export class V3Channel implements SecureChannel<V3DataMessage> {
     const sealed = sealData(this.#keys, plaintext, flags);
     plaintext.fill(0);
     if (sealed === undefined) return undefined;
-    const encoded = this.#codec.encodeData(this.version, context.ourTag, context.theirTag, sealed.fields, sealed.mac, sealed.oldMacKeys);
+    const encoded = encodeDataText(this.version, context.ourTag, context.theirTag, sealed.fields, sealed.mac, sealed.oldMacKeys);
     return { text: encoded, extraKey: sealed.extraKey };
   }
 
@@ -153,6 +147,7 @@ export class V3Channel implements SecureChannel<V3DataMessage> {
 
   #applySmp(step: SmpStep, context: ChannelContext): ChannelEffect[] {
     this.#smp = step.next;
+    context.consumed.push(...step.consumed);
     const effects: ChannelEffect[] = [];
     if (step.send.length > 0) {
       const sealed = this.#seal('', step.send, DATA_FLAG_IGNORE_UNREADABLE, context);

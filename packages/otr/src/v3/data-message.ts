@@ -12,6 +12,7 @@ import {
   hmacSha1,
   isValidDhPublic,
   type Secret,
+  type Wipeable,
 } from '../crypto/index.js';
 import { concatBytes } from '../bytes.js';
 import { counterIsNewer, nextCounter } from './keys/counter.js';
@@ -59,7 +60,10 @@ export function sealData(ring: KeyRing, plaintext: Uint8Array, flags: number): S
 /** A successfully opened data message. */
 export interface OpenedData {
   readonly plaintext: Uint8Array;
+  /** A copy of the pairing's extra symmetric key, the caller's. */
   readonly extraKey: Secret;
+  /** What the key rotation forgot, for the caller to wipe. */
+  readonly consumed: readonly Wipeable[];
 }
 
 /** Verifies and decrypts a received data message, rotating keys on success. */
@@ -78,6 +82,6 @@ export function openData(ring: KeyRing, message: ReceivedData): OpenedData | { f
   session.receivingMacUsed = true;
   const plaintext = aes128Ctr(session.keys.receivingAesKey.expose(), message.counter, message.encryptedMessage);
   const extraKey = session.extraKey.clone();
-  ring.rotateAfterReceive(message.senderKeyId, message.recipientKeyId, message.nextDh);
-  return { plaintext, extraKey };
+  const consumed = ring.rotateAfterReceive(message.senderKeyId, message.recipientKeyId, message.nextDh);
+  return { plaintext, extraKey, consumed };
 }

@@ -5,6 +5,6 @@
  */
 export type { AkeMessage } from './ake/ake.js';
 export type { AkeVersion } from './ake/auth-state.js';
-export { V3Channel, type V3Codec, type V3DataMessage } from './channel.js';
+export { V3Channel, type V3DataMessage } from './channel.js';
 export { V3KeyExchange } from './key-exchange.js';
 export type { SmpState as V3SmpState } from './smp.js';

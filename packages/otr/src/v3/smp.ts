@@ -104,7 +104,7 @@ export type SmpState = GenericSmpState<V3SmpTypes>;
 export type SmpStep = GenericSmpStep<V3SmpTypes>;
 export type { SmpContext };
 export type { SmpAbortReason, SmpEvent } from '../smp/index.js';
-export { SMP_IDLE, wipeSmpState } from '../smp/index.js';
+export { SMP_IDLE, smpStateSecrets, wipeSmpState } from '../smp/index.js';
 
 /** smp/'s smpStart over v3's math. */
 export function smpStart(state: SmpState, userSecret: Uint8Array, question: string | undefined, context: SmpContext): SmpStep {

@@ -8,8 +8,11 @@
  * current {@link AuthState}. The handler chosen by `AKE_TABLE[state][message]`
  * returns the next state, an optional reply and, when the exchange completes,
  * an {@link AkeSuccess} that the session turns into data-exchange keys.
- * Handlers wipe the secrets they drop; secrets carried into the next state or
- * the success value are handed over, never copied. A message whose
+ * Handlers wipe nothing: every secret they drop (of the old state, or made
+ * and used up on the way) is returned in `consumed`, which the caller wipes
+ * once it has installed the next state (secure-channel.ts, "Wiping");
+ * secrets carried into the next state or the success value are handed over,
+ * never copied. A message whose
  * verification fails is ignored (the state is kept), as the per-message rules
  * of the spec say, and reported so the host can see it.
  */
@@ -26,6 +29,7 @@ import {
   type DsaPrivateKey,
   type DsaPublicKey,
   type RandomSource,
+  type Wipeable,
   Secret,
 } from '../../crypto/index.js';
 import { compareBytes } from '../../bytes.js';
@@ -34,7 +38,7 @@ import { decodeMpiExactly } from '../../wire/index.js';
 import { Writer } from '../../wire/writer.js';
 import {
   AUTH_NONE,
-  wipeAuthState,
+  authStateSecrets,
   type AkeVersion,
   type AuthState,
   type AwaitingDhKey,
@@ -81,6 +85,8 @@ export interface AkeStep {
   readonly success?: AkeSuccess;
   /** Set when a message was ignored because a check failed (not for ordinary ignores). */
   readonly rejected?: AkeRejection;
+  /** Secrets this step is done with, for the caller to wipe once `next` is installed. */
+  readonly consumed: readonly Wipeable[];
 }
 
 /** What the AKE needs from its surroundings. */
@@ -96,7 +102,7 @@ function mpiBytes(value: Uint8Array): Uint8Array {
   return new Writer().mpi(value).finish();
 }
 
-/** Starts an AKE: a fresh D-H Commit (the caller wipes any previous state). */
+/** Starts an AKE: a fresh D-H Commit (the caller consumes any previous state). */
 export function startAke(version: AkeVersion, context: AkeContext): AkeStep {
   const revealKey = new Secret(context.random(16));
   const ourDh = generateDhKeyPair(context.random);
@@ -106,11 +112,11 @@ export function startAke(version: AkeVersion, context: AkeContext): AkeStep {
     hashedGx: sha256(gxMpi),
   };
   const next: AwaitingDhKey = { kind: 'awaiting-dhkey', version, since: context.now, revealKey, ourDh, commit };
-  return { next, reply: { type: 'dh-commit', version, body: commit } };
+  return { next, reply: { type: 'dh-commit', version, body: commit }, consumed: [] };
 }
 
-/** Answers a D-H Commit with a fresh g^y (the AUTHSTATE_NONE rule). */
-function answerCommit(message: AkeMessage & { type: 'dh-commit' }, context: AkeContext): AkeStep {
+/** Answers a D-H Commit with a fresh g^y (the AUTHSTATE_NONE rule), consuming the secrets of the state left. */
+function answerCommit(left: AuthState, message: AkeMessage & { type: 'dh-commit' }, context: AkeContext): AkeStep {
   const ourDh = generateDhKeyPair(context.random);
   const dhKey: DhKey = { gy: ourDh.publicKey };
   const next: AwaitingRevealSignature = {
@@ -121,22 +127,25 @@ function answerCommit(message: AkeMessage & { type: 'dh-commit' }, context: AkeC
     theirCommit: message.body,
     dhKey,
   };
-  return { next, reply: { type: 'dh-key', version: message.version, body: dhKey } };
+  return { next, reply: { type: 'dh-key', version: message.version, body: dhKey }, consumed: authStateSecrets(left) };
 }
 
-const ignore = (state: AuthState): AkeStep => ({ next: state });
-const reject = (state: AuthState, code: AkeRejection['code'], detail: string): AkeStep => ({ next: state, rejected: { code, detail } });
+const ignore = (state: AuthState): AkeStep => ({ next: state, consumed: [] });
+const reject = (state: AuthState, code: AkeRejection['code'], detail: string, consumed: readonly Wipeable[] = []): AkeStep => ({
+  next: state,
+  rejected: { code, detail },
+  consumed,
+});
 
-const commitInNone: Handler<AuthState, AkeMessage & { type: 'dh-commit' }> = (_state, message, context) =>
-  answerCommit(message, context);
+const commitInNone: Handler<AuthState, AkeMessage & { type: 'dh-commit' }> = (state, message, context) =>
+  answerCommit(state, message, context);
 
 /** Both sides sent a D-H Commit: the higher HASH(g^x), as 32-byte big-endian, keeps its own. */
 const commitInAwaitingDhKey: Handler<AwaitingDhKey, AkeMessage & { type: 'dh-commit' }> = (state, message, context) => {
   if (message.version === state.version && compareBytes(state.commit.hashedGx, message.body.hashedGx) > 0) {
-    return { next: state, reply: { type: 'dh-commit', version: state.version, body: state.commit } };
+    return { next: state, reply: { type: 'dh-commit', version: state.version, body: state.commit }, consumed: [] };
   }
-  wipeAuthState(state);
-  return answerCommit(message, context);
+  return answerCommit(state, message, context);
 };
 
 /** A new or repeated D-H Commit: resend the same g^y and remember the new commitment. */
@@ -145,18 +154,13 @@ const commitInAwaitingRevealSig: Handler<AwaitingRevealSignature, AkeMessage & {
   message,
   context,
 ) => {
-  if (message.version !== state.version) {
-    wipeAuthState(state);
-    return answerCommit(message, context);
-  }
+  if (message.version !== state.version) return answerCommit(state, message, context);
   const next: AwaitingRevealSignature = { ...state, since: context.now, theirCommit: message.body };
-  return { next, reply: { type: 'dh-key', version: state.version, body: state.dhKey } };
+  return { next, reply: { type: 'dh-key', version: state.version, body: state.dhKey }, consumed: [] };
 };
 
-const commitInAwaitingSig: Handler<AwaitingSignature, AkeMessage & { type: 'dh-commit' }> = (state, message, context) => {
-  wipeAuthState(state);
-  return answerCommit(message, context);
-};
+const commitInAwaitingSig: Handler<AwaitingSignature, AkeMessage & { type: 'dh-commit' }> = (state, message, context) =>
+  answerCommit(state, message, context);
 
 /** g^y arrived: compute s, reveal r and sign (we are "Bob"). */
 const dhKeyInAwaitingDhKey: Handler<AwaitingDhKey, AkeMessage & { type: 'dh-key' }> = (state, message, context) => {
@@ -174,7 +178,6 @@ const dhKeyInAwaitingDhKey: Handler<AwaitingDhKey, AkeMessage & { type: 'dh-key'
     context.random,
   );
   const revealSignature: RevealSignature = { revealedKey: Uint8Array.from(state.revealKey.expose()), ...sealed };
-  state.revealKey.wipe();
   const next: AwaitingSignature = {
     kind: 'awaiting-sig',
     version: state.version,
@@ -185,13 +188,14 @@ const dhKeyInAwaitingDhKey: Handler<AwaitingDhKey, AkeMessage & { type: 'dh-key'
     keys,
     revealSignature,
   };
-  return { next, reply: { type: 'reveal-signature', version: state.version, body: revealSignature } };
+  // r is public once sent: the secret copy goes.
+  return { next, reply: { type: 'reveal-signature', version: state.version, body: revealSignature }, consumed: [state.revealKey] };
 };
 
 /** A repeated D-H Key gets our Reveal Signature again; a different one is ignored. */
 const dhKeyInAwaitingSig: Handler<AwaitingSignature, AkeMessage & { type: 'dh-key' }> = (state, message) => {
   if (message.version !== state.version || compareBytes(message.body.gy, state.theirDhPublic) !== 0) return ignore(state);
-  return { next: state, reply: { type: 'reveal-signature', version: state.version, body: state.revealSignature } };
+  return { next: state, reply: { type: 'reveal-signature', version: state.version, body: state.revealSignature }, consumed: [] };
 };
 
 /** r revealed: check the commitment, then the peer's signature, then sign ourselves (we are "Alice"). */
@@ -217,11 +221,9 @@ const revealInAwaitingRevealSig: Handler<AwaitingRevealSignature, AkeMessage & {
     state.ourDh.publicKey,
   );
   if (typeof verified === 'string') {
-    keys.wipe();
-    shared.wipe();
     return verified === 'unsupported-key'
-      ? reject(state, 'unsupported-key', 'the peer\'s DSA key is not 1024/160 bits')
-      : reject(state, 'bad-signature', 'reveal signature did not verify');
+      ? reject(state, 'unsupported-key', 'the peer\'s DSA key is not 1024/160 bits', [keys, shared])
+      : reject(state, 'bad-signature', 'reveal signature did not verify', [keys, shared]);
   }
   const sealed = sealSignature(
     { encryptionKey: keys.cPrime, authenticatorKey: keys.m1Prime, macKey: keys.m2Prime },
@@ -232,9 +234,9 @@ const revealInAwaitingRevealSig: Handler<AwaitingRevealSignature, AkeMessage & {
     context.random,
   );
   const ssid = Uint8Array.from(keys.ssid);
-  keys.wipe();
   return {
     next: AUTH_NONE,
+    consumed: [keys],
     reply: { type: 'signature', version: state.version, body: sealed },
     success: {
       version: state.version,
@@ -262,9 +264,9 @@ const signatureInAwaitingSig: Handler<AwaitingSignature, AkeMessage & { type: 's
   if (verified === 'unsupported-key') return reject(state, 'unsupported-key', 'the peer\'s DSA key is not 1024/160 bits');
   if (verified === 'bad-signature') return reject(state, 'bad-signature', 'signature did not verify');
   const ssid = Uint8Array.from(keys.ssid);
-  keys.wipe();
   return {
     next: AUTH_NONE,
+    consumed: [keys],
     success: {
       version: state.version,
       theirPublicKey: verified.publicKey,
@@ -316,10 +318,9 @@ export function receiveAkeMessage(state: AuthState, message: AkeMessage, context
 }
 
 /** Abandons an AKE that made no progress for `timeoutMs` (the caller reports it). */
-export function expireAke(state: AuthState, now: number, timeoutMs: number): AuthState {
-  if (state.kind === 'none' || now - state.since < timeoutMs) return state;
-  wipeAuthState(state);
-  return AUTH_NONE;
+export function expireAke(state: AuthState, now: number, timeoutMs: number): { readonly next: AuthState; readonly consumed: readonly Wipeable[] } {
+  if (state.kind === 'none' || now - state.since < timeoutMs) return { next: state, consumed: [] };
+  return { next: AUTH_NONE, consumed: authStateSecrets(state) };
 }
 
 /** When the current AKE times out, if one is running. */

@@ -3,7 +3,7 @@
  * state"), one variant per authstate, each holding only the secrets that
  * state needs. AUTHSTATE_V1_SETUP is not represented: sotto never speaks v1.
  */
-import type { AkeKeys, DhKeyPair, Secret } from '../../crypto/index.js';
+import type { AkeKeys, DhKeyPair, Secret, Wipeable } from '../../crypto/index.js';
 import type { DhCommit, DhKey, RevealSignature } from '../../wire/index.js';
 import { assertNever } from '../../assert-never.js';
 import type { ProtocolVersion } from '../../version.js';
@@ -66,23 +66,17 @@ export type AuthState = AuthNone | AwaitingDhKey | AwaitingRevealSignature | Awa
 /** The initial state. */
 export const AUTH_NONE: AuthNone = { kind: 'none' };
 
-/** Wipes the secrets a state holds; called when the state is left. */
-export function wipeAuthState(state: AuthState): void {
+/** The secrets a state holds: what leaving it consumes. */
+export function authStateSecrets(state: AuthState): Wipeable[] {
   switch (state.kind) {
     case 'none':
-      return;
+      return [];
     case 'awaiting-dhkey':
-      state.revealKey.wipe();
-      state.ourDh.privateKey.wipe();
-      return;
+      return [state.revealKey, state.ourDh.privateKey];
     case 'awaiting-revealsig':
-      state.ourDh.privateKey.wipe();
-      return;
+      return [state.ourDh.privateKey];
     case 'awaiting-sig':
-      state.ourDh.privateKey.wipe();
-      state.shared.wipe();
-      state.keys.wipe();
-      return;
+      return [state.ourDh.privateKey, state.shared, state.keys];
     default:
       return assertNever(state);
   }

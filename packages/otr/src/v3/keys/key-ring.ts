@@ -15,10 +15,14 @@
  * our newest key, so we rotate ours; one whose sender key id is their_keyid
  * carries the peer's next key, so we rotate theirs. Lookups only ever accept
  * the current and previous ids, and id 0 never exists.
+ *
+ * A rotation wipes nothing: it returns the secrets it forgot (session keys,
+ * our old private key) for the caller to wipe (secure-channel.ts, "Wiping").
+ * Only {@link KeyRing.wipe}, the end of the ring, wipes what it still holds.
  */
-import { generateDhKeyPair, isValidDhPublic, type DhKeyPair, type RandomSource, type Secret } from '../../crypto/index.js';
+import { generateDhKeyPair, isValidDhPublic, wipeAll, type DhKeyPair, type RandomSource, type Secret, type Wipeable } from '../../crypto/index.js';
 import { bytesEqual } from '../../bytes.js';
-import { deriveSessionKeys, sessionKeysFromShared, wipeSessionKeys, type SessionKeys } from './session-keys.js';
+import { deriveSessionKeys, sessionKeySecrets, sessionKeysFromShared, type SessionKeys } from './session-keys.js';
 
 /** Why a received key pairing was refused. */
 export type KeyLookupFailure = 'bad-key-id' | 'bad-group-element';
@@ -50,8 +54,8 @@ export class KeyRing {
   /**
    * Builds the ring after an AKE: `akeDh` (id `akeKeyId`) becomes our
    * previous key, a fresh one (made on first use) our current. `akeShared`,
-   * the AKE's s = (their AKE key)^(our AKE key), keys that pairing; the ring
-   * takes it over and wipes it.
+   * the AKE's s = (their AKE key)^(our AKE key), keys that pairing; it stays
+   * the caller's, who wipes it once the ring is built. `akeDh` becomes the ring's.
    */
   static afterAke(akeKeyId: number, akeDh: DhKeyPair, theirKeyId: number, theirPublic: Uint8Array, akeShared: Secret, random: RandomSource): KeyRing {
     // A copy: the received value may be a view of a whole message.
@@ -105,21 +109,24 @@ export class KeyRing {
    * Rotates keys after a verified message (spec "When you receive a Data
    * Message ... check if keys need rotation"). `nextDh` must already be checked
    * with {@link isValidDhPublic} when {@link adoptsNextKey} says it is adopted.
+   * Returns the secrets the rotation forgot, for the caller to wipe.
    */
-  rotateAfterReceive(senderKeyId: number, recipientKeyId: number, nextDh: Uint8Array): void {
+  rotateAfterReceive(senderKeyId: number, recipientKeyId: number, nextDh: Uint8Array): Wipeable[] {
+    const consumed: Wipeable[] = [];
     if (recipientKeyId === this.#ourKeyId && this.#ourKeyId < MAX_KEY_ID) {
-      this.#forgetSessions((session) => session.ourKeyId === this.#ourKeyId - 1);
-      this.#ourPrevious.privateKey.wipe();
+      consumed.push(...this.#forgetSessions((session) => session.ourKeyId === this.#ourKeyId - 1));
+      consumed.push(this.#ourPrevious.privateKey);
       this.#ourPrevious = this.#current();
       this.#ourCurrent = undefined;
       this.#ourKeyId += 1;
     }
     if (senderKeyId === this.#theirKeyId && this.#theirKeyId < MAX_KEY_ID && isValidDhPublic(nextDh)) {
-      this.#forgetSessions((session) => session.theirKeyId === this.#theirKeyId - 1);
+      consumed.push(...this.#forgetSessions((session) => session.theirKeyId === this.#theirKeyId - 1));
       this.#theirPrevious = this.#theirCurrent;
       this.#theirCurrent = Uint8Array.from(nextDh);
       this.#theirKeyId += 1;
     }
+    return consumed;
   }
 
   /** Takes the receiving MAC keys waiting to be revealed (concatenated 20-byte values). */
@@ -131,9 +138,7 @@ export class KeyRing {
 
   /** Forgets everything, wiping all secrets. */
   wipe(): void {
-    this.#forgetSessions(() => true, false);
-    this.#ourPrevious.privateKey.wipe();
-    this.#ourCurrent?.privateKey.wipe();
+    wipeAll(...this.#forgetSessions(() => true, false), this.#ourPrevious.privateKey, this.#ourCurrent?.privateKey);
     // Never revealed now: still secret.
     for (const key of this.#macKeysToReveal) key.fill(0);
     this.#macKeysToReveal = [];
@@ -151,14 +156,17 @@ export class KeyRing {
     return session;
   }
 
-  #forgetSessions(predicate: (session: SessionKeys) => boolean, reveal = true): void {
+  /** Drops the sessions `predicate` selects, keeping their used receiving MAC keys to reveal; returns their secrets. */
+  #forgetSessions(predicate: (session: SessionKeys) => boolean, reveal = true): Wipeable[] {
+    const forgotten: Wipeable[] = [];
     for (const [id, session] of this.#sessions) {
       if (!predicate(session)) continue;
       if (reveal && session.receivingMacUsed) {
         this.#macKeysToReveal.push(Uint8Array.from(session.keys.receivingMacKey.expose()));
       }
-      wipeSessionKeys(session);
+      forgotten.push(...sessionKeySecrets(session));
       this.#sessions.delete(id);
     }
+    return forgotten;
   }
 }

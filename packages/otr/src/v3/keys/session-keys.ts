@@ -11,6 +11,7 @@ import {
   type DataKeys,
   type DhKeyPair,
   type Secret,
+  type Wipeable,
 } from '../../crypto/index.js';
 import { initialCounter } from './counter.js';
 
@@ -38,12 +39,15 @@ export function deriveSessionKeys(
 ): SessionKeys | undefined {
   const shared = dhSharedSecret(ours, theirPublic);
   if (shared === undefined) return undefined;
-  return sessionKeysFromShared(ourKeyId, ours.publicKey, theirKeyId, theirPublic, shared);
+  const session = sessionKeysFromShared(ourKeyId, ours.publicKey, theirKeyId, theirPublic, shared);
+  // s never leaves this derivation (no state holds it): gone as soon as the keys are made.
+  shared.wipe();
+  return session;
 }
 
 /**
  * The keys of a pair whose shared secret s is already known (the AKE's s is
- * the secret of its two keys' pairing); wipes `shared`.
+ * the secret of its two keys' pairing); `shared` stays the caller's.
  */
 export function sessionKeysFromShared(
   ourKeyId: number,
@@ -54,7 +58,6 @@ export function sessionKeysFromShared(
 ): SessionKeys {
   const keys = deriveDataKeys(shared, ourPublic, theirPublic);
   const extraKey = extraSymmetricKey(shared);
-  shared.wipe();
   return {
     ourKeyId,
     theirKeyId,
@@ -66,8 +69,7 @@ export function sessionKeysFromShared(
   };
 }
 
-/** Wipes every secret of a pair. */
-export function wipeSessionKeys(session: SessionKeys): void {
-  session.keys.wipe();
-  session.extraKey.wipe();
+/** Every secret of a pair: what forgetting it consumes. */
+export function sessionKeySecrets(session: SessionKeys): Wipeable[] {
+  return [session.keys, session.extraKey];
 }

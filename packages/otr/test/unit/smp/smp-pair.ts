@@ -32,9 +32,10 @@ export function pair(seed = 'pair') {
   return { alice: party(`${seed} alice`, fpA, fpB), bob: party(`${seed} bob`, fpB, fpA) };
 }
 
-/** Installs a step's next state and records what it sent and reported. */
+/** Installs a step's next state, wipes what it consumed (as the secure channel's caller does) and records what it sent and reported. */
 export function apply(p: Party, step: SmpStep): SmpStep {
   p.state = step.next;
+  for (const secret of step.consumed) secret.wipe();
   if (step.send.length > 0) p.outbox.push(step.send);
   p.events.push(...step.events);
   return step;

@@ -2,11 +2,11 @@
  * Every SMP TLV in every SMP state (Protocol-v3, "The SMP state machine",
  * "State Transitions"): the expected message goes on (or fails its checks
  * when it belongs to another run), a malformed one aborts, any other
- * aborts as unexpected and wipes the state left; TLV 6 always returns to
+ * aborts as unexpected and consumes the state left (the caller wipes it); TLV 6 always returns to
  * idle; non-SMP TLVs are not handled.
  */
 import { describe, expect, it } from 'vitest';
-import { SMP_IDLE, smpReceive, type SmpState } from '../../../src/v3/smp.js';
+import { SMP_IDLE, smpReceive, smpStateSecrets, type SmpState } from '../../../src/v3/smp.js';
 import { TLV_SMP1, TLV_SMP1Q, TLV_SMP2, TLV_SMP3, TLV_SMP4, TLV_SMP_ABORT } from '../../../src/wire/tlv.js';
 import { partyIn, receive, sampleTlvs, types } from './smp-pair.js';
 
@@ -38,7 +38,7 @@ describe('every SMP TLV in every state', () => {
           it(`${kind} + TLV ${type} from another run: its proofs fail, abort`, () => {
             const p = partyIn(kind);
             const step = receive(p, tlv);
-            expect(step).toEqual({ next: SMP_IDLE, send: [{ type: TLV_SMP_ABORT, value: new Uint8Array(0) }], events: [{ kind: 'smp-aborted', by: 'protocol', reason: 'bad-proof' }] });
+            expect(step).toEqual({ next: SMP_IDLE, send: [{ type: TLV_SMP_ABORT, value: new Uint8Array(0) }], events: [{ kind: 'smp-aborted', by: 'protocol', reason: 'bad-proof' }], consumed: expect.any(Array) });
           });
         }
         it(`${kind} + TLV ${type} with a malformed value: abort`, () => {
@@ -53,7 +53,7 @@ describe('every SMP TLV in every state', () => {
           const p = partyIn(kind);
           const old = p.state;
           const step = receive(p, tlv);
-          expect(step).toEqual({ next: SMP_IDLE, send: [{ type: TLV_SMP_ABORT, value: new Uint8Array(0) }], events: [{ kind: 'smp-aborted', by: 'protocol', reason: 'unexpected' }] });
+          expect(step).toEqual({ next: SMP_IDLE, send: [{ type: TLV_SMP_ABORT, value: new Uint8Array(0) }], events: [{ kind: 'smp-aborted', by: 'protocol', reason: 'unexpected' }], consumed: smpStateSecrets(old) });
           if (old.kind === 'expect2' || old.kind === 'expect3' || old.kind === 'expect4') expect(old.secrets.wiped).toBe(true);
           if (old.kind === 'awaiting-answer') expect(old.request.wiped).toBe(true);
         });
@@ -62,7 +62,7 @@ describe('every SMP TLV in every state', () => {
     it(`${kind} + TLV 6: idle, nothing sent`, () => {
       const p = partyIn(kind);
       const step = receive(p, { type: TLV_SMP_ABORT, value: new Uint8Array(0) });
-      expect(step).toEqual({ next: SMP_IDLE, send: [], events: kind === 'idle' ? [] : [{ kind: 'smp-aborted', by: 'peer' }] });
+      expect(step).toEqual({ next: SMP_IDLE, send: [], events: kind === 'idle' ? [] : [{ kind: 'smp-aborted', by: 'peer' }], consumed: expect.any(Array) });
     });
     it(`${kind}: TLVs 0, 1, 8 and unknown types are not SMP's`, () => {
       const p = partyIn(kind);

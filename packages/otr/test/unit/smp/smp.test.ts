@@ -105,7 +105,7 @@ describe('aborts at every step, by either side', () => {
   it('an abort in idle changes nothing and sends nothing back', () => {
     const { alice } = pair();
     const step = receive(alice, { type: TLV_SMP_ABORT, value: new Uint8Array(0) });
-    expect(step).toEqual({ next: SMP_IDLE, send: [], events: [] });
+    expect(step).toEqual({ next: SMP_IDLE, send: [], events: [], consumed: [] });
   });
 });
 
@@ -237,7 +237,7 @@ describe('usage errors and secrets', () => {
 
   it('abort by the user in idle still sends TLV 6 but reports nothing', () => {
     const { alice } = pair();
-    expect(abort(alice)).toEqual({ next: SMP_IDLE, send: [{ type: TLV_SMP_ABORT, value: new Uint8Array(0) }], events: [] });
+    expect(abort(alice)).toEqual({ next: SMP_IDLE, send: [{ type: TLV_SMP_ABORT, value: new Uint8Array(0) }], events: [], consumed: [] });
   });
 
   it('every left state is wiped, and no state, step or event shows a secret', () => {

@@ -1,8 +1,8 @@
 /** Walks every cell of the AKE table (authstate x message) with real messages. */
 import { describe, expect, it } from 'vitest';
-import { AKE_TABLE, receiveAkeMessage, startAke, type AkeContext, type AkeMessage } from '../../../src/v3/ake/ake.js';
-import { AUTH_NONE, type AuthState } from '../../../src/v3/ake/auth-state.js';
-import { deterministicRandom, generateDsaKey } from '../../../src/crypto/index.js';
+import { AKE_TABLE, receiveAkeMessage, startAke, type AkeContext, type AkeMessage } from '../../../../src/v3/ake/ake.js';
+import { AUTH_NONE, type AuthState } from '../../../../src/v3/ake/auth-state.js';
+import { deterministicRandom, generateDsaKey } from '../../../../src/crypto/index.js';
 
 const bobKey = generateDsaKey();
 const aliceKey = generateDsaKey();

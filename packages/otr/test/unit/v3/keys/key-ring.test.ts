@@ -27,10 +27,15 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { generateDhKeyPair, Secret, type DhKeyPair, type RandomSource } from '../../../src/crypto/index.js';
-import { counterIsNewer, initialCounter, nextCounter } from '../../../src/v3/keys/counter.js';
-import { KeyRing } from '../../../src/v3/keys/key-ring.js';
-import type { SessionKeys } from '../../../src/v3/keys/session-keys.js';
+import { generateDhKeyPair, Secret, type DhKeyPair, type RandomSource } from '../../../../src/crypto/index.js';
+import { counterIsNewer, initialCounter, nextCounter } from '../../../../src/v3/keys/counter.js';
+import { KeyRing } from '../../../../src/v3/keys/key-ring.js';
+import type { SessionKeys } from '../../../../src/v3/keys/session-keys.js';
+
+/** Rotates as the secure channel does: the ring returns what it forgot, the caller wipes it. */
+function rotate(ring: KeyRing, senderKeyId: number, recipientKeyId: number, nextDh: Uint8Array): void {
+  for (const secret of ring.rotateAfterReceive(senderKeyId, recipientKeyId, nextDh)) secret.wipe();
+}
 
 // ---------------------------------------------------------------------------
 // Reference derivation (the spec's formula) and libotr's vectors.
@@ -120,7 +125,7 @@ interface SessKeysVector extends PairKeys {
   readonly ourPublic: string;
   readonly high: boolean;
 }
-const VECTORS = JSON.parse(readFileSync(new URL('../../vectors/libotr5-bin/sesskeys.json', import.meta.url), 'utf8')) as SessKeysVector[];
+const VECTORS = JSON.parse(readFileSync(new URL('../../../vectors/libotr5-bin/sesskeys.json', import.meta.url), 'utf8')) as SessKeysVector[];
 const vector = (index: number): SessKeysVector => {
   const found = VECTORS[index];
   if (found === undefined) throw new Error(`no vector ${index}`);
@@ -243,7 +248,7 @@ describe('KeyRing after the AKE', () => {
     expect(counterIsNewer(fromHex('0000000000000000'), fromHex('0000000000000001'))).toBe(false);
     expect(counterIsNewer(fromHex('0100000000000000'), fromHex('00ffffffffffffff'))).toBe(true);
     // A new pairing's counters are its own.
-    ring.rotateAfterReceive(THEIR_AKE_KEY_ID, AKE_KEY_ID, THEIR_NEXT);
+    rotate(ring, THEIR_AKE_KEY_ID, AKE_KEY_ID, THEIR_NEXT);
     session.sendCounter = fromHex('0000000000000007');
     const next = held(ring.sending()?.session);
     expect([next.ourKeyId, next.theirKeyId]).toEqual([AKE_KEY_ID, THEIR_AKE_KEY_ID + 1]);
@@ -286,7 +291,7 @@ describe('KeyRing: key ids 0 and unknown', () => {
     const theirPublic = fromHex(v.theirPublic);
     const ring = KeyRing.afterAke(0xfffffffe, ake, 0xffffffff, theirPublic, akeShared(ake, theirPublic), scripted(EXPONENTS.slice(2)));
     ring.sending();
-    ring.rotateAfterReceive(0xffffffff, 0xffffffff, THEIR_NEXT);
+    rotate(ring, 0xffffffff, 0xffffffff, THEIR_NEXT);
     const session = held(ring.sending()?.session);
     expect([session.ourKeyId, session.theirKeyId]).toEqual([0xfffffffe, 0xffffffff]);
     expect(ring.receiving(0xffffffff, 0xffffffff)).not.toBe('bad-key-id');
@@ -299,7 +304,7 @@ describe('KeyRing: rotation', () => {
     const ourAkeExponent = Uint8Array.from(ake.privateKey.expose());
     expect(ring.adoptsNextKey(THEIR_AKE_KEY_ID)).toBe(true);
     expect(ring.adoptsNextKey(THEIR_AKE_KEY_ID - 1)).toBe(false);
-    ring.rotateAfterReceive(THEIR_AKE_KEY_ID, AKE_KEY_ID, THEIR_NEXT);
+    rotate(ring, THEIR_AKE_KEY_ID, AKE_KEY_ID, THEIR_NEXT);
     const sending = held(ring.sending()?.session);
     expect([sending.ourKeyId, sending.theirKeyId]).toEqual([AKE_KEY_ID, THEIR_AKE_KEY_ID + 1]);
     expect(keysOf(sending)).toEqual(referenceKeys(ourAkeExponent, THEIR_NEXT));
@@ -307,9 +312,9 @@ describe('KeyRing: rotation', () => {
     expect(ring.adoptsNextKey(THEIR_AKE_KEY_ID)).toBe(false);
     expect(ring.adoptsNextKey(THEIR_AKE_KEY_ID + 1)).toBe(true);
     // A message naming their_keyid - 1 brings no new key.
-    ring.rotateAfterReceive(THEIR_AKE_KEY_ID, AKE_KEY_ID, THEIR_AFTER_NEXT);
+    rotate(ring, THEIR_AKE_KEY_ID, AKE_KEY_ID, THEIR_AFTER_NEXT);
     expect(held(ring.sending()?.session).theirKeyId).toBe(THEIR_AKE_KEY_ID + 1);
-    ring.rotateAfterReceive(THEIR_AKE_KEY_ID + 1, AKE_KEY_ID, THEIR_AFTER_NEXT);
+    rotate(ring, THEIR_AKE_KEY_ID + 1, AKE_KEY_ID, THEIR_AFTER_NEXT);
     expect(keysOf(held(ring.sending()?.session))).toEqual(referenceKeys(ourAkeExponent, THEIR_AFTER_NEXT));
     expect(ring.receiving(THEIR_AKE_KEY_ID, AKE_KEY_ID)).toBe('bad-key-id');
     expect(keysOf(held(ring.receiving(THEIR_AKE_KEY_ID + 1, AKE_KEY_ID)))).toEqual(referenceKeys(ourAkeExponent, THEIR_NEXT));
@@ -318,16 +323,21 @@ describe('KeyRing: rotation', () => {
   it('their next key must be a legal group element (2 <= y <= p-2), else their keys stay', () => {
     for (const bad of [Uint8Array.of(1), Uint8Array.of(0), minimal(P - 1n), minimal(P)]) {
       const { ring } = ringAfterAke(0, EXPONENTS.slice(2));
-      ring.rotateAfterReceive(THEIR_AKE_KEY_ID, AKE_KEY_ID, bad);
+      rotate(ring, THEIR_AKE_KEY_ID, AKE_KEY_ID, bad);
       expect(held(ring.sending()?.session).theirKeyId).toBe(THEIR_AKE_KEY_ID);
     }
   });
 
-  it("our key: a message with recipient keyid == our_keyid forgets and wipes our_dh[our_keyid - 1]; a new our_dh[our_keyid] is drawn", () => {
+  it("our key: a message with recipient keyid == our_keyid forgets our_dh[our_keyid - 1] and returns it with its pairing's keys, unwiped, for the caller to wipe; a new our_dh[our_keyid] is drawn", () => {
     const { ring, ake, theirPublic, random } = ringAfterAke(0, EXPONENTS.slice(2));
     const akeSession = held(ring.sending()?.session);
     // The peer answers with our advertised key 2.
-    ring.rotateAfterReceive(THEIR_AKE_KEY_ID, AKE_KEY_ID + 1, THEIR_NEXT);
+    const consumed = ring.rotateAfterReceive(THEIR_AKE_KEY_ID, AKE_KEY_ID + 1, THEIR_NEXT);
+    expect(consumed).toContain(ake.privateKey);
+    expect(consumed).toContain(akeSession.keys);
+    expect(consumed).toContain(akeSession.extraKey);
+    expect(ake.privateKey.wiped).toBe(false);
+    for (const secret of consumed) secret.wipe();
     expect(ake.privateKey.wiped).toBe(true);
     for (const secret of secretsOf(akeSession)) expect(secret.wiped).toBe(true);
     expect(ring.receiving(THEIR_AKE_KEY_ID, AKE_KEY_ID)).toBe('bad-key-id');
@@ -359,7 +369,7 @@ describe('KeyRing: rotation', () => {
       expect(hex(receiving.keys.receivingAesKey.expose())).toBe(hex(sending.session.keys.sendingAesKey.expose()));
       expect(hex(receiving.keys.receivingMacKey.expose())).toBe(hex(sending.session.keys.sendingMacKey.expose()));
       expect(hex(receiving.extraKey.expose())).toBe(hex(sending.session.extraKey.expose()));
-      to.rotateAfterReceive(senderKeyId, recipientKeyId, sending.nextDhPublic);
+      rotate(to, senderKeyId, recipientKeyId, sending.nextDhPublic);
     };
     deliver(alice, bob); // (1, 1) advertising a2: sender keyid == Bob's their_keyid, so Bob adopts a2 (their_keyid 2).
     deliver(alice, bob); // (1, 1) again: Bob's their_keyid is 2 now, nothing rotates.
@@ -378,7 +388,7 @@ describe('KeyRing: revealing MAC keys', () => {
     const akeSession = held(ring.sending()?.session);
     akeSession.receivingMacUsed = true;
     expect(ring.takeMacKeysToReveal()).toEqual([]);
-    ring.rotateAfterReceive(THEIR_AKE_KEY_ID - 1, AKE_KEY_ID + 1, THEIR_NEXT);
+    rotate(ring, THEIR_AKE_KEY_ID - 1, AKE_KEY_ID + 1, THEIR_NEXT);
     expect(ring.takeMacKeysToReveal().map(hex)).toEqual([v.receivingMacKey]);
     expect(ring.takeMacKeysToReveal()).toEqual([]);
   });
@@ -386,7 +396,7 @@ describe('KeyRing: revealing MAC keys', () => {
   it('a pairing that never verified a message is forgotten without revealing anything (only used keys are revealed)', () => {
     const { ring, ake } = ringAfterAke(0, EXPONENTS.slice(2));
     const akeSession = held(ring.sending()?.session);
-    ring.rotateAfterReceive(THEIR_AKE_KEY_ID, AKE_KEY_ID + 1, THEIR_NEXT);
+    rotate(ring, THEIR_AKE_KEY_ID, AKE_KEY_ID + 1, THEIR_NEXT);
     expect(ring.takeMacKeysToReveal()).toEqual([]);
     expect(ake.privateKey.wiped).toBe(true);
     for (const secret of secretsOf(akeSession)) expect(secret.wiped).toBe(true);
@@ -398,10 +408,10 @@ describe('KeyRing: revealing MAC keys', () => {
     ring.sending();
     held(ring.receiving(THEIR_AKE_KEY_ID, AKE_KEY_ID)).receivingMacUsed = true;
     held(ring.receiving(THEIR_AKE_KEY_ID, AKE_KEY_ID + 1)).receivingMacUsed = true;
-    ring.rotateAfterReceive(THEIR_AKE_KEY_ID, AKE_KEY_ID, THEIR_NEXT);
+    rotate(ring, THEIR_AKE_KEY_ID, AKE_KEY_ID, THEIR_NEXT);
     expect(ring.takeMacKeysToReveal()).toEqual([]);
     // their_y[5] becomes their_keyid - 1 ... and is forgotten at the next rotation of theirs.
-    ring.rotateAfterReceive(THEIR_AKE_KEY_ID + 1, AKE_KEY_ID, THEIR_AFTER_NEXT);
+    rotate(ring, THEIR_AKE_KEY_ID + 1, AKE_KEY_ID, THEIR_AFTER_NEXT);
     expect(ring.takeMacKeysToReveal().map(hex).sort()).toEqual(
       [referenceKeys(ourAkeExponent, theirPublic).receivingMacKey, referenceKeys(EXPONENTS[2] ?? new Uint8Array(), theirPublic).receivingMacKey].sort(),
     );
@@ -411,7 +421,7 @@ describe('KeyRing: revealing MAC keys', () => {
     const { ring, v } = ringAfterAke(0, EXPONENTS.slice(2));
     const akeSession = held(ring.sending()?.session);
     akeSession.receivingMacUsed = true;
-    ring.rotateAfterReceive(THEIR_AKE_KEY_ID, AKE_KEY_ID + 1, THEIR_NEXT);
+    rotate(ring, THEIR_AKE_KEY_ID, AKE_KEY_ID + 1, THEIR_NEXT);
     const [revealed] = ring.takeMacKeysToReveal();
     expect(akeSession.keys.receivingMacKey.wiped).toBe(true);
     expect(hex(revealed ?? new Uint8Array())).toBe(v.receivingMacKey);
@@ -422,10 +432,10 @@ describe('KeyRing.wipe', () => {
   it('wipes every pairing, our private keys and the MAC keys not yet revealed', () => {
     const { ring, ake } = ringAfterAke(0, EXPONENTS.slice(2));
     const sessions = [held(ring.sending()?.session), held(ring.receiving(THEIR_AKE_KEY_ID, AKE_KEY_ID + 1))];
-    ring.rotateAfterReceive(THEIR_AKE_KEY_ID, AKE_KEY_ID, THEIR_NEXT);
+    rotate(ring, THEIR_AKE_KEY_ID, AKE_KEY_ID, THEIR_NEXT);
     const later = held(ring.sending()?.session);
     held(ring.receiving(THEIR_AKE_KEY_ID, AKE_KEY_ID)).receivingMacUsed = true;
-    ring.rotateAfterReceive(THEIR_AKE_KEY_ID + 1, AKE_KEY_ID, THEIR_AFTER_NEXT);
+    rotate(ring, THEIR_AKE_KEY_ID + 1, AKE_KEY_ID, THEIR_AFTER_NEXT);
     ring.wipe();
     for (const session of [...sessions, later]) for (const secret of secretsOf(session)) expect(secret.wiped).toBe(true);
     expect(ake.privateKey.wiped).toBe(true);
@@ -441,7 +451,7 @@ describe('KeyRing.matchesAke', () => {
     expect(ring.matchesAke(AKE_KEY_ID, ake.publicKey, THEIR_AKE_KEY_ID, THEIR_NEXT)).toBe(false);
     expect(ring.matchesAke(AKE_KEY_ID + 1, ake.publicKey, THEIR_AKE_KEY_ID, theirPublic)).toBe(false);
     expect(ring.matchesAke(AKE_KEY_ID, THEIR_NEXT, THEIR_AKE_KEY_ID, theirPublic)).toBe(false);
-    ring.rotateAfterReceive(THEIR_AKE_KEY_ID, AKE_KEY_ID, THEIR_NEXT);
+    rotate(ring, THEIR_AKE_KEY_ID, AKE_KEY_ID, THEIR_NEXT);
     expect(ring.matchesAke(AKE_KEY_ID, ake.publicKey, THEIR_AKE_KEY_ID, theirPublic)).toBe(true);
     expect(ring.matchesAke(AKE_KEY_ID, ake.publicKey, THEIR_AKE_KEY_ID + 1, THEIR_NEXT)).toBe(true);
     expect(ring.matchesAke(AKE_KEY_ID, ake.publicKey, THEIR_AKE_KEY_ID - 1, theirPublic)).toBe(false);
