@@ -51,8 +51,10 @@ function party(name: string, ours: Uint8Array, theirs: Uint8Array): Party {
 function pair(seed = 'v4 pair') {
   return { alice: party(`${seed} alice`, fpA, fpB), bob: party(`${seed} bob`, fpB, fpA) };
 }
+/** Installs a step's next state, wipes what it consumed (as the secure channel's caller does) and records what it sent and reported. */
 function apply(p: Party, step: SmpStep): SmpStep {
   p.state = step.next;
+  for (const secret of step.consumed) secret.wipe();
   if (step.send.length > 0) p.outbox.push(step.send);
   p.events.push(...step.events);
   return step;
