@@ -30,4 +30,25 @@ export {
   type RandomSource,
 } from './crypto/index.js';
 export { toHex } from './bytes.js';
+/** OTRv4 long-term keys and our own Client Profile, for the key store (@sotto/store). */
+export {
+  decodePoint,
+  ed448Fingerprint,
+  Ed448KeyPair,
+  Ed448Point,
+  FINGERPRINT_BYTES as ED448_FINGERPRINT_BYTES,
+  isCryptoRejection,
+  POINT_BYTES as ED448_POINT_BYTES,
+  SYMMETRIC_KEY_BYTES as ED448_SYMMETRIC_KEY_BYTES,
+} from './crypto/v4/index.js';
+export {
+  CLIENT_PROFILE_LIFETIME_MS,
+  CLIENT_PROFILE_REFRESH_MARGIN_MS,
+  createClientProfile,
+  loadOwnClientProfile,
+  type ClientProfileVersions,
+  type CreateClientProfileOptions,
+  type OwnClientProfile,
+  type StoredProfileProblem,
+} from './v4/profile/index.js';
 export * as limits from './limits.js';

@@ -19,7 +19,12 @@ export type KeyFormat = 'libotr' | 'blink-potr' | 'blink-pem';
 const describeStatus = (record: FingerprintRecord): string =>
   record.status === 'smp' ? 'verified (SMP)' : record.status === 'manual' ? 'verified (by hand)' : 'unverified';
 
-/** `sotto keys show [account]`: our fingerprints, instance tags and retired keys. */
+/** The line under an account's key giving its OTRv4 fingerprint (14 groups of 8 hex), when it has one. */
+function v4Line(info: KeyInfo, indent = '  '): string[] {
+  return info.v4 === undefined ? [] : [`${indent}OTRv4: ${humanFingerprint(info.v4.fingerprint)} (since ${info.v4.createdAt})`];
+}
+
+/** `sotto keys show [account]`: our fingerprints (OTRv3 and OTRv4), instance tags and retired keys. */
 export function keysShow(store: Store, account?: string): { keys: (KeyInfo & { instanceTag?: number })[]; retired: RetiredKeyInfo[]; text: string } {
   const keys = store.keys(account).map((info): KeyInfo & { instanceTag?: number } => {
     const tag = store.instanceTag(info.account);
@@ -27,24 +32,38 @@ export function keysShow(store: Store, account?: string): { keys: (KeyInfo & { i
   });
   if (account !== undefined && keys.length === 0) throw new StoreError('not-found', `${account} has no key yet in ${store.dir}`);
   const retired = store.retiredKeys(account);
-  const lines = keys.map(
-    (info) =>
-      `${info.account}: ${humanFingerprint(info.fingerprint)} (since ${info.createdAt}${info.instanceTag === undefined ? '' : `, instance tag ${info.instanceTag.toString(16).padStart(8, '0')}`})`,
-  );
+  const lines = keys.flatMap((info) => [
+    `${info.account}: ${humanFingerprint(info.fingerprint)} (since ${info.createdAt}${info.instanceTag === undefined ? '' : `, instance tag ${info.instanceTag.toString(16).padStart(8, '0')}`})`,
+    ...v4Line(info),
+  ]);
   if (keys.length === 0) lines.push(`no keys yet in ${store.dir}`);
-  for (const old of retired) lines.push(`retired ${old.account}: ${humanFingerprint(old.fingerprint)} (${old.reason} ${old.retiredAt})`);
+  for (const old of retired) lines.push(`retired ${old.account}: ${humanFingerprint(old.fingerprint)} (${old.reason} ${old.retiredAt})`, ...v4Line(old));
   return { keys, retired, text: lines.join('\n') };
 }
 
-/** `sotto keys regenerate <account>`: a new key; the old one is kept in retired-keys.json. */
-export async function keysRegenerate(store: Store, account: string): Promise<{ account: string; old?: string; fingerprint: string; text: string }> {
-  const old = store.keys(account)[0]?.fingerprint;
+/**
+ * `sotto keys regenerate <account>`: a new identity, DSA key and OTRv4 keys
+ * together; the old ones are kept in retired-keys.json. `fingerprint` and
+ * `old` are the DSA key's (40 hex), `v4Fingerprint` and `oldV4` the OTRv4
+ * identity's (112 hex).
+ */
+export async function keysRegenerate(
+  store: Store,
+  account: string,
+): Promise<{ account: string; old?: string; fingerprint: string; oldV4?: string; v4Fingerprint: string; text: string }> {
+  const before = store.keys(account)[0];
+  const old = before?.fingerprint;
+  const oldV4 = before?.v4?.fingerprint;
   await store.regenerateKey(account);
-  const fingerprint = store.keys(account)[0]?.fingerprint ?? '';
+  const after = store.keys(account)[0];
+  const fingerprint = after?.fingerprint ?? '';
+  const v4Fingerprint = after?.v4?.fingerprint ?? '';
   const text =
-    `${account}: new key ${humanFingerprint(fingerprint)}` +
-    (old === undefined ? '' : `\nthe old key ${humanFingerprint(old)} is kept in retired-keys.json; contacts will see a new fingerprint and must verify you again`);
-  return { account, ...(old === undefined ? {} : { old }), fingerprint, text };
+    `${account}: new key ${humanFingerprint(fingerprint)}\n  OTRv4: ${humanFingerprint(v4Fingerprint)}` +
+    (old === undefined
+      ? ''
+      : `\n${oldV4 === undefined ? `the old key ${humanFingerprint(old)} is` : `the old keys ${humanFingerprint(old)} and OTRv4 ${humanFingerprint(oldV4)} are`} kept in retired-keys.json; contacts will see new fingerprints and must verify you again`);
+  return { account, ...(old === undefined ? {} : { old }), fingerprint, ...(oldV4 === undefined ? {} : { oldV4 }), v4Fingerprint, text };
 }
 
 /** Options of `sotto keys import`. */
@@ -163,7 +182,8 @@ export function trustList(store: Store, account: string, contact?: string): { co
     // A name written before names were checked may hold terminal escapes: show them, never run them.
     lines.push(escapeUnsafe(entry.contact));
     for (const record of entry.fingerprints) {
-      lines.push(`  ${humanFingerprint(record.fingerprint)}  ${describeStatus(record)}  first seen ${record.firstSeen}, last seen ${record.lastSeen}`);
+      const kind = record.kind === 'v4' ? ' (OTRv4)' : '';
+      lines.push(`  ${humanFingerprint(record.fingerprint)}${kind}  ${describeStatus(record)}  first seen ${record.firstSeen}, last seen ${record.lastSeen}`);
     }
   }
   return { contacts, text: lines.length === 0 ? `${escapeUnsafe(account)} has no fingerprints recorded` : lines.join('\n') };

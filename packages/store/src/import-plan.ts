@@ -5,11 +5,16 @@
  * computes the store's next contents from a plan, as a pure function, and
  * refuses (before anything is written) to replace a different existing key
  * unless the plan says so. Trust is merged, never lowered (trust.ts).
+ *
+ * Imports are OTRv3 (libotr and Blink have no OTRv4 keys): a replaced DSA
+ * key is retired alone, the account's OTRv4 identity stays, and only its
+ * client profile is dropped, since it carries the old DSA key and its
+ * transitional signature (the library makes a new one).
  */
 import type { DsaPrivateKey } from '@sotto/otr';
 import { StoreError } from './errors.js';
 import { humanFingerprint } from './fingerprint-text.js';
-import { keyFingerprint, type RetiredKey, type StoredKey } from './files/keys-file.js';
+import { keyFingerprint, withoutProfile, type RetiredKey, type StoredKey } from './files/keys-file.js';
 import type { TrustTable } from './files/trust-file.js';
 import { hasUnsafeCharacter } from './safe-text.js';
 import { mergeImported, type FingerprintRecord, type MergeResult, type TrustStatus } from './trust.js';
@@ -54,10 +59,11 @@ export function applyImportPlan(contents: StoreContents, plan: ImportPlan): { ne
       continue;
     }
     if (existing !== undefined) {
-      const old: RetiredKey = { ...existing, account, retiredAt: at, reason: 'replaced-by-import' };
+      const old: RetiredKey = { key: existing.key, createdAt: existing.createdAt, account, retiredAt: at, reason: 'replaced-by-import' };
       retired = [...retired, old];
     }
-    const stored: StoredKey = { key, createdAt: at };
+    const v4 = existing?.v4;
+    const stored: StoredKey = { key, createdAt: at, ...(v4 === undefined ? {} : { v4: withoutProfile(v4) }) };
     keys = new Map(keys).set(account, stored);
     report.keys.push({ account, fingerprint, result: existing === undefined ? 'added' : 'replaced' });
   }

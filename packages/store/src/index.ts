@@ -6,12 +6,21 @@
 export { StoreError, type StoreErrorCode } from './errors.js';
 export { defaultStateDir } from './paths.js';
 export { openStore } from './open-store.js';
-export { Store, type KeyInfo, type RetiredKeyInfo } from './store.js';
+export {
+  Store,
+  type ClientProfileProblem,
+  type KeyInfo,
+  type RetiredKeyInfo,
+  type StoredClientProfile,
+  type V4Identity,
+  type V4IdentityOptions,
+  type V4KeyInfo,
+} from './store.js';
 export type { FingerprintRecord, TrustChange, TrustStatus } from './trust.js';
 export type { ContactSettings } from './files/settings-file.js';
 export type { ImportReport } from './import-plan.js';
 export type { MergeResult } from './trust.js';
-export { normalizeFingerprint, humanFingerprint } from './fingerprint-text.js';
+export { FINGERPRINT_HEX_LENGTH, fingerprintKind, normalizeFingerprint, humanFingerprint, type FingerprintKind } from './fingerprint-text.js';
 export { MAX_NAME_LENGTH, describeCharacter, escapeUnsafe, hasUnsafeCharacter, replaceUnsafe } from './safe-text.js';
 export { LIBOTR_FILES, exportLibotr, importLibotr, libotrFilesIn, type ExportReport, type LibotrExportOptions, type LibotrImportOptions } from './migrate/libotr.js';
 export { BLINK_FILES, exportBlinkPem, exportBlinkPotr, importBlinkPem, importBlinkPotr } from './migrate/blink.js';

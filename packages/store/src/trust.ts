@@ -18,7 +18,15 @@
  * warning is still given). `lastSeen` moves only when at least
  * {@link LAST_SEEN_RESOLUTION_MS} have passed, so a known fingerprint's
  * repeated AKEs do not rewrite the file.
+ *
+ * Two kinds of fingerprint live side by side in a contact's list: OTRv3's
+ * (of the DSA key, also used by v2) and OTRv4's (of the Ed448 identity and
+ * forging keys); see fingerprint-text.ts. They are tracked, trusted, capped
+ * (one cap for both) and evicted alike. A fingerprint is "changed" when the
+ * contact has a verified fingerprint of EITHER kind and this one is not
+ * verified: see {@link applySeen} for why a version change warns too.
  */
+import { fingerprintKind, type FingerprintKind } from './fingerprint-text.js';
 
 /** Fingerprints kept per contact: enough for every device and key change a person has, not for a key per AKE. */
 export const MAX_FINGERPRINTS_PER_CONTACT = 16;
@@ -43,7 +51,9 @@ export interface TrustChange {
 
 /** A fingerprint a contact has used (or that was imported or verified out of band). */
 export interface FingerprintRecord {
-  /** 40 lower-case hex digits. */
+  /** 'v3' (a DSA key, used by OTR v2 and v3) or 'v4' (an OTRv4 identity). */
+  readonly kind: FingerprintKind;
+  /** Lower-case hex: 40 digits for v3, 112 for v4. */
   readonly fingerprint: string;
   readonly status: TrustStatus;
   /** ISO time it was first recorded. */
@@ -102,23 +112,51 @@ export interface SeenResult {
   readonly changed: boolean;
   /** This fingerprint is verified. */
   readonly verified: boolean;
+  /**
+   * `changed`, and every verified fingerprint of the contact is of the other
+   * kind: the contact moved between OTRv3 and OTRv4 (an upgraded client, or
+   * a session that fell back to v3) rather than to a new key of the same
+   * kind. The warning stands; the client may word it accordingly.
+   */
+  readonly crossVersion: boolean;
+}
+
+/** A new record for `fingerprint`, its kind told by its length. */
+function newRecord(fingerprint: string, status: TrustStatus, at: string, via: string): FingerprintRecord {
+  return { kind: fingerprintKind(fingerprint), fingerprint, status, firstSeen: at, lastSeen: at, history: [{ status, at, via }] };
 }
 
 /**
  * Records that `fingerprint` was used at `at`: new ones start unverified
  * (within the cap); known ones get a new lastSeen once it is
  * {@link LAST_SEEN_RESOLUTION_MS} old.
+ *
+ * Across versions: a contact verified only by its OTRv3 fingerprint who now
+ * shows an unverified OTRv4 fingerprint is `changed` (and likewise from v4
+ * back to v3), unless that fingerprint is verified too. What the user
+ * verified is a key; the v4 identity is a different key (Ed448, unrelated to
+ * the DSA key), and a verification says nothing about a key that was not
+ * compared. Staying quiet would let whoever can run a DAKE as the contact
+ * inherit the trust given to the old key, which is what the warning exists
+ * to prevent. So the user sees the warning once per new key, verifies the
+ * v4 fingerprint (by SMP or by hand), and from then on both the old v3 key
+ * and the new v4 key are quiet: verifying one kind never removes the other.
+ * `crossVersion` lets the client say "now uses OTRv4, not verified yet"
+ * rather than suggest the contact's key was replaced.
  */
 export function applySeen(records: readonly FingerprintRecord[], fingerprint: string, at: string): SeenResult {
   const existing = records.find((record) => record.fingerprint === fingerprint);
-  const anyVerified = records.some((record) => isVerifiedStatus(record.status));
+  const verifiedKinds = new Set(records.filter((record) => isVerifiedStatus(record.status)).map((record) => record.kind));
+  const otherKindOnly = verifiedKinds.size > 0 && !verifiedKinds.has(fingerprintKind(fingerprint));
   if (existing !== undefined) {
     const verified = isVerifiedStatus(existing.status);
     const stale = Date.parse(at) - Date.parse(existing.lastSeen) >= LAST_SEEN_RESOLUTION_MS;
-    return { records: stale ? replace(records, { ...existing, lastSeen: at }) : records, changed: anyVerified && !verified, verified };
+    const changed = verifiedKinds.size > 0 && !verified;
+    return { records: stale ? replace(records, { ...existing, lastSeen: at }) : records, changed, verified, crossVersion: changed && otherKindOnly };
   }
-  const added: FingerprintRecord = { fingerprint, status: 'unverified', firstSeen: at, lastSeen: at, history: [{ status: 'unverified', at, via: 'first-seen' }] };
-  return { records: withinCap(records, [...records, added], fingerprint), changed: anyVerified, verified: false };
+  const added = newRecord(fingerprint, 'unverified', at, 'first-seen');
+  const changed = verifiedKinds.size > 0;
+  return { records: withinCap(records, [...records, added], fingerprint), changed, verified: false, crossVersion: changed && otherKindOnly };
 }
 
 /** Sets a fingerprint's status, creating its record if needed (within the cap); a change is appended to the history. The very array given when nothing changed. */
@@ -131,7 +169,7 @@ export function applyTrust(
 ): readonly FingerprintRecord[] {
   const existing = records.find((record) => record.fingerprint === fingerprint);
   if (existing === undefined) {
-    return withinCap(records, [...records, { fingerprint, status, firstSeen: at, lastSeen: at, history: [{ status, at, via }] }], fingerprint);
+    return withinCap(records, [...records, newRecord(fingerprint, status, at, via)], fingerprint);
   }
   if (existing.status === status) return records;
   return replace(records, { ...existing, status, history: [...existing.history, { status, at, via }].slice(-MAX_HISTORY_PER_RECORD) });

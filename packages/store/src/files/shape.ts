@@ -2,11 +2,20 @@
  * Checking the shape of the store's own JSON files. The files are versioned
  * (`"version": 1`); anything that does not match exactly is reported as
  * corrupt, naming the file and the field, and is never repaired or replaced.
+ *
+ * Version 2 (keys.json, retired-keys.json, trust.json) adds OTRv4: Ed448
+ * keys and client profiles, OTRv4 fingerprints. A file is written as
+ * version 2 only once it holds OTRv4 data, so a store that never used OTRv4
+ * stays exactly as an older sotto wrote it (and can still read it); an older
+ * sotto refuses a version 2 file ("written by a newer sotto") rather than
+ * rewrite it without the OTRv4 keys, so nothing is ever lost by a downgrade.
  */
 import { StoreError } from '../errors.js';
 
-/** The store format version these modules write and read. */
+/** The store format version of files without OTRv4 data (and of every file that never has any). */
 export const FORMAT_VERSION = 1;
+/** The format version of keys.json, retired-keys.json and trust.json once they hold OTRv4 data. */
+export const V4_FORMAT_VERSION = 2;
 
 /** A mismatch at a JSON path; turned into a 'corrupt' StoreError by {@link decodeVersioned}. */
 export class ShapeError extends Error {}
@@ -65,10 +74,16 @@ export function entries(value: unknown, where: string): [string, unknown][] {
 }
 
 /**
- * Parses a store file and runs `decode` on its body, turning every failure
- * into a 'corrupt' StoreError that names the file and says it was left alone.
+ * Parses a store file and runs `decode` on its body and format version
+ * (from {@link FORMAT_VERSION} to `newest`), turning every failure into a
+ * 'corrupt' StoreError that names the file and says it was left alone.
  */
-export function decodeVersioned<T>(bytes: Uint8Array, path: string, decode: (body: Record<string, unknown>) => T): T {
+export function decodeVersioned<T>(
+  bytes: Uint8Array,
+  path: string,
+  decode: (body: Record<string, unknown>, version: number) => T,
+  newest: number = FORMAT_VERSION,
+): T {
   let parsed: unknown;
   try {
     parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
@@ -78,15 +93,15 @@ export function decodeVersioned<T>(bytes: Uint8Array, path: string, decode: (bod
   try {
     const body = object(parsed, 'the file');
     const version = body.version;
-    if (typeof version === 'number' && version > FORMAT_VERSION) {
+    if (typeof version === 'number' && version > newest) {
       throw new StoreError(
         'corrupt',
-        `${path} was written by a newer sotto (format version ${version}; this one reads ${FORMAT_VERSION}). Upgrade sotto; the file was left untouched`,
+        `${path} was written by a newer sotto (format version ${version}; this one reads ${newest}). Upgrade sotto; the file was left untouched`,
         path,
       );
     }
-    if (version !== FORMAT_VERSION) throw new ShapeError('"version" is missing or unknown');
-    return decode(body);
+    if (typeof version !== 'number' || !Number.isInteger(version) || version < FORMAT_VERSION) throw new ShapeError('"version" is missing or unknown');
+    return decode(body, version);
   } catch (error) {
     if (error instanceof ShapeError) throw corrupt(path, error.message);
     throw error;
@@ -103,8 +118,8 @@ export function corrupt(path: string, detail: string): StoreError {
 }
 
 /** The store's JSON text: stable key order, two-space indent, final newline. */
-export function encodeVersioned(body: Record<string, unknown>): string {
-  return `${JSON.stringify({ version: FORMAT_VERSION, ...body }, null, 2)}\n`;
+export function encodeVersioned(body: Record<string, unknown>, version: number = FORMAT_VERSION): string {
+  return `${JSON.stringify({ version, ...body }, null, 2)}\n`;
 }
 
 /** A JSON object from a map, keys sorted so files are stable and diffable. */

@@ -9,7 +9,7 @@
  * check. libotr reads lines with fgets into 1000 bytes, so longer lines are
  * refused on export.
  */
-import { normalizeFingerprint } from '../fingerprint-text.js';
+import { fingerprintKind, normalizeFingerprint } from '../fingerprint-text.js';
 import type { TrustStatus } from '../trust.js';
 import { parsed, problem, type Parsed } from './result.js';
 
@@ -80,6 +80,8 @@ export function encodeLibotrFingerprints(entries: readonly Omit<LibotrFingerprin
     for (const field of [entry.contact, entry.account, entry.protocol]) {
       if (/[\t\r\n]/.test(field) || field === '') return problem(`${JSON.stringify(field)} cannot be written to otr.fingerprints (empty, or a tab or newline in it)`);
     }
+    // libotr speaks OTRv3 only: otr.fingerprints holds 40-digit DSA fingerprints, never OTRv4's 112.
+    if (fingerprintKind(entry.fingerprint) !== 'v3') return problem('otr.fingerprints holds OTRv3 fingerprints only');
     const line = `${entry.contact}\t${entry.account}\t${entry.protocol}\t${entry.fingerprint}\t${libotrTrustFromStatus(entry.status)}\n`;
     if (Buffer.byteLength(line) > MAX_LINE_BYTES) return problem(`the line for ${JSON.stringify(entry.contact)} is too long for libotr`);
     out += line;

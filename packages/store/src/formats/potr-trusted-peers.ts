@@ -9,7 +9,7 @@
  * calls use the 40-digit lower-case form, so both are read. Trust is
  * "verified" (or any word: potr treats non-empty as trusted) or empty.
  */
-import { humanFingerprint, normalizeFingerprint } from '../fingerprint-text.js';
+import { fingerprintKind, humanFingerprint, normalizeFingerprint } from '../fingerprint-text.js';
 import { parsed, problem, type Parsed } from './result.js';
 
 /** One line of trusted_peers. */
@@ -36,7 +36,8 @@ export function parsePotrTrustedPeers(bytes: Uint8Array): Parsed<PotrTrustedPeer
     const [address = '', fingerprintText = '', trust = ''] = fields;
     if (fields.length !== 3 || address === '') return problem(`line ${index + 1}: expected address, fingerprint and trust separated by tabs`);
     const fingerprint = normalizeFingerprint(fingerprintText);
-    if (fingerprint === undefined) return problem(`line ${index + 1}: the fingerprint is not 40 hex digits`);
+    // python-potr speaks OTRv3 only: its fingerprints are 40 hex digits, never OTRv4's 112.
+    if (fingerprint === undefined || fingerprintKind(fingerprint) !== 'v3') return problem(`line ${index + 1}: the fingerprint is not 40 hex digits`);
     out.push({ address, fingerprint, verified: trust !== '' });
   }
   return parsed(out);
@@ -47,6 +48,7 @@ export function encodePotrTrustedPeers(peers: readonly PotrTrustedPeer[]): Parse
   let out = '';
   for (const peer of peers) {
     if (/[\t\r\n]/.test(peer.address) || peer.address === '') return problem(`${JSON.stringify(peer.address)} cannot be written to trusted_peers`);
+    if (fingerprintKind(peer.fingerprint) !== 'v3') return problem('trusted_peers holds OTRv3 fingerprints only');
     out += `${peer.address}\t${humanFingerprint(peer.fingerprint)}\t${peer.verified ? 'verified' : ''}\n`;
   }
   return parsed(out);

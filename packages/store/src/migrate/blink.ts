@@ -6,6 +6,10 @@
  *   - since 2016 (python3-otr): otr.key, PEM PKCS#8. It holds no trust.
  * Blink writes "verified" for both SMP and manual checks, so imported trust
  * is recorded as verified by hand, with its origin in the history.
+ *
+ * Blink's formats are OTRv3 only: the OTRv4 Ed448 identity and forging keys,
+ * the client profile and OTRv4 fingerprints are neither imported nor exported
+ * here (an export leaves them out; they stay in the store).
  */
 import { makeDsaPrivateKeyFromPrivateParts, type DsaPrivateKey } from '@sotto/otr';
 import { StoreError } from '../errors.js';
@@ -85,7 +89,11 @@ export async function exportBlinkPotr(store: Store, dir: string, options: { read
   const parts = partsOf(requireKey(store, options.account));
   try {
     const peers: PotrTrustedPeer[] = store.contacts(options.account).flatMap((contact) =>
-      store.fingerprints(options.account, contact).map((record) => ({ address: contact, fingerprint: record.fingerprint, verified: isVerifiedStatus(record.status) })),
+      store
+        .fingerprints(options.account, contact)
+        // trusted_peers is python-potr's (OTRv3): OTRv4 fingerprints (and our Ed448 keys) have no place in Blink's files.
+        .filter((record) => record.kind === 'v3')
+        .map((record) => ({ address: contact, fingerprint: record.fingerprint, verified: isVerifiedStatus(record.status) })),
     );
     const peersText = encodePotrTrustedPeers(peers);
     if (!peersText.ok) throw new StoreError('invalid', `cannot export: ${peersText.problem}`);

@@ -5,6 +5,10 @@
  * name unless the caller maps it. Import keeps fingerprints identical (the
  * key's numbers are taken as they are) and merges trust without lowering it;
  * export writes files libotr reads back with the same fingerprints and trust.
+ *
+ * libotr's formats are OTRv3 only: the OTRv4 Ed448 identity and forging keys,
+ * the client profile and OTRv4 fingerprints are neither imported nor exported
+ * here (an export leaves them out; they stay in the store).
  */
 import { join } from 'node:path';
 import { access } from 'node:fs/promises';
@@ -155,6 +159,8 @@ export async function exportLibotr(store: Store, dir: string, options: LibotrExp
     if (tag !== undefined) tags.push({ account: name(account), protocol, tag });
     for (const contact of store.contacts(account)) {
       for (const record of store.fingerprints(account, contact)) {
+        // otr.fingerprints is OTRv3's: OTRv4 fingerprints (and our Ed448 keys) have no place in libotr's files.
+        if (record.kind !== 'v3') continue;
         fingerprints.push({ contact, account: name(account), protocol, fingerprint: record.fingerprint, status: record.status });
       }
     }

@@ -3,7 +3,8 @@
  * source (TypeScript's transpileModule, no type checking), so that the crash
  * test can run the store in child processes it kills. The copy is laid out
  * like the repository, with node_modules/@sotto/otr pointing at the copied
- * otr package, and does not depend on anyone's dist/ being current.
+ * otr package (and @noble, its dependency, linked to the installed one),
+ * and does not depend on anyone's dist/ being current.
  */
 import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -37,5 +38,7 @@ export function compileStore(out: string): string {
   }
   mkdirSync(join(out, 'node_modules', '@sotto'), { recursive: true });
   symlinkSync(join(out, 'packages', 'otr'), join(out, 'node_modules', '@sotto', 'otr'));
+  // @sotto/otr's dependencies (the Ed448 arithmetic of OTRv4), as installed in the repository.
+  symlinkSync(join(PACKAGES, '..', 'node_modules', '@noble'), join(out, 'node_modules', '@noble'));
   return join(out, 'packages', 'store', 'src', 'index.js');
 }

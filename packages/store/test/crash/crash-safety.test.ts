@@ -5,7 +5,8 @@
  * temporary files cleared), every file must parse (old or new version, never
  * torn), and every change the child reported as committed must be there:
  * trust is never lost and no key ever disappears (a regenerated key's
- * predecessor is in retired-keys.json).
+ * predecessor, DSA and OTRv4 alike, is in retired-keys.json), and a saved
+ * client profile is there until the identity is regenerated.
  */
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
@@ -84,12 +85,17 @@ describe('crash safety', () => {
     const dir = tempDir();
     const seed = await openStore(dir);
     await seed.getOrCreateKey('alice');
+    await seed.getOrCreateV4Identity('alice');
     await seed.close();
 
     const trusted = new Map<string, { contact: string; status: 'smp' | 'manual' }>();
     /** Seen fingerprints per contact, oldest first. */
     const seen = new Map<string, string[]>();
     const committedKeys: string[] = [];
+    const committedV4Keys: string[] = [];
+    /** The DSA fingerprint at the last committed profile save, unless a regenerate was committed after it. */
+    let profileFor: string | undefined;
+    let profileChecks = 0;
     let next = 1;
     let rounds = 0;
     let commits = 0;
@@ -103,7 +109,15 @@ describe('crash safety', () => {
         next = Math.max(next, Number(index) + 1);
         if (kind === 'trust' && a !== undefined && b !== undefined) trusted.set(b, { contact: a, status: Number(index) % 2 === 0 ? 'smp' : 'manual' });
         if (kind === 'seen' && a !== undefined && b !== undefined) seen.set(a, [...(seen.get(a) ?? []), b]);
-        if (kind === 'key' && a !== undefined) committedKeys.push(a);
+        if (kind === 'key' && a !== undefined && b !== undefined) {
+          committedKeys.push(a);
+          committedV4Keys.push(b);
+          profileFor = undefined;
+        }
+        if (kind === 'profile' && a !== undefined) {
+          profileFor = a;
+          profileChecks++;
+        }
       }
       // Leave room for the write that was cut short: its index may have landed on disk.
       next += 1;
@@ -128,6 +142,12 @@ describe('crash safety', () => {
         const everything = new Set([current, ...store.retiredKeys('alice').map((key) => key.fingerprint)]);
         for (const key of committedKeys) expect(everything.has(key), `key ${key} kept`).toBe(true);
         if (current !== undefined && committedKeys.includes(current)) expect(current).toBe(committedKeys.at(-1));
+        const currentV4 = store.keys('alice')[0]?.v4?.fingerprint;
+        expect(currentV4, 'an OTRv4 identity').toBeDefined();
+        const everythingV4 = new Set([currentV4, ...store.retiredKeys('alice').map((key) => key.v4?.fingerprint)]);
+        for (const key of committedV4Keys) expect(everythingV4.has(key), `OTRv4 key ${key} kept`).toBe(true);
+        // The profile saved last is there, unless a regenerate cut short landed after it (the DSA key then differs).
+        if (profileFor !== undefined && current === profileFor) expect(store.clientProfile('alice', new Date()).status).toBe('ok');
         // The dead writer's temporary files were cleared; only store files remain.
         for (const name of readdirSync(dir)) expect(STORE_FILES.has(name), `unexpected file ${name}`).toBe(true);
       } finally {
@@ -138,5 +158,6 @@ describe('crash safety', () => {
     expect(rounds).toBeGreaterThanOrEqual(MIN_ROUNDS);
     expect(commits).toBeGreaterThan(rounds);
     expect(trusted.size).toBeGreaterThan(0);
+    expect(profileChecks).toBeGreaterThan(0);
   }, 60_000);
 });

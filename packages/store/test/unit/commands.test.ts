@@ -31,9 +31,21 @@ describe('keys commands', () => {
       expect(regenerated.text).toContain(humanFingerprint(regenerated.fingerprint));
       expect(regenerated.text).toContain('retired-keys.json');
       const shown = keysShow(store, 'alice');
-      expect(shown.keys).toEqual([{ account: 'alice', fingerprint: regenerated.fingerprint, createdAt: expect.any(String) as string, instanceTag: tag }]);
+      expect(shown.keys).toEqual([
+        {
+          account: 'alice',
+          fingerprint: regenerated.fingerprint,
+          createdAt: expect.any(String) as string,
+          v4: { fingerprint: regenerated.v4Fingerprint, createdAt: expect.any(String) as string, forgingSecretKept: false },
+          instanceTag: tag,
+        },
+      ]);
       expect(shown.retired).toMatchObject([{ fingerprint: regenerated.old, reason: 'regenerated' }]);
-      expect(shown.text).toMatch(new RegExp(`^alice: ${humanFingerprint(regenerated.fingerprint)} \\(since .*instance tag ${tag.toString(16).padStart(8, '0')}\\)\\nretired alice: ${humanFingerprint(regenerated.old ?? '')}`));
+      expect(shown.text).toMatch(
+        new RegExp(
+          `^alice: ${humanFingerprint(regenerated.fingerprint)} \\(since .*instance tag ${tag.toString(16).padStart(8, '0')}\\)\\n  OTRv4: ${humanFingerprint(regenerated.v4Fingerprint)} \\(since .*\\)\\nretired alice: ${humanFingerprint(regenerated.old ?? '')}`,
+        ),
+      );
     });
   });
 

@@ -92,10 +92,10 @@ describe('instance tags', () => {
 describe('trust', () => {
   it('records a first sighting as unverified with first and last seen', async () => {
     const store = await openStore(tempDir());
-    expect(await store.recordSeen('alice', 'bob', FP_A.toUpperCase(), T0)).toEqual({ changed: false, verified: false });
+    expect(await store.recordSeen('alice', 'bob', FP_A.toUpperCase(), T0)).toEqual({ changed: false, verified: false, crossVersion: false });
     await store.recordSeen('alice', 'bob', FP_A, T1);
     expect(store.fingerprints('alice', 'bob')).toEqual([
-      { fingerprint: FP_A, status: 'unverified', firstSeen: T0.toISOString(), lastSeen: T1.toISOString(), history: [{ status: 'unverified', at: T0.toISOString(), via: 'first-seen' }] },
+      { kind: 'v3', fingerprint: FP_A, status: 'unverified', firstSeen: T0.toISOString(), lastSeen: T1.toISOString(), history: [{ status: 'unverified', at: T0.toISOString(), via: 'first-seen' }] },
     ]);
     expect(store.contacts('alice')).toEqual(['bob']);
     await store.close();
@@ -105,20 +105,20 @@ describe('trust', () => {
     const store = await openStore(tempDir());
     await store.recordSeen('alice', 'bob', FP_A, T0);
     await store.setTrust('alice', 'bob', FP_A, 'smp', T1);
-    expect(await store.recordSeen('alice', 'bob', FP_A, T1)).toEqual({ changed: false, verified: true });
-    expect(await store.recordSeen('alice', 'bob', FP_B, T2)).toEqual({ changed: true, verified: false });
+    expect(await store.recordSeen('alice', 'bob', FP_A, T1)).toEqual({ changed: false, verified: true, crossVersion: false });
+    expect(await store.recordSeen('alice', 'bob', FP_B, T2)).toEqual({ changed: true, verified: false, crossVersion: false });
     // Still changed on the next sighting: the warning stays until the user verifies again.
-    expect(await store.recordSeen('alice', 'bob', FP_B, T2)).toEqual({ changed: true, verified: false });
+    expect(await store.recordSeen('alice', 'bob', FP_B, T2)).toEqual({ changed: true, verified: false, crossVersion: false });
     expect(store.isVerified('alice', 'bob', FP_A)).toBe(true);
     await store.setTrust('alice', 'bob', FP_B, 'manual', T2);
-    expect(await store.recordSeen('alice', 'bob', FP_B, T2)).toEqual({ changed: false, verified: true });
+    expect(await store.recordSeen('alice', 'bob', FP_B, T2)).toEqual({ changed: false, verified: true, crossVersion: false });
     await store.close();
   });
 
   it('a contact without any verified fingerprint never reports a change', async () => {
     const store = await openStore(tempDir());
     await store.recordSeen('alice', 'bob', FP_A, T0);
-    expect(await store.recordSeen('alice', 'bob', FP_B, T1)).toEqual({ changed: false, verified: false });
+    expect(await store.recordSeen('alice', 'bob', FP_B, T1)).toEqual({ changed: false, verified: false, crossVersion: false });
     await store.close();
   });
 

@@ -31,14 +31,14 @@ describe('trust.json grows without bound', () => {
       Array.from({ length: 14 }, (_, i) => fp(187 + i)),
     );
     // A key verified before still counts: a new one is a change.
-    expect(await store.recordSeen('me', 'peer', fp(201), at(201))).toEqual({ changed: true, verified: false });
+    expect(await store.recordSeen('me', 'peer', fp(201), at(201))).toEqual({ changed: true, verified: false, crossVersion: false });
     await store.close();
   });
 
   it('does not record a new unverified fingerprint over 16 verified ones, but still warns', async () => {
     const store = await openStore(tempDir());
     for (let n = 1; n <= 16; n++) await store.setTrust('me', 'peer', fp(n), 'manual', at(n));
-    expect(await store.recordSeen('me', 'peer', fp(99), at(99))).toEqual({ changed: true, verified: false });
+    expect(await store.recordSeen('me', 'peer', fp(99), at(99))).toEqual({ changed: true, verified: false, crossVersion: false });
     expect(store.fingerprints('me', 'peer').map((record) => record.status)).toEqual(Array(16).fill('manual'));
     await store.close();
   });
