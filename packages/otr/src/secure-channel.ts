@@ -74,6 +74,12 @@ export interface OpenFailure {
   readonly kind: 'failure';
   readonly code: ProtocolErrorCode;
   readonly detail: string;
+  /**
+   * The message was read before (a duplicate the version recognises as
+   * such, v4): reported as dropped, never answered with an error message,
+   * since nothing was lost.
+   */
+  readonly duplicate?: boolean;
 }
 
 /** An established secure session of one version (MSGSTATE_ENCRYPTED's contents). */

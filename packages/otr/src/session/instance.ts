@@ -123,6 +123,10 @@ export class Instance {
     const opened = channel.open(message, this.#channelContext(context));
     if (opened.kind === 'failure') {
       const code = opened.code;
+      if (opened.duplicate === true) {
+        out.events.push({ kind: 'dropped', peer, instance: this.theirTag, reason: code, detail: opened.detail });
+        return;
+      }
       unreadable(code === 'bad-mac' || code === 'bad-key-id' || code === 'replayed-counter' || code === 'bad-group-element' ? code : 'malformed', opened.detail);
       return;
     }

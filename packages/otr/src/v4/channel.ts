@@ -130,7 +130,11 @@ export class V4Channel implements SecureChannel<V4ReceivedData> {
   open(message: V4ReceivedData, context: ChannelContext): Opened | OpenFailure {
     const opened = openDataMessage(this.#ratchet, { route: { senderTag: message.senderTag, receiverTag: message.receiverTag }, message: message.body });
     for (const secret of opened.consumed) secret.wipe();
-    if (!opened.ok) return { kind: 'failure', code: failureCode(opened.refused), detail: `v4 data message refused: ${opened.refused}` };
+    if (!opened.ok) {
+      const failure: OpenFailure = { kind: 'failure', code: failureCode(opened.refused), detail: `v4 data message refused: ${opened.refused}` };
+      // The ratchet keeps the key of every message not yet read (within its bounds): no key for a past message means it was read already.
+      return opened.refused === 'no-key' ? { ...failure, duplicate: true } : failure;
+    }
     try {
       const effects: ChannelEffect[] = [];
       for (const event of opened.events) {
