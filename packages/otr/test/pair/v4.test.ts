@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import { generateV4Identity, limits, Policies, type AccountOptions, type Policy } from '../../src/index.js';
 import { deterministicRandom } from '../../src/testing.js';
-import { classifyIncoming } from '../../src/wire/index.js';
+import { classifyIncoming, decodeFragment, encodeFragment } from '../../src/wire/index.js';
 import { decodeV4Message, REVEALED_MAC_KEY_BYTES } from '../../src/wire/v4/index.js';
 import { establish, makePair, testKey, type Pair, type Party } from './harness.js';
 
@@ -319,6 +319,26 @@ describe('v4 session services', () => {
     const fragments = pair.alice.wire.filter((text) => text.startsWith('?OTR|'));
     expect(fragments.length).toBeGreaterThan(20);
     expect(fragments.every((text) => /^\?OTR\|[0-9a-f]{8}\|[0-9a-f]{8}\|[0-9a-f]{8},/.test(text))).toBe(true);
+  });
+
+  it('the global fragment memory cap covers v4: incomplete v4 messages beyond the cap evict the oldest', () => {
+    const pair = v4Pair({ alice: { maxMessageSize: 140 } });
+    establish(pair);
+    const bob = pair.bob.account;
+    /** Sends `text` in fragments, with the first pieces of `others` other v4 messages after its own first piece; what Bob shows. */
+    const floodAndFinish = (text: string, others: number, base: number): string[] => {
+      say(pair, pair.alice, text);
+      const pieces = pair.queue.splice(0).map((message) => decodeFragment(message.text));
+      const first = pieces[0];
+      if (first === undefined || 'code' in first || first.version !== 4) throw new Error('expected v4 fragments');
+      bob.receive('alice', encodeFragment(first), pair.now);
+      for (let n = 1; n <= others; n++) bob.receive('alice', encodeFragment({ ...first, identifier: (base + n) >>> 0 }), pair.now);
+      return pieces.slice(1).flatMap((piece) => ('code' in piece ? [] : bob.receive('alice', encodeFragment(piece), pair.now).show.map((m) => m.text)));
+    };
+    // MAX_INCOMPLETE_MESSAGES other messages after ours: ours, the oldest, is evicted and never completes.
+    expect(floodAndFinish('z'.repeat(400), limits.MAX_INCOMPLETE_MESSAGES, 0x1000)).toEqual([]);
+    // One fewer: ours stays and completes.
+    expect(floodAndFinish('w'.repeat(400), limits.MAX_INCOMPLETE_MESSAGES - 1, 0x2000)).toEqual(['w'.repeat(400)]);
   });
 
   it('ending a v4 session: the peer sees finished and nothing more is sent', () => {
