@@ -86,6 +86,8 @@ describe('v4 DAKE', () => {
     expect(b.length).toBeGreaterThanOrEqual(1);
     expect(Buffer.from(a.at(-1)!.ssid)).toEqual(Buffer.from(b.at(-1)!.ssid));
     expect(a.at(-1)!.version).toBe(4);
+    // The winner resends its Identity message (receiver tag 0), which the loser, already waiting for the Auth-I, ignores.
+    expect([...problems(pair.alice), ...problems(pair.bob)].every((e) => (e as { reason?: string }).reason === 'wrong-instance')).toBe(true);
     say(pair, pair.alice, 'after the crossing');
     say(pair, pair.bob, 'me too');
     pair.deliverAll();
