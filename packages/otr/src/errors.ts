@@ -121,6 +121,8 @@ export type ProtocolErrorCode =
   | 'conversation-limit'
   /** An SMP message the SMP state does not expect. */
   | 'unexpected'
+  /** v4: the stored key of a skipped message was evicted to keep the store bounded; that message can no longer be read. */
+  | 'keys-evicted'
   /** A defect inside the library; no details are given. */
   | 'internal';
 

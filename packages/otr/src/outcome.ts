@@ -31,7 +31,12 @@ export type OtrEvent =
       readonly peer: string;
       readonly instance: number;
       readonly version: ProtocolVersion;
-      /** SHA-1 fingerprint of the peer's long-term DSA key (public). */
+      /**
+       * The peer's fingerprint (public); its length depends on the version:
+       * versions 2 and 3, the 20-byte SHA-1 fingerprint of the long-term DSA
+       * key; version 4, the 56-byte OTRv4 fingerprint of the identity and
+       * forging keys of the peer's Client Profile.
+       */
       readonly fingerprint: Uint8Array;
       /** The 64-bit secure session id (public; users compare it). */
       readonly ssid: Uint8Array;
@@ -96,6 +101,18 @@ export type OtrEvent =
       readonly reason: ProtocolErrorCode;
       readonly detail: string;
     }
+  | {
+      /**
+       * Our OTRv4 Client Profile was replaced (made the first time, or
+       * refreshed before it expires): persist `profile` (the CLIENT-PROF
+       * bytes) and hand it back as `AccountOptions.v4.profile` next time.
+       * Account-wide: no peer.
+       */
+      readonly kind: 'profile-refreshed';
+      readonly profile: Uint8Array;
+      /** When the new profile expires (host clock, ms). */
+      readonly expiresAt: number;
+    }
   | { readonly kind: 'not-sent'; readonly peer: string; readonly reason: Extract<RefusalReason, 'finished' | 'encryption-required' | 'unknown-instance'> }
   | {
       readonly kind: 'refused';
@@ -125,6 +142,8 @@ export type RefusalReason =
   | 'no-smp-request'
   /** The session runs OTR version 2, which has no extra symmetric key. */
   | 'needs-version-3'
+  /** SMP is not available in this session's version yet (OTRv4 sessions, until SMP over Ed448 is plugged in). */
+  | 'smp-unavailable'
   /** The chosen remote instance is not (or no longer) known. */
   | 'unknown-instance';
 

@@ -21,13 +21,31 @@
  * (and the exchange's end with its instance) wipe what they still hold.
  */
 import type { DsaPrivateKey, RandomSource, Secret, Wipeable } from './crypto/index.js';
+import type { Ed448KeyPair } from './crypto/v4/index.js';
 import type { ProtocolErrorCode, SmpAbortReason } from './errors.js';
+import type { OwnClientProfile } from './v4/profile/index.js';
 import type { ProtocolVersion } from './version.js';
+
+/** Our OTRv4 identity as a call sees it: the long-term key, the current Client Profile and how peers name us. */
+export interface V4Identity {
+  /** The long-term Ed448 key pair (H). */
+  readonly identityKey: Ed448KeyPair;
+  /** Our Client Profile at the time of the call (refreshed by the account before it expires). */
+  readonly profile: OwnClientProfile;
+  /** Our OTRv4 fingerprint (56 bytes; SMP hashes it). */
+  readonly fingerprint: Uint8Array;
+  /** Our identifier in the shared session state phi: the address peers know us by. */
+  readonly address: string;
+}
 
 /** What a version needs from the session for one call: identity, randomness, the clock and the route. */
 export interface ChannelContext {
   readonly privateKey: DsaPrivateKey;
   readonly ourFingerprint: Uint8Array;
+  /** Our v4 identity; undefined when the account has none (v4 is then never offered). */
+  readonly v4: V4Identity | undefined;
+  /** The contact's address (their identifier in phi). */
+  readonly peer: string;
   readonly random: RandomSource;
   readonly now: number;
   readonly ourTag: number;
@@ -46,7 +64,9 @@ export type ChannelEvent =
   | { readonly kind: 'smp-aborted'; readonly by: 'us' | 'peer' }
   | { readonly kind: 'smp-aborted'; readonly by: 'protocol'; readonly reason: SmpAbortReason }
   /** The peer announced use of the extra symmetric key; the receiver of the effect owns `key`. */
-  | { readonly kind: 'extra-key'; readonly use: number; readonly useData: Uint8Array; readonly key: Secret };
+  | { readonly kind: 'extra-key'; readonly use: number; readonly useData: Uint8Array; readonly key: Secret }
+  /** A message can no longer be read (v4: the stored key of a skipped message was evicted to keep the store bounded). */
+  | { readonly kind: 'dropped'; readonly reason: ProtocolErrorCode; readonly detail: string };
 
 /** One effect of a channel call, in order: a message to send (encoded, not yet fragmented) or an event. */
 export type ChannelEffect = { readonly kind: 'send'; readonly text: string } | { readonly kind: 'event'; readonly event: ChannelEvent };
@@ -72,6 +92,12 @@ export interface OpenFailure {
   readonly kind: 'failure';
   readonly code: ProtocolErrorCode;
   readonly detail: string;
+  /**
+   * The message was read before (a duplicate the version recognises as
+   * such, v4): reported as dropped, never answered with an error message,
+   * since nothing was lost.
+   */
+  readonly duplicate?: boolean;
 }
 
 /** An established secure session of one version (MSGSTATE_ENCRYPTED's contents). */
@@ -82,6 +108,8 @@ export interface SecureChannel<Incoming> {
   readonly ssid: Uint8Array;
   readonly ssidHalf: 'first' | 'second';
   readonly smpStatus: SmpStatus;
+  /** False when this library cannot run SMP in this version yet (startSmp and answerSmp are then refused); undefined means available. */
+  readonly smpAvailable?: boolean;
   /** Encrypts the user's text (empty: a heartbeat) as an encoded message; undefined when the keys are spent. */
   seal(text: string, flags: number, context: ChannelContext): string | undefined;
   /** Verifies and decrypts a received data message, handling its TLVs. */

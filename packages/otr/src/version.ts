@@ -10,11 +10,12 @@ export type ProtocolVersion = 2 | 3 | 4;
 export const PROTOCOL_VERSIONS: readonly ProtocolVersion[] = [4, 3, 2];
 
 /**
- * The versions this library speaks, highest first. A policy may allow other
- * versions (4): those are never offered (query, whitespace tag), never
- * started and never accepted until they are implemented and listed here.
+ * The versions this library speaks, highest first (the preferred first).
+ * Version 4 is used only by an account with a v4 identity (its Ed448 key
+ * and Client Profile); a policy may list versions the library does not
+ * speak: those are never offered, started or accepted.
  */
-export const IMPLEMENTED_VERSIONS = [3, 2] as const satisfies readonly ProtocolVersion[];
+export const IMPLEMENTED_VERSIONS = [4, 3, 2] as const satisfies readonly ProtocolVersion[];
 
 /** A version this library speaks. */
 export type ImplementedVersion = (typeof IMPLEMENTED_VERSIONS)[number];

@@ -41,17 +41,20 @@ const SPEC = {
   '--account': 'value',
 } as const;
 
+/** The versions the client speaks: the library's, but 4 until the client gives its accounts a v4 identity. */
+const CLIENT_VERSIONS = IMPLEMENTED_VERSIONS.filter((version) => version !== 4);
+
 /**
  * Parses --versions: a comma-separated list of numbers, the versions the
  * policy allows. Numbers that are no OTR version (1, 5, ...) are ignored;
- * a list naming no version sotto speaks yet (IMPLEMENTED_VERSIONS), an empty
+ * a list naming no version sotto speaks yet (CLIENT_VERSIONS), an empty
  * list or a malformed one is refused.
  */
 export function parseVersions(text: string): Versions {
   if (!/^\d{1,9}(,\d{1,9})*$/.test(text)) throw new OptionError(`--versions must be a comma-separated list such as 3 or 2,3, got "${text}"`);
   const versions = new Set(text.split(',').map(Number).filter((n): n is ProtocolVersion => n === 2 || n === 3 || n === 4));
-  if (!IMPLEMENTED_VERSIONS.some((version) => versions.has(version))) {
-    throw new OptionError(`sotto speaks OTR versions ${IMPLEMENTED_VERSIONS.join(' and ')}, none of which is in --versions ${text}`);
+  if (!CLIENT_VERSIONS.some((version) => versions.has(version))) {
+    throw new OptionError(`sotto speaks OTR versions ${CLIENT_VERSIONS.join(' and ')}, none of which is in --versions ${text}`);
   }
   return versions;
 }

@@ -223,6 +223,8 @@ export class ChatHost {
   }
 
   #event(event: OtrEvent): void {
+    // The client has no v4 identity yet: its profile is never refreshed.
+    if (event.kind === 'profile-refreshed') return;
     const peer = event.peer;
     switch (event.kind) {
       case 'secure': {

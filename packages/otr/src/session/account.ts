@@ -15,6 +15,7 @@ import { DsaPrivateKey, fingerprint, systemRandom, type RandomSource, type Secre
 import { UsageError } from '../errors.js';
 import { MAX_CONVERSATIONS, MAX_SEND_TEXT_LENGTH, MAX_SMP_QUESTION_LENGTH, MIN_INSTANCE_TAG } from '../limits.js';
 import { OutcomeBuilder, type Outcome, type RefusedCall } from '../outcome.js';
+import type { V4Identity } from '../secure-channel.js';
 import type { ProtocolVersion } from '../version.js';
 import { Conversation, type ConversationContext } from './conversation.js';
 import { receiveText } from './incoming.js';
@@ -23,6 +24,7 @@ import { checkMaxMessageSize, checkNow, checkPeer, checkPolicy, checkTag, checkT
 import type { Instance } from './instance.js';
 import { allowsOtr, Policies, type Policy } from './policy.js';
 import { Reassembler } from './reassembly.js';
+import { AccountV4Identity, type V4IdentityOptions } from './v4-identity.js';
 
 export type { InstanceOption };
 
@@ -40,6 +42,12 @@ export interface AccountOptions {
   readonly maxMessageSize?: number;
   /** End secure sessions idle for this long; 0 = never. */
   readonly sessionExpiryMs?: number;
+  /**
+   * The OTRv4 identity (Ed448 key pair, forging key, Client Profile).
+   * Without it the account speaks v3 and v2 only; with it, v4 is offered
+   * and preferred wherever the policy allows 4.
+   */
+  readonly v4?: V4IdentityOptions;
 }
 
 
@@ -79,11 +87,14 @@ export class Account {
   readonly #sessionExpiryMs: number;
   readonly #conversations = new Map<string, Conversation>();
   readonly #reassembler = new Reassembler();
+  readonly #v4: AccountV4Identity | undefined;
   #policy: Policy;
   #maxMessageSize: number;
   #wiped = false;
   /** SHA-1 fingerprint of our public key (20 bytes). */
   readonly ourFingerprint: Uint8Array;
+  /** Our OTRv4 fingerprint (56 bytes), when the account has a v4 identity. */
+  readonly ourV4Fingerprint: Uint8Array | undefined;
 
   static {
     conversationOf = (account, peer) => account.#conversations.get(peer);
@@ -112,6 +123,8 @@ export class Account {
     this.#maxMessageSize = checkMaxMessageSize(options.maxMessageSize ?? 0);
     this.#sessionExpiryMs = expiry;
     this.ourFingerprint = fingerprint(options.privateKey.publicKey);
+    this.#v4 = options.v4 === undefined ? undefined : new AccountV4Identity(options.v4, tag);
+    this.ourV4Fingerprint = this.#v4?.fingerprint;
   }
 
   /** Our instance tag. */
@@ -167,7 +180,7 @@ export class Account {
     checkText(text, 'text', MAX_SEND_TEXT_LENGTH);
     const tag = instanceOf(options);
     return this.#run(to, now, (conversation, context) => {
-      if (!allowsOtr(context.policy)) {
+      if (!allowsOtr(context.policy, context.v4 !== undefined)) {
         context.out.send.push({ to, text });
         return;
       }
@@ -204,6 +217,10 @@ export class Account {
     const tag = instanceOf(options);
     return this.#runOn('startSmp', to, now, tag, (conversation, context, instance) => {
       if (refuseUnlessSecure(context, 'startSmp', instance)) return;
+      if (instance.encrypted?.channel.smpAvailable === false) {
+        refuse(context, 'startSmp', instance, 'smp-unavailable');
+        return;
+      }
       conversation.withInstance(tag, context, (i, c) => withEncoded(secret, (bytes) => i.startSmp(bytes, question, c)));
     });
   }
@@ -214,6 +231,10 @@ export class Account {
     const tag = instanceOf(options);
     return this.#runOn('answerSmp', to, now, tag, (conversation, context, instance) => {
       if (refuseUnlessSecure(context, 'answerSmp', instance)) return;
+      if (instance.encrypted?.channel.smpAvailable === false) {
+        refuse(context, 'answerSmp', instance, 'smp-unavailable');
+        return;
+      }
       if (instance.smpStatus !== 'awaiting-answer') {
         refuse(context, 'answerSmp', instance, 'no-smp-request');
         return;
@@ -238,9 +259,10 @@ export class Account {
   }
 
   /**
-   * Tells `to` we use the extra symmetric key (TLV 8, v3 only); an
-   * `extra-key` event carries the key. `refused` without a secure session
-   * or in a version 2 session.
+   * Tells `to` we use the extra symmetric key (v3: TLV 8 with the 4-byte
+   * use; v4: TLV 7 with `use` as its 4-byte context); an `extra-key` event
+   * carries the key. `refused` without a secure session or in a version 2
+   * session.
    */
   useExtraSymmetricKey(to: string, use: number, useData: Uint8Array, now: number, options: InstanceOption = {}): Outcome {
     if (!Number.isInteger(use) || use < 0 || use > 0xffffffff) throw new UsageError('bad-argument', 'use must be a 32-bit unsigned integer');
@@ -250,7 +272,8 @@ export class Account {
     const tag = instanceOf(options);
     return this.#runOn('useExtraSymmetricKey', to, now, tag, (conversation, context, instance) => {
       if (refuseUnlessSecure(context, 'useExtraSymmetricKey', instance)) return;
-      if (instance.encrypted?.channel.version !== 3) {
+      const version = instance.encrypted?.channel.version;
+      if (version !== 3 && version !== 4) {
         refuse(context, 'useExtraSymmetricKey', instance, 'needs-version-3');
         return;
       }
@@ -265,6 +288,8 @@ export class Account {
   nextDeadline(): number | undefined {
     this.#live();
     let earliest = this.#reassembler.nextDeadline();
+    const profileDeadline = this.#v4?.deadline();
+    if (profileDeadline !== undefined && (earliest === undefined || profileDeadline < earliest)) earliest = profileDeadline;
     for (const conversation of this.#conversations.values()) {
       const deadline = conversation.nextDeadline(this.#sessionExpiryMs);
       if (deadline !== undefined && (earliest === undefined || deadline < earliest)) earliest = deadline;
@@ -272,16 +297,25 @@ export class Account {
     return earliest;
   }
 
-  /** Runs due timers: AKE timeouts, heartbeats, session expiry, stale fragments. */
+  /** Runs due timers: AKE timeouts, heartbeats, session expiry, stale fragments, the Client Profile's refresh. */
   onDeadline(now: number): Outcome {
     this.#live();
     checkNow(now);
     const out = new OutcomeBuilder();
     this.#reassembler.expire(now);
+    const v4 = this.#v4Identity(now, out);
     for (const conversation of this.#conversations.values()) {
-      conversation.onDeadline(this.#sessionExpiryMs, this.#context(conversation, now, out));
+      conversation.onDeadline(this.#sessionExpiryMs, this.#context(conversation, now, out, v4));
     }
     return out.build();
+  }
+
+  /** Our v4 identity for a call at `now`, replacing the Client Profile first when it is due (reported as `profile-refreshed`). */
+  #v4Identity(now: number, out: OutcomeBuilder): V4Identity | undefined {
+    if (this.#v4 === undefined) return undefined;
+    const { identity, refreshed } = this.#v4.at(now, this.#privateKey, this.#ourTag, this.#random);
+    if (refreshed !== undefined) out.events.push({ kind: 'profile-refreshed', profile: Uint8Array.from(refreshed.encoded), expiresAt: refreshed.expiresAt });
+    return identity;
   }
 
   /** What the host shows about its conversation with `peer`. */
@@ -365,11 +399,12 @@ export class Account {
     return true;
   }
 
-  #context(conversation: Conversation, now: number, out: OutcomeBuilder): ConversationContext {
+  #context(conversation: Conversation, now: number, out: OutcomeBuilder, v4: V4Identity | undefined): ConversationContext {
     return {
       peer: conversation.peer,
       privateKey: this.#privateKey,
       ourFingerprint: this.ourFingerprint,
+      v4,
       ourTag: this.#ourTag,
       random: this.#random,
       policy: conversation.policy ?? this.#policy,
@@ -390,9 +425,10 @@ export class Account {
     checkNow(now);
     checkPeer(peer);
     const out = new OutcomeBuilder();
+    const v4 = this.#v4Identity(now, out);
     if (fromPeer && !this.#admit(peer, now, out)) return out.build();
     const conversation = this.#conversation(peer, now);
-    body(conversation, this.#context(conversation, now, out));
+    body(conversation, this.#context(conversation, now, out, v4));
     return out.build();
   }
 

@@ -27,8 +27,9 @@ import {
   RESEND_INTERVAL_MS,
 } from '../limits.js';
 import { UsageError } from '../errors.js';
-import { encodeErrorMessage, encodeQueryMessage, encodeWhitespaceTag } from '../wire/index.js';
+import { encodeErrorMessage, encodeQueryMessage } from '../wire/index.js';
 import type { DecodedOtrMessage } from '../wire/index.js';
+import { encodeWhitespaceTagV4, type DecodedV4Message } from '../wire/v4/index.js';
 import { Instance } from './instance.js';
 import type { InstanceContext } from './instance-context.js';
 import { allowedVersions, allowsOtr, allowsVersion, type Policy } from './policy.js';
@@ -107,7 +108,7 @@ export class Conversation {
     let stalestSince = Number.POSITIVE_INFINITY;
     for (const [tag, instance] of this.#instances) {
       if (tag === 0 || tag === this.selectedTag || instance.message.kind !== 'plaintext') continue;
-      const since = instance.exchange.since;
+      const since = instance.exchangeSince;
       if (since === undefined) {
         this.#forget(instance);
         return true;
@@ -157,11 +158,12 @@ export class Conversation {
 
   #instanceContext(context: ConversationContext): InstanceContext {
     // Spelled out: object spread is a slow runtime call, and this runs for every message.
-    const { peer, privateKey, ourFingerprint, ourTag, random, policy, maxMessageSize, now, out } = context;
+    const { peer, privateKey, ourFingerprint, v4, ourTag, random, policy, maxMessageSize, now, out } = context;
     return {
       peer,
       privateKey,
       ourFingerprint,
+      v4,
       ourTag,
       random,
       policy,
@@ -198,7 +200,7 @@ export class Conversation {
       const earlier = this.#unreportedErrors?.count ?? 0;
       this.#reportErrors({ count: earlier + 1, text }, context);
     }
-    if (policy.errorStartAke && allowsOtr(policy) && !within(now, this.#lastErrorQuery, ERROR_QUERY_INTERVAL_MS)) {
+    if (policy.errorStartAke && allowsOtr(policy, context.v4 !== undefined) && !within(now, this.#lastErrorQuery, ERROR_QUERY_INTERVAL_MS)) {
       this.#lastErrorQuery = now;
       this.sendQuery(context);
     }
@@ -215,7 +217,7 @@ export class Conversation {
   /** Routes a decoded AKE or data message to its instance. */
   receiveOtr(message: DecodedOtrMessage, context: ConversationContext): void {
     const { out } = context;
-    if (!allowsVersion(context.policy, message.version)) {
+    if (!allowsVersion(context.policy, message.version, context.v4 !== undefined)) {
       out.events.push({ kind: 'dropped', peer: this.peer, reason: 'policy', detail: `version ${message.version} not allowed` });
       return;
     }
@@ -242,12 +244,47 @@ export class Conversation {
       const answersBroadcast = message.ake.type === 'dh-key' || message.ake.type === 'dh-commit';
       if (tag !== 0 && answersBroadcast) instance.adoptAke(this.master);
       instance.receiveAke(message.ake, instanceContext);
-      if (instance.exchange.since === undefined && instance.message.kind === 'encrypted') this.#releaseMasterAke(instance);
+      if (instance.exchangeSince === undefined && instance.message.kind === 'encrypted') this.#releaseMasterAke(instance);
     } else {
       const wasSecure = instance.message.kind === 'encrypted';
       instance.receiveData(message.data, instanceContext);
       if (wasSecure && instance.message.kind !== 'encrypted') this.#releaseMasterAke(instance);
     }
+  }
+
+  /**
+   * Routes a decoded v4 message (OTRv4, "Instance Tags", "The Protocol State
+   * Machine") to the instance of its sender tag: DAKE messages to the
+   * instance's DAKE (an instance answering or crossing our broadcast
+   * Identity message takes over the master's DAKE first), data messages to
+   * its secure channel. The receiver tag must be ours, or 0 on an Identity
+   * message (sent before the peer knew our tag).
+   */
+  receiveV4(message: DecodedV4Message, context: ConversationContext): void {
+    const { out } = context;
+    if (!allowsVersion(context.policy, 4, context.v4 !== undefined)) {
+      out.events.push({ kind: 'dropped', peer: this.peer, reason: 'policy', detail: 'version 4 not allowed' });
+      return;
+    }
+    const forUs = message.receiverTag === context.ourTag || (message.receiverTag === 0 && message.kind === 'identity');
+    if (!forUs) {
+      out.events.push({ kind: 'dropped', peer: this.peer, instance: message.senderTag, reason: 'wrong-instance', detail: 'message for another instance of this account' });
+      return;
+    }
+    const tag = message.senderTag;
+    const instance = this.#instanceFor(tag, message.kind === 'identity' || message.kind === 'auth-r', context);
+    if (instance === undefined) return;
+    const instanceContext = this.#instanceContext(context);
+    if (message.kind === 'data') {
+      const wasSecure = instance.message.kind === 'encrypted';
+      const { senderTag, receiverTag, body } = message;
+      instance.receiveData({ version: 4, flags: body.flags, senderTag, receiverTag, body }, instanceContext);
+      if (wasSecure && instance.message.kind !== 'encrypted') this.#releaseMasterAke(instance);
+      return;
+    }
+    if (message.kind === 'identity' || message.kind === 'auth-r') instance.adoptDake(this.master);
+    instance.receiveDake(message, instanceContext);
+    if (instance.exchangeSince === undefined && instance.message.kind === 'encrypted') this.#releaseMasterAke(instance);
   }
 
   /**
@@ -258,7 +295,7 @@ export class Conversation {
    * ignored, and starts an AKE of its own if its user wants one.
    */
   #releaseMasterAke(instance: Instance): void {
-    if (instance.tookOver(this.master)) this.master.abandonAke();
+    instance.releaseTakenOver(this.master);
   }
 
   /** The user typed `text`: encrypt, tag, hold or refuse according to state and policy. */
@@ -274,14 +311,14 @@ export class Conversation {
         out.events.push({ kind: 'not-sent', peer: this.peer, reason: 'finished' });
         return;
       case 'plaintext':
-        if (policy.requireEncryption && allowsOtr(policy)) {
+        if (policy.requireEncryption && allowsOtr(policy, context.v4 !== undefined)) {
           this.#held = { text, at: context.now };
           this.sendQuery(context);
           out.events.push({ kind: 'not-sent', peer: this.peer, reason: 'encryption-required' });
           return;
         }
-        if (policy.sendWhitespaceTag && allowsOtr(policy) && !this.#peerSentPlaintext) {
-          out.send.push({ to: this.peer, text: text + encodeWhitespaceTag(allowedVersions(policy)) });
+        if (policy.sendWhitespaceTag && allowsOtr(policy, context.v4 !== undefined) && !this.#peerSentPlaintext) {
+          out.send.push({ to: this.peer, text: text + encodeWhitespaceTagV4(allowedVersions(policy, context.v4 !== undefined)) });
         } else {
           out.send.push({ to: this.peer, text });
         }
@@ -291,7 +328,7 @@ export class Conversation {
 
   /** Sends a query message offering the allowed versions. */
   sendQuery(context: ConversationContext): void {
-    const versions = allowedVersions(context.policy);
+    const versions = allowedVersions(context.policy, context.v4 !== undefined);
     if (versions.length === 0) throw new UsageError('otr-disabled', 'the policy allows no OTR version');
     context.out.send.push({ to: this.peer, text: encodeQueryMessage(versions) });
   }
@@ -315,10 +352,11 @@ export class Conversation {
    * ignored, the D-H Commit already sent answers it.
    */
   #startBestAke(offered: ReadonlySet<number>, context: ConversationContext): void {
-    const version = allowedVersions(context.policy).find((v) => offered.has(v));
+    // Highest first: v4 whenever both sides allow it.
+    const version = allowedVersions(context.policy, context.v4 !== undefined).find((v) => offered.has(v));
     if (version === undefined) return;
     const starts = this.#akeStarts;
-    if (this.master.exchange.since === undefined) {
+    if (this.master.exchangeSince === undefined) {
       starts.length = 0;
     } else {
       const oldest = starts.length >= AKE_STARTS_PER_INTERVAL ? starts[0] : undefined;
@@ -374,7 +412,7 @@ export class Conversation {
     return (
       this.#instances.size === 1 &&
       this.master.message.kind === 'plaintext' &&
-      this.master.exchange.since === undefined &&
+      this.master.exchangeSince === undefined &&
       !this.#hostChoseSomething() &&
       this.#unreportedErrors === undefined &&
       !within(now, this.#lastErrorReply, ERROR_REPLY_INTERVAL_MS) &&

@@ -6,6 +6,7 @@
  */
 import type { DecodeErrorCode, ProtocolErrorCode } from '../errors.js';
 import { classifyIncoming, decodeOtrBody } from '../wire/index.js';
+import { decodeV4Message } from '../wire/v4/index.js';
 import type { Conversation, ConversationContext } from './conversation.js';
 import { allowsOtr } from './policy.js';
 import type { Reassembler } from './reassembly.js';
@@ -14,7 +15,7 @@ import type { Reassembler } from './reassembly.js';
 export function receiveText(conversation: Conversation, text: string, context: ConversationContext, reassembler: Reassembler, ourTag: number): void {
   const { out, policy } = context;
   const peer = conversation.peer;
-  if (!allowsOtr(policy)) {
+  if (!allowsOtr(policy, context.v4 !== undefined)) {
     out.show.push({ from: peer, text, encrypted: false });
     return;
   }
@@ -47,6 +48,19 @@ export function receiveText(conversation: Conversation, text: string, context: C
         return;
       }
       conversation.receiveOtr(decoded, context);
+      return;
+    }
+    case 'encoded-v4': {
+      if (context.v4 === undefined) {
+        out.events.push({ kind: 'dropped', peer, reason: 'unsupported-version', detail: 'protocol version 4 needs a v4 identity, which this account has not' });
+        return;
+      }
+      const decoded = decodeV4Message(incoming.bytes);
+      if ('code' in decoded) {
+        out.events.push({ kind: 'dropped', peer, reason: dropReason(decoded.code), detail: decoded.detail });
+        return;
+      }
+      conversation.receiveV4(decoded, context);
       return;
     }
     case 'malformed':

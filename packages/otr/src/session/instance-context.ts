@@ -4,6 +4,7 @@
  */
 import type { DsaPrivateKey, RandomSource } from '../crypto/index.js';
 import type { OutcomeBuilder } from '../outcome.js';
+import type { V4Identity } from '../secure-channel.js';
 import type { Instance } from './instance.js';
 import type { Policy } from './policy.js';
 
@@ -12,6 +13,8 @@ export interface InstanceContext {
   readonly peer: string;
   readonly privateKey: DsaPrivateKey;
   readonly ourFingerprint: Uint8Array;
+  /** Our v4 identity, when the account has one (v4 is offered and accepted only then). */
+  readonly v4: V4Identity | undefined;
   readonly ourTag: number;
   readonly random: RandomSource;
   readonly policy: Policy;

@@ -18,7 +18,9 @@ import { HEARTBEAT_INTERVAL_MS } from '../limits.js';
 import { UsageError } from '../errors.js';
 import type { Secret, Wipeable } from '../crypto/index.js';
 import type { ChannelContext, ChannelEffect, ExchangeStep, SecureChannel } from '../secure-channel.js';
-import { V3KeyExchange, type AkeMessage, type AkeVersion } from '../v3/index.js';
+import { V3KeyExchange, type AkeMessage } from '../v3/index.js';
+import { V4KeyExchange, type DakeMessage } from '../v4/index.js';
+import type { ProtocolVersion } from '../version.js';
 import { DATA_FLAG_IGNORE_UNREADABLE } from '../wire/index.js';
 import { fragmentForSending } from './fragmenter.js';
 import type { InstanceContext } from './instance-context.js';
@@ -26,8 +28,10 @@ import { PLAINTEXT, type DataMessage, type Encrypted, type MessageState } from '
 
 /** One remote instance of a contact (or the master instance, tag 0). */
 export class Instance {
-  /** The key exchange (the spec's authstate). */
+  /** The v3 (and v2) key exchange (the spec's authstate). */
   readonly exchange = new V3KeyExchange();
+  /** The v4 interactive DAKE. */
+  readonly v4Exchange = new V4KeyExchange();
   message: MessageState = PLAINTEXT;
   /** Host time of our last data message, for the heartbeat. */
   lastSent = 0;
@@ -48,9 +52,18 @@ export class Instance {
     return this.encrypted?.channel.smpStatus ?? 'idle';
   }
 
-  /** Sends a fresh D-H Commit for `version` (query or whitespace tag received). */
-  startAke(version: AkeVersion, context: InstanceContext): void {
-    this.#run(context, (cc) => this.#applyExchange(this.exchange.start(version, cc), context));
+  /** When the running key exchange (AKE or DAKE) last made progress; undefined when none runs. */
+  get exchangeSince(): number | undefined {
+    const v3 = this.exchange.since;
+    const v4 = this.v4Exchange.since;
+    if (v3 === undefined) return v4;
+    return v4 === undefined ? v3 : Math.max(v3, v4);
+  }
+
+  /** Starts the key exchange of `version` (query or whitespace tag received): a fresh D-H Commit, or an Identity message for 4. */
+  startAke(version: ProtocolVersion, context: InstanceContext): void {
+    const exchange = version === 4 ? this.v4Exchange : this.exchange;
+    this.#run(context, (cc) => this.#applyExchange(exchange.start(version, cc), context));
   }
 
   /** Takes over an AKE the master instance started (see V3KeyExchange.adopt). */
@@ -58,19 +71,36 @@ export class Instance {
     wipeConsumed(this.exchange.adopt(master.exchange));
   }
 
-  /** True when the master's current AKE is the one this instance took over. */
-  tookOver(master: Instance): boolean {
-    return this.exchange.tookOver(master.exchange);
+  /** Takes over a DAKE the master instance started (see V4KeyExchange.adopt). */
+  adoptDake(master: Instance): void {
+    wipeConsumed(this.v4Exchange.adopt(master.v4Exchange));
   }
 
-  /** Gives up the AKE in progress, wiping its secrets. */
+  /** True when the master's current AKE or DAKE is the one this instance took over. */
+  tookOver(master: Instance): boolean {
+    return this.exchange.tookOver(master.exchange) || this.v4Exchange.tookOver(master.v4Exchange);
+  }
+
+  /** Abandons the master's AKE or DAKE this instance took over (the master's copy holds the keys the session starts with). */
+  releaseTakenOver(master: Instance): void {
+    if (this.exchange.tookOver(master.exchange)) wipeConsumed(master.exchange.abandon());
+    if (this.v4Exchange.tookOver(master.v4Exchange)) wipeConsumed(master.v4Exchange.abandon());
+  }
+
+  /** Gives up the AKE or DAKE in progress, wiping its secrets. */
   abandonAke(): void {
     wipeConsumed(this.exchange.abandon());
+    wipeConsumed(this.v4Exchange.abandon());
   }
 
   /** Handles a received AKE message. */
   receiveAke(message: AkeMessage, context: InstanceContext): void {
     this.#run(context, (cc) => this.#applyExchange(this.exchange.receive(message, this.encrypted?.channel, cc), context));
+  }
+
+  /** Handles a received DAKE message. */
+  receiveDake(message: DakeMessage, context: InstanceContext): void {
+    this.#run(context, (cc) => this.#applyExchange(this.v4Exchange.receive(message, this.encrypted?.channel, cc), context));
   }
 
   /** Handles a received data message. */
@@ -92,6 +122,10 @@ export class Instance {
     const opened = this.#run(context, (cc) => channel.open(message, cc));
     if (opened.kind === 'failure') {
       const code = opened.code;
+      if (opened.duplicate === true) {
+        out.events.push({ kind: 'dropped', peer, instance: this.theirTag, reason: code, detail: opened.detail });
+        return;
+      }
       unreadable(code === 'bad-mac' || code === 'bad-key-id' || code === 'replayed-counter' || code === 'bad-group-element' ? code : 'malformed', opened.detail);
       return;
     }
@@ -151,8 +185,7 @@ export class Instance {
   /** The earliest time this instance wants the clock. */
   nextDeadline(sessionExpiryMs: number): number | undefined {
     const times: number[] = [];
-    const exchange = this.exchange.deadline();
-    if (exchange !== undefined) times.push(exchange);
+    for (const exchange of [this.exchange.deadline(), this.v4Exchange.deadline()]) if (exchange !== undefined) times.push(exchange);
     if (this.message.kind === 'encrypted') {
       if (this.#owesHeartbeat) times.push(this.lastSent + HEARTBEAT_INTERVAL_MS);
       if (sessionExpiryMs > 0) times.push(Math.max(this.lastSent, this.lastReceived) + sessionExpiryMs);
@@ -163,6 +196,7 @@ export class Instance {
   /** Runs what is due at `now`: AKE timeout, heartbeat, session expiry. */
   onDeadline(sessionExpiryMs: number, context: InstanceContext): void {
     wipeConsumed(this.exchange.expire(context.now));
+    wipeConsumed(this.v4Exchange.expire(context.now));
     if (this.message.kind !== 'encrypted') return;
     const idleSince = Math.max(this.lastSent, this.lastReceived);
     if (sessionExpiryMs > 0 && context.now - idleSince >= sessionExpiryMs) {
@@ -178,6 +212,7 @@ export class Instance {
   /** Wipes every secret (account shutdown or eviction). */
   wipe(): void {
     this.exchange.wipe();
+    this.v4Exchange.wipe();
     this.#leaveEncrypted(PLAINTEXT);
   }
 
@@ -186,7 +221,7 @@ export class Instance {
     if (step.rejected !== undefined) {
       out.events.push({ kind: 'protocol-error', peer, instance: this.theirTag, reason: step.rejected.code, detail: step.rejected.detail });
     }
-    for (const { text, version } of step.send) out.sendAll(peer, fragmentForSending(text, version, context.ourTag, this.theirTag, context.maxMessageSize));
+    for (const { text, version } of step.send) out.sendAll(peer, fragmentForSending(text, version, context.ourTag, this.theirTag, context.maxMessageSize, context.random));
     if (step.established !== undefined) this.#goSecure(step.established, context);
   }
 
@@ -228,7 +263,7 @@ export class Instance {
   }
 
   #sent(text: string, channel: SecureChannel<DataMessage>, context: InstanceContext): void {
-    context.out.sendAll(context.peer, fragmentForSending(text, channel.version, context.ourTag, this.theirTag, context.maxMessageSize));
+    context.out.sendAll(context.peer, fragmentForSending(text, channel.version, context.ourTag, this.theirTag, context.maxMessageSize, context.random));
     this.lastSent = context.now;
     this.#owesHeartbeat = false;
   }
@@ -245,7 +280,17 @@ export class Instance {
   #run<T>(context: InstanceContext, call: (channelContext: ChannelContext) => T): T {
     const consumed: Wipeable[] = [];
     try {
-      return call({ privateKey: context.privateKey, ourFingerprint: context.ourFingerprint, random: context.random, now: context.now, ourTag: context.ourTag, theirTag: this.theirTag, consumed });
+      return call({
+        privateKey: context.privateKey,
+        ourFingerprint: context.ourFingerprint,
+        v4: context.v4,
+        peer: context.peer,
+        random: context.random,
+        now: context.now,
+        ourTag: context.ourTag,
+        theirTag: this.theirTag,
+        consumed,
+      });
     } finally {
       wipeConsumed(consumed);
     }

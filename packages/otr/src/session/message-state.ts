@@ -5,10 +5,11 @@
  */
 import type { SecureChannel } from '../secure-channel.js';
 import type { V3DataMessage } from '../v3/index.js';
+import type { V4ReceivedData } from '../v4/index.js';
 import type { ProtocolVersion } from '../version.js';
 
 /** A received data message of any implemented version, as the codec decodes it. */
-export type DataMessage = V3DataMessage;
+export type DataMessage = V3DataMessage | V4ReceivedData;
 
 /** MSGSTATE_PLAINTEXT. */
 export interface Plaintext {

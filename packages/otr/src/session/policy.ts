@@ -29,7 +29,14 @@ const none: Policy = {
 /** Every version: the presets allow all, the library uses those it implements. */
 const all: ReadonlySet<ProtocolVersion> = new Set<ProtocolVersion>([2, 3, 4]);
 
-/** Presets: NEVER (no OTR), MANUAL, OPPORTUNISTIC, ALWAYS. */
+/**
+ * Presets: NEVER (no OTR), MANUAL, OPPORTUNISTIC, ALWAYS, and the OTRv4
+ * modes ("OTRv4 Modes"): OTRV3_COMPATIBLE speaks v4 and v3 (v4 preferred),
+ * offering both in queries and whitespace tags; OTRV4_INTERACTIVE_ONLY
+ * speaks the interactive v4 only and always encrypts (no v3, no
+ * plaintext). A mode is a set of versions and flags like any policy, so it
+ * can change at run time per account and per contact.
+ */
 export const Policies = {
   NEVER: none,
   MANUAL: { ...none, versions: all },
@@ -42,19 +49,38 @@ export const Policies = {
     whitespaceStartAke: true,
     errorStartAke: true,
   },
+  OTRV3_COMPATIBLE: { ...none, versions: new Set<ProtocolVersion>([3, 4]), sendWhitespaceTag: true, whitespaceStartAke: true, errorStartAke: true },
+  OTRV4_INTERACTIVE_ONLY: {
+    ...none,
+    versions: new Set<ProtocolVersion>([4]),
+    requireEncryption: true,
+    sendWhitespaceTag: true,
+    whitespaceStartAke: true,
+    errorStartAke: true,
+  },
 } as const satisfies Record<string, Policy>;
 
-/** The versions a policy allows that the library implements, highest first: what we offer, start and accept. */
-export function allowedVersions(policy: Policy): ImplementedVersion[] {
-  return IMPLEMENTED_VERSIONS.filter((version) => policy.versions.has(version));
+/** The OTRv4 mode a policy amounts to: v4 with v3, v4 alone, or no v4 (undefined). */
+export function policyMode(policy: Policy): 'otrv3-compatible' | 'otrv4-interactive-only' | undefined {
+  if (!policy.versions.has(4)) return undefined;
+  return policy.versions.has(3) ? 'otrv3-compatible' : 'otrv4-interactive-only';
 }
 
-/** True when the policy allows `version` and the library implements it. */
-export function allowsVersion(policy: Policy, version: number): boolean {
-  return allowedVersions(policy).some((allowed) => allowed === version);
+/**
+ * The versions a policy allows that the library implements, highest first:
+ * what we offer, start and accept. Version 4 only when the account has a v4
+ * identity (`withV4`).
+ */
+export function allowedVersions(policy: Policy, withV4: boolean): ImplementedVersion[] {
+  return IMPLEMENTED_VERSIONS.filter((version) => policy.versions.has(version) && (withV4 || version !== 4));
+}
+
+/** True when the policy allows `version`, the library implements it and (for 4) the account has a v4 identity. */
+export function allowsVersion(policy: Policy, version: number, withV4: boolean): boolean {
+  return allowedVersions(policy, withV4).some((allowed) => allowed === version);
 }
 
 /** True when the policy allows any OTR the library speaks. */
-export function allowsOtr(policy: Policy): boolean {
-  return allowedVersions(policy).length > 0;
+export function allowsOtr(policy: Policy, withV4: boolean): boolean {
+  return allowedVersions(policy, withV4).length > 0;
 }

@@ -23,7 +23,8 @@ import { decodeErrorMessage, ERROR_PREFIX } from './error-message.js';
 import { decodeFragmentAt, V2_FRAGMENT_PREFIX, V3_FRAGMENT_PREFIX, type Fragment } from './fragment.js';
 import { decodeHeader, type Header } from './header.js';
 import { parseQueryAt } from './query.js';
-import { findWhitespaceTag } from './whitespace-tag.js';
+import { decodeV4Header, PROTOCOL_VERSION_4, type V4Header } from './v4/header.js';
+import { findWhitespaceTagV4 } from './v4/whitespace-tag.js';
 
 /** What a received text is. */
 export type Incoming =
@@ -43,6 +44,13 @@ export type Incoming =
       readonly bytes: Uint8Array;
       /** Its header, peeked: version, type, instance tags and where the body starts. */
       readonly header: Header;
+    }
+  | {
+      readonly kind: 'encoded-v4';
+      /** The binary OTRv4 message (header and body). */
+      readonly bytes: Uint8Array;
+      /** Its v4 header, peeked (the whole message is decoded by wire/v4/message.ts). */
+      readonly header: V4Header;
     }
   | { readonly kind: 'malformed'; readonly error: DecodeError };
 
@@ -70,9 +78,22 @@ function decodeEncodedAt(text: string, at: number): Incoming {
   }
   const bytes = decodeEncoded(text.slice(at, end + 1));
   if (bytes instanceof DecodeError) return { kind: 'malformed', error: bytes };
+  return withHeader(bytes);
+}
+
+/** True when the binary message's protocol version field says 4 (its header is then v4's). */
+function isV4(bytes: Uint8Array): boolean {
+  return bytes.length >= 2 && bytes[0] === 0 && bytes[1] === PROTOCOL_VERSION_4;
+}
+
+/** The encoded message with its header peeked: v4's when the version field is 4, else v3's (or v2's). */
+function withHeader(bytes: Uint8Array): Incoming {
+  if (isV4(bytes)) {
+    const header = decodeV4Header(bytes);
+    return header instanceof DecodeError ? { kind: 'malformed', error: header } : { kind: 'encoded-v4', bytes, header };
+  }
   const header = decodeHeader(bytes);
-  if (header instanceof DecodeError) return { kind: 'malformed', error: header };
-  return { kind: 'encoded', bytes, header };
+  return header instanceof DecodeError ? { kind: 'malformed', error: header } : { kind: 'encoded', bytes, header };
 }
 
 /** The encoded message from `at` to the first ".", when that all decodes; else undefined (the caller looks closer). */
@@ -81,8 +102,8 @@ function decodeWholeEncoded(text: string, at: number): Incoming | undefined {
   if (end < 0) return undefined;
   const bytes = decodeEncoded(text.slice(at, end + 1));
   if (bytes instanceof DecodeError) return undefined;
-  const header = decodeHeader(bytes);
-  return header instanceof DecodeError ? undefined : { kind: 'encoded', bytes, header };
+  const incoming = withHeader(bytes);
+  return incoming.kind === 'malformed' ? undefined : incoming;
 }
 
 /** Classifies one received text. Never throws. */
@@ -119,7 +140,7 @@ export function classifyIncoming(text: string): Incoming {
     if (query !== undefined) return { kind: 'query', versions: query.versions };
   }
 
-  const tag = findWhitespaceTag(text);
+  const tag = findWhitespaceTagV4(text);
   return tag === undefined
     ? { kind: 'plaintext', text, whitespaceVersions: undefined }
     : { kind: 'plaintext', text: tag.text, whitespaceVersions: tag.versions };

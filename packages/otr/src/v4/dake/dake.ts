@@ -293,9 +293,10 @@ function verifySigma(sigma: RingSignature, ring: Ring, t: Uint8Array): DakeRejec
 /**
  * The first ratchet step from the DAKE's K and the first keys ("Initializes
  * the double-ratchet algorithm"); `consumed` receives prev_root_key and the
- * new K.
+ * new K. The result is the one hand-over type of the DAKE to the double
+ * ratchet (v4/ratchet's initializeRatchet takes it as it is).
  */
-function initialRatchet(
+export function deriveInitialRatchetState(
   purpose: 'sending' | 'receiving',
   k: Secret,
   ourEcdh: EcdhKeyPair,
@@ -351,7 +352,7 @@ function receiveAuthR(state: DakeWaitingAuthR, message: Extract<DakeMessage, { k
   const mixed = mixSharedSecret(state.ecdh.secret, x, state.dh, body.dh);
   if (isCryptoRejection(mixed)) return ignore(state, new DakeRejection('degenerate-shared-secret', mixed.code));
   const consumed: Secret[] = [state.ecdh.secret, state.dh.privateKey, mixed.braceKey, mixed.k];
-  const ratchet = initialRatchet('receiving', mixed.k, state.firstEcdh, state.firstDh, theirFirstEcdh, body.firstDh, consumed);
+  const ratchet = deriveInitialRatchetState('receiving', mixed.k, state.firstEcdh, state.firstDh, theirFirstEcdh, body.firstDh, consumed);
   if (ratchet instanceof DakeRejection) {
     // Only the fresh values go; the state keeps its own secrets, as the message is ignored.
     return ignore(state, ratchet, [mixed.braceKey, mixed.k]);
@@ -386,7 +387,7 @@ function receiveAuthI(state: DakeWaitingAuthI, message: Extract<DakeMessage, { k
   const refused = verifySigma(message.body.sigma, ring, authTranscript('auth-i', values, phi));
   if (refused !== undefined) return ignore(state, refused);
   const consumed: Secret[] = [state.k];
-  const ratchet = initialRatchet('sending', state.k, state.firstEcdh, state.firstDh, their.firstEcdh, their.firstDh, consumed);
+  const ratchet = deriveInitialRatchetState('sending', state.k, state.firstEcdh, state.firstDh, their.firstEcdh, their.firstDh, consumed);
   if (ratchet instanceof DakeRejection) return ignore(state, ratchet);
   return {
     state: DAKE_START,

@@ -8,4 +8,5 @@ export { MAX_PENDING_MAC_KEYS, MAX_RATCHET_COUNTER, type RatchetEvent } from './
 export { MAX_SKIP, openDataMessage, type OpenInput, type OpenRefusal, type OpenResult } from './open.js';
 export { sealDataMessage, type SealInput, type SealResult } from './seal.js';
 export { MAX_STORED_SKIPPED_KEYS, type MessagePosition, type SkippedKey } from './skipped-keys.js';
-export { initializeRatchet, wipeRatchet, type InitialisationRefused, type Initialised, type RatchetInitialState, type RatchetState } from './state.js';
+export { initializeRatchet, wipeRatchet, type Initialised, type RatchetState } from './state.js';
+export type { InitialRatchetState } from '../dake/state.js';

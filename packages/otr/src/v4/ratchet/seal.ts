@@ -15,7 +15,7 @@ import { braceKeyFromSharedSecret, dh3072SharedSecret, generateDh3072KeyPair, ne
 import { dataMessageAuthenticator, deriveMessageKeys, encryptDataMessage, extraSymmetricKey } from '../../crypto/v4/data-message.js';
 import { ecdhSharedSecret, encodePoint, generateEcdhKeyPair } from '../../crypto/v4/ed448.js';
 import { isCryptoRejection } from '../../crypto/v4/rejection.js';
-import { concatenateRevealedMacKeys, deriveRatchetKeys, mixedSharedSecret, nextChainKey } from '../../crypto/v4/ratchet-kdf.js';
+import { concatenateRevealedMacKeys, deriveRatchetKeys, macKeyFromEncryptionKey, mixedSharedSecret, nextChainKey } from '../../crypto/v4/ratchet-kdf.js';
 import type { RandomSource } from '../../crypto/random.js';
 import type { Secret } from '../../crypto/secret.js';
 import { encodeDataPayload } from '../../wire/data-payload.js';
@@ -36,6 +36,15 @@ export interface SealInput {
   readonly flags: number;
   /** Also return this message's extra symmetric key (when a type 7 TLV is attached). */
   readonly wantExtraKey?: boolean;
+  /**
+   * The session ends with this message (the Disconnected TLV): reveal every
+   * MAC key still unrevealed, and the MAC keys of the stored skipped
+   * message keys ("Session Expiration": "Calculate the MAC keys
+   * corresponding to the stored message keys ... so they are revealed in
+   * TLV type 1 (Disconnected) message"). The skipped keys stay stored until
+   * {@link wipeRatchet}.
+   */
+  readonly revealAll?: boolean;
 }
 
 /** The outcome of {@link sealDataMessage}. */
@@ -93,6 +102,18 @@ function rotateSending(state: RatchetState, random: RandomSource, consumed: Secr
   return revealed;
 }
 
+/** `revealed` followed by every MAC key still to reveal and those of the stored skipped keys (the session's last message). */
+function revealEverything(state: RatchetState, revealed: Uint8Array, consumed: Secret[]): Uint8Array {
+  const macKeys = [...state.macKeysToReveal, ...state.skipped.entries().map((entry) => macKeyFromEncryptionKey(entry.encryptionKey))];
+  state.macKeysToReveal = [];
+  const more = concatenateRevealedMacKeys(macKeys);
+  consumed.push(...macKeys);
+  const all = new Uint8Array(revealed.length + more.length);
+  all.set(revealed);
+  all.set(more, revealed.length);
+  return all;
+}
+
 /**
  * Encrypts and authenticates one data message ("When sending a data message
  * in the same DH Ratchet"): MKenc, MKmac = derive_enc_mac_keys(chain_key_s[j]),
@@ -109,7 +130,8 @@ export function sealDataMessage(state: RatchetState, input: SealInput, random: R
   const chainFull = rotating ? state.nextRatchetId >= MAX_RATCHET_COUNTER : (state.sending?.nextMessageId ?? MAX_RATCHET_COUNTER) >= MAX_RATCHET_COUNTER;
   if (chainFull) return { ok: false, refused: 'ids-exhausted', consumed };
   const plaintext = encodeDataPayload(input.message, input.tlvs);
-  const revealedMacKeys = rotating ? rotateSending(state, random, consumed) : new Uint8Array(0);
+  let revealedMacKeys = rotating ? rotateSending(state, random, consumed) : new Uint8Array(0);
+  if (input.revealAll === true) revealedMacKeys = revealEverything(state, revealedMacKeys, consumed);
   const chain = state.sending;
   if (chain === undefined) throw new Error('no sending chain after rotation');
   const keys = deriveMessageKeys(chain.chainKey);

@@ -87,6 +87,11 @@ export class SkippedKeys {
     return all;
   }
 
+  /** The stored entries, oldest first, left in place (the caller must not wipe their secrets). */
+  entries(): SkippedKey[] {
+    return [...this.#entries.values()];
+  }
+
   /** The stored positions, oldest first (tests and diagnostics; no secrets). */
   positions(): MessagePosition[] {
     return [...this.#entries.values()].map(({ ratchetId, messageId }) => ({ ratchetId, messageId }));

@@ -30,37 +30,10 @@
  * revealed, and the skipped keys.
  */
 import type { Dh3072KeyPair } from '../../crypto/v4/dh3072.js';
-import { braceKeyFromSharedSecret, dh3072SharedSecret } from '../../crypto/v4/dh3072.js';
-import { ecdhSharedSecret, encodePoint, type EcdhKeyPair, type Ed448Point } from '../../crypto/v4/ed448.js';
-import { isCryptoRejection } from '../../crypto/v4/rejection.js';
-import { deriveRatchetKeys, firstRootKey, mixedSharedSecret } from '../../crypto/v4/ratchet-kdf.js';
+import { encodePoint, type Ed448Point } from '../../crypto/v4/ed448.js';
 import type { Secret } from '../../crypto/secret.js';
+import type { InitialRatchetState } from '../dake/state.js';
 import { SkippedKeys } from './skipped-keys.js';
-
-/**
- * What the interactive DAKE hands over ("Interactive DAKE Overview"): the
- * Mixed shared secret K of the DAKE's ephemeral keys, and the "first" ECDH
- * and DH keys both sides attached to their messages. Ownership of every
- * secret passes to {@link initializeRatchet}.
- */
-export interface RatchetInitialState {
-  /**
-   * Which chain the first ratchet makes: `'receiving'` for the side that
-   * sent Auth-I (the spec's Bob), `'sending'` for the side that received it
-   * (Alice).
-   */
-  readonly firstChain: 'sending' | 'receiving';
-  /** K = KDF(usage_shared_secret || K_ecdh || brace_key, 64) of the DAKE. */
-  readonly sharedSecret: Secret;
-  /** our_ecdh_first. */
-  readonly ourEcdh: EcdhKeyPair;
-  /** our_dh_first. */
-  readonly ourDh: Dh3072KeyPair;
-  /** their_ecdh_first (decoded, so already checked). */
-  readonly theirEcdh: Ed448Point;
-  /** their_dh_first (checked by the DAKE; checked again here). */
-  readonly theirDh: Uint8Array;
-}
 
 /** Our current sending chain. */
 export interface SendingChain {
@@ -119,47 +92,25 @@ export interface Initialised {
   readonly consumed: Secret[];
 }
 
-/** Why initialisation refused the DAKE's keys (a degenerate ECDH result or a DH value out of the group). */
-export interface InitialisationRefused {
-  readonly refused: 'bad-group-element';
-  readonly consumed: Secret[];
-}
-
 /**
- * Initialises the double ratchet ("Interactive DAKE Overview", step
- * "Initializes the double-ratchet algorithm"): i = j = k = pn = 0,
- * prev_root_key = KDF(usage_first_root_key || K, 64), then one ratchet over
- * the first keys: K_ecdh = ECDH(our_ecdh_first, their_ecdh_first),
- * brace_key = KDF(usage_third_brace_key || DH(our_dh_first, their_dh_first), 32),
- * K = KDF(usage_shared_secret || K_ecdh || brace_key, 64) and
- * curr_root_key, chain_key = derive_ratchet_keys(prev_root_key, K): the side
- * that received Auth-I sends on that chain, the other reads it (both as
- * ratchet id 0).
+ * Initialises the double ratchet from what the DAKE handed over
+ * ({@link InitialRatchetState}: the DAKE has already run the first ratchet
+ * step, "Interactive DAKE Overview", "Initializes the double-ratchet
+ * algorithm", so the root key, the brace key and the first chain key come
+ * ready). The side that received Auth-I sends on that chain, the other
+ * reads it (both as ratchet id 0). Ownership of every secret passes to the
+ * ratchet; Bob's first ECDH and DH secrets are done and come back in
+ * `consumed` (his next rotation, a sending one, makes new ones).
  */
-export function initializeRatchet(init: RatchetInitialState): Initialised | InitialisationRefused {
-  const consumed: Secret[] = [init.sharedSecret];
-  const ecdh = ecdhSharedSecret(init.ourEcdh.secret, init.theirEcdh);
-  const dh = dh3072SharedSecret(init.ourDh, init.theirDh);
-  if (isCryptoRejection(ecdh) || isCryptoRejection(dh)) {
-    if (!isCryptoRejection(ecdh)) consumed.push(ecdh);
-    if (!isCryptoRejection(dh)) consumed.push(dh);
-    consumed.push(init.ourEcdh.secret, init.ourDh.privateKey);
-    return { refused: 'bad-group-element', consumed };
-  }
-  const previousRootKey = firstRootKey(init.sharedSecret);
-  const braceKey = braceKeyFromSharedSecret(dh);
-  const mixed = mixedSharedSecret(ecdh, braceKey);
-  const { rootKey, chainKey } = deriveRatchetKeys(previousRootKey, mixed);
-  consumed.push(ecdh, dh, previousRootKey, mixed);
+export function initializeRatchet(init: InitialRatchetState): Initialised {
+  const consumed: Secret[] = [];
   const theirEcdhEncoded = encodePoint(init.theirEcdh);
   const sendsFirst = init.firstChain === 'sending';
-  if (!sendsFirst) {
-    // Bob's first keys are done: his next rotation (sending) makes new ones.
-    consumed.push(init.ourEcdh.secret, init.ourDh.privateKey);
-  }
+  const chainKey = sendsFirst ? init.sendingChainKey : init.receivingChainKey;
+  if (!sendsFirst) consumed.push(init.ourEcdh.secret, init.ourDh.privateKey);
   const state: RatchetState = {
-    rootKey,
-    braceKey,
+    rootKey: init.rootKey,
+    braceKey: init.braceKey,
     nextRatchetId: 0,
     nextRotation: sendsFirst ? 'receiving' : 'sending',
     sending: sendsFirst ? { chainKey, ratchetId: 0, nextMessageId: 0 } : undefined,

@@ -204,19 +204,19 @@ describe('calls the peer can make invalid report through the outcome', () => {
     expect(refusals(v2.alice.account.useExtraSymmetricKey('bob', 1, new Uint8Array(0), v2.now))).toMatchObject([{ call: 'useExtraSymmetricKey', reason: 'needs-version-3' }]);
   });
 
-  it('a policy allowing version 4 offers, starts and accepts only the versions implemented', () => {
-    expect(root.IMPLEMENTED_VERSIONS).toEqual([3, 2]);
+  it('a policy allowing version 4 offers, starts and accepts version 4 only with a v4 identity', () => {
+    expect(root.IMPLEMENTED_VERSIONS).toEqual([4, 3, 2]);
     const withV4 = new Account({ privateKey: testKey('alice'), instanceTag: 0x1234, policy: { ...Policies.OPPORTUNISTIC, versions: new Set([3, 4]) } });
     expect(withV4.startOtr('bob', 0).send[0]?.text).toMatch(/^\?OTRv3\?/);
     expect(withV4.send('carol', 'hi', 0).send[0]?.text).toBe(`hi \t  \t\t\t\t \t \t \t    \t\t  \t\t`);
-    // A version 4 query starts nothing while v4 is not implemented; one offering 3 as well starts v3.
+    // Without a v4 identity a version 4 query starts nothing; one offering 3 as well starts v3.
     expect(withV4.receive('dave', '?OTRv4?', 0).send).toEqual([]);
     expect(withV4.receive('erin', '?OTRv43?', 0).send[0]?.text).toMatch(/^\?OTR:AAMC/);
-    // A policy allowing only version 4 allows no OTR the library speaks.
+    // A policy allowing only version 4 allows no OTR this account speaks.
     const onlyV4 = new Account({ privateKey: testKey('alice'), instanceTag: 0x1234, policy: { ...Policies.OPPORTUNISTIC, versions: new Set([4]) } });
     expect(() => onlyV4.startOtr('bob', 0)).toThrow(UsageError);
     expect(onlyV4.send('bob', 'hi', 0).send).toEqual([{ to: 'bob', text: 'hi' }]);
-    // Both sides allowing 2, 3 and 4 (the presets) meet in version 3.
+    // Both sides allowing 2, 3 and 4 (the presets) without v4 identities meet in version 3.
     const pair = makePair();
     expect([...Policies.MANUAL.versions].sort()).toEqual([2, 3, 4]);
     establish(pair);

@@ -8,10 +8,12 @@ import {
   initializeRatchet,
   openDataMessage,
   sealDataMessage,
+  type InitialRatchetState,
   type OpenResult,
   type RatchetState,
   type SealResult,
 } from '../../../src/v4/ratchet/index.js';
+import { deriveInitialRatchetState } from '../../../src/v4/dake/index.js';
 import type { Tlv } from '../../../src/wire/tlv.js';
 import { decodeV4DataMessage, encodeV4DataMessage, type V4DataMessage } from '../../../src/wire/v4/data-message.js';
 import type { V4Route } from '../../../src/wire/v4/header.js';
@@ -53,23 +55,17 @@ export function makeHandover(seed: string): Handover {
 export function makePair(seed: string, handover = makeHandover(seed)): { alice: Party; bob: Party } {
   const copyDh = (pair: Dh3072KeyPair): Dh3072KeyPair => ({ publicKey: pair.publicKey, privateKey: pair.privateKey.clone() });
   const copyEcdh = (pair: EcdhKeyPair): EcdhKeyPair => ({ publicKey: pair.publicKey, secret: pair.secret.clone() });
-  const alice = initializeRatchet({
-    firstChain: 'sending',
-    sharedSecret: new Secret(Uint8Array.from(handover.k)),
-    ourEcdh: copyEcdh(handover.aliceEcdh),
-    ourDh: copyDh(handover.aliceDh),
-    theirEcdh: handover.bobEcdh.publicKey,
-    theirDh: handover.bobDh.publicKey,
-  });
-  const bob = initializeRatchet({
-    firstChain: 'receiving',
-    sharedSecret: new Secret(Uint8Array.from(handover.k)),
-    ourEcdh: copyEcdh(handover.bobEcdh),
-    ourDh: copyDh(handover.bobDh),
-    theirEcdh: handover.aliceEcdh.publicKey,
-    theirDh: handover.aliceDh.publicKey,
-  });
-  if (!('state' in alice) || !('state' in bob)) throw new Error('initialisation refused');
+  // The DAKE's hand-over (its first ratchet step from K and the first keys), as each side builds it.
+  const handed = (purpose: 'sending' | 'receiving', ours: [EcdhKeyPair, Dh3072KeyPair], theirs: [EcdhKeyPair, Dh3072KeyPair]): InitialRatchetState => {
+    const k = new Secret(Uint8Array.from(handover.k));
+    const used: Secret[] = [k];
+    const init = deriveInitialRatchetState(purpose, k, copyEcdh(ours[0]), copyDh(ours[1]), theirs[0].publicKey, theirs[1].publicKey, used);
+    for (const secret of used) secret.wipe();
+    if (!('firstChain' in init)) throw new Error('initialisation refused');
+    return init;
+  };
+  const alice = initializeRatchet(handed('sending', [handover.aliceEcdh, handover.aliceDh], [handover.bobEcdh, handover.bobDh]));
+  const bob = initializeRatchet(handed('receiving', [handover.bobEcdh, handover.bobDh], [handover.aliceEcdh, handover.aliceDh]));
   for (const secret of [...alice.consumed, ...bob.consumed]) secret.wipe();
   const aliceRoute = { senderTag: ALICE_TAG, receiverTag: BOB_TAG };
   const bobRoute = { senderTag: BOB_TAG, receiverTag: ALICE_TAG };

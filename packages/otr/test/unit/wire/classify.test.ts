@@ -46,7 +46,9 @@ describe('classify', () => {
     expect(kindOf('?OTR:AA!MD.')).toBe('malformed:bad-base64');
     expect(kindOf('?OTR:AAE=.')).toBe('malformed:bad-version');
     expect(kindOf(`?OTR:${Buffer.from('0001030000').toString('base64')}.`)).toBe('malformed:bad-version');
-    expect(kindOf(`?OTR:${Buffer.from([0, 4, 3, 0, 0, 1, 0, 0, 0, 0, 0]).toString('base64')}.`)).toBe('malformed:bad-version');
+    expect(kindOf(`?OTR:${Buffer.from([0, 5, 3, 0, 0, 1, 0, 0, 0, 0, 0]).toString('base64')}.`)).toBe('malformed:bad-version');
+    // Version 4 has its own header: a bad instance tag there is malformed too.
+    expect(kindOf(`?OTR:${Buffer.from([0, 4, 3, 0, 0, 0, 1, 0, 0, 0, 0]).toString('base64')}.`)).toBe('malformed:bad-instance-tag');
     expect(kindOf('?OTR,0,1,x,')).toBe('malformed:bad-fragment');
     expect(kindOf('  ?OTR|ff|0,1,1,x,')).toBe('malformed:bad-instance-tag');
   });

@@ -1,0 +1,382 @@
+/**
+ * Two accounts speaking OTRv4 on the virtual clock: the DAKE started by
+ * either side or both at once, fallback to v3, the modes, long
+ * conversations over the double ratchet with out-of-order, dropped and
+ * duplicated delivery, heartbeats, expiry, the extra symmetric key, a new
+ * DAKE after a restart, fragmentation at 140 characters, the end of a
+ * session, and the Client Profile's refresh.
+ */
+import { describe, expect, it } from 'vitest';
+import { generateV4Identity, limits, Policies, type AccountOptions, type Policy } from '../../src/index.js';
+import { deterministicRandom } from '../../src/testing.js';
+import { classifyIncoming, decodeFragment, encodeFragment } from '../../src/wire/index.js';
+import { decodeV4Message, REVEALED_MAC_KEY_BYTES } from '../../src/wire/v4/index.js';
+import { establish, makePair, testKey, type Pair, type Party } from './harness.js';
+
+const START = 1_000_000;
+let nextTag = 0x40_0000;
+
+/** Account options with a fresh v4 identity (keys and profile) for `name`. */
+function v4Options(name: string, extra: Partial<AccountOptions> = {}): Partial<AccountOptions> {
+  const instanceTag = (nextTag += 0x101);
+  const id = generateV4Identity({ instanceTag, privateKey: testKey(name), now: START, random: deterministicRandom(`v4-${name}-${instanceTag}`) });
+  return { instanceTag, v4: { identityKey: id.identityKey, forgingKey: id.forgingKey, profile: id.profile, address: name }, ...extra };
+}
+
+function v4Pair(options: { alice?: Partial<AccountOptions>; bob?: Partial<AccountOptions>; link?: Pair['link'] } = {}): Pair {
+  return makePair({ alice: v4Options('alice', options.alice), bob: v4Options('bob', options.bob), ...(options.link === undefined ? {} : { link: options.link }) });
+}
+
+function say(pair: Pair, from: Party, text: string): void {
+  const to = from === pair.alice ? 'bob' : 'alice';
+  pair.act(from, (account, now) => account.send(to, text, now));
+}
+
+/** Problems a clean conversation never has. */
+function problems(party: Party): unknown[] {
+  return party.events.filter((event) => event.kind === 'protocol-error' || event.kind === 'peer-error' || event.kind === 'dropped');
+}
+
+/** The v4 data messages a party put on the wire (whole messages only). */
+function v4DataSent(party: Party) {
+  return party.wire.flatMap((text) => {
+    const incoming = classifyIncoming(text);
+    if (incoming.kind !== 'encoded-v4') return [];
+    const decoded = decodeV4Message(incoming.bytes);
+    return 'code' in decoded || decoded.kind !== 'data' ? [] : [decoded.body];
+  });
+}
+
+describe('v4 DAKE', () => {
+  for (const starter of ['alice', 'bob'] as const) {
+    it(`v4 started by ${starter}: both sides secure in version 4 with 56-byte fingerprints and one SSID`, () => {
+      const pair = v4Pair();
+      const party = pair[starter];
+      pair.act(party, (account, now) => account.startOtr(starter === 'alice' ? 'bob' : 'alice', now));
+      pair.deliverAll();
+      const a = pair.alice.eventsOf('secure');
+      const b = pair.bob.eventsOf('secure');
+      expect(a.map((e) => e.version)).toEqual([4]);
+      expect(b.map((e) => e.version)).toEqual([4]);
+      expect(Buffer.from(a[0]!.fingerprint)).toEqual(Buffer.from(pair.bob.account.ourV4Fingerprint!));
+      expect(Buffer.from(b[0]!.fingerprint)).toEqual(Buffer.from(pair.alice.account.ourV4Fingerprint!));
+      expect(a[0]!.fingerprint).toHaveLength(56);
+      expect(Buffer.from(a[0]!.ssid)).toEqual(Buffer.from(b[0]!.ssid));
+      expect(a[0]!.ssidHalf).not.toBe(b[0]!.ssidHalf);
+      expect(pair.alice.account.status('bob').version).toBe(4);
+      // The query offers v4 first-class: "?OTRv234?".
+      expect(party.wire[0]).toMatch(/^\?OTRv234\?/);
+      say(pair, pair.alice, 'hello bob');
+      say(pair, pair.bob, 'hello alice');
+      pair.deliverAll();
+      expect(pair.bob.texts()).toEqual(['hello bob']);
+      expect(pair.alice.texts()).toEqual(['hello alice']);
+      expect([...problems(pair.alice), ...problems(pair.bob)]).toEqual([]);
+    });
+  }
+
+  it('simultaneous starts meet in one v4 session', () => {
+    const pair = v4Pair();
+    pair.act(pair.alice, (account, now) => account.startOtr('bob', now));
+    pair.act(pair.bob, (account, now) => account.startOtr('alice', now));
+    pair.deliverAll();
+    const a = pair.alice.eventsOf('secure');
+    const b = pair.bob.eventsOf('secure');
+    expect(a.length).toBeGreaterThanOrEqual(1);
+    expect(b.length).toBeGreaterThanOrEqual(1);
+    expect(Buffer.from(a.at(-1)!.ssid)).toEqual(Buffer.from(b.at(-1)!.ssid));
+    expect(a.at(-1)!.version).toBe(4);
+    // The winner resends its Identity message (receiver tag 0), which the loser, already waiting for the Auth-I, ignores.
+    expect([...problems(pair.alice), ...problems(pair.bob)].every((e) => (e as { reason?: string }).reason === 'wrong-instance')).toBe(true);
+    say(pair, pair.alice, 'after the crossing');
+    say(pair, pair.bob, 'me too');
+    pair.deliverAll();
+    expect(pair.bob.texts()).toEqual(['after the crossing']);
+    expect(pair.alice.texts()).toEqual(['me too']);
+  });
+
+  it('a whitespace tag offering 4 starts a v4 DAKE', () => {
+    const pair = v4Pair();
+    say(pair, pair.alice, 'plain hello');
+    pair.deliverAll();
+    expect(pair.bob.texts()).toEqual(['plain hello']);
+    expect(pair.alice.eventsOf('secure').map((e) => e.version)).toEqual([4]);
+  });
+});
+
+describe('v4 to v3 fallback and the modes', () => {
+  it('a v3-only peer (no v4 identity) meets a v4 account in version 3', () => {
+    const pair = makePair({ alice: v4Options('alice') });
+    establish(pair);
+    expect(pair.alice.eventsOf('secure').map((e) => e.version)).toEqual([3]);
+    expect(pair.bob.eventsOf('secure')[0]?.fingerprint).toHaveLength(20);
+    say(pair, pair.bob, 'v3 works');
+    pair.deliverAll();
+    expect(pair.alice.texts()).toEqual(['v3 works']);
+  });
+
+  it('a v4 peer whose policy allows v3 only meets in version 3, whoever starts', () => {
+    const v3Only: Policy = { ...Policies.OPPORTUNISTIC, versions: new Set([3]) };
+    const pair = v4Pair({ bob: { policy: v3Only } });
+    pair.act(pair.bob, (account, now) => account.startOtr('alice', now));
+    pair.deliverAll();
+    expect(pair.alice.eventsOf('secure').map((e) => e.version)).toEqual([3]);
+    expect(pair.bob.eventsOf('secure').map((e) => e.version)).toEqual([3]);
+  });
+
+  it('the OTRv3-compatible mode prefers v4 and the OTRv4-interactive-only mode never speaks v3', () => {
+    const compatible = v4Pair({ alice: { policy: Policies.OTRV3_COMPATIBLE }, bob: { policy: Policies.OTRV3_COMPATIBLE } });
+    establish(compatible);
+    expect(compatible.alice.eventsOf('secure').map((e) => e.version)).toEqual([4]);
+
+    const strict = makePair({ alice: v4Options('alice', { policy: Policies.OTRV4_INTERACTIVE_ONLY }) });
+    strict.act(strict.alice, (account, now) => account.send('bob', 'never in clear', now));
+    expect(strict.alice.wire[0]).toMatch(/^\?OTRv4\?/);
+    strict.deliverAll();
+    expect(strict.alice.eventsOf('secure')).toEqual([]);
+    expect(strict.bob.eventsOf('secure')).toEqual([]);
+    expect(strict.alice.wire.some((text) => text.includes('never in clear'))).toBe(false);
+  });
+
+  it('policies change at run time: a contact switched to v3 only gets v3 next time', () => {
+    const pair = v4Pair();
+    pair.alice.account.setContactPolicy('bob', { ...Policies.OPPORTUNISTIC, versions: new Set([3]) });
+    establish(pair);
+    expect(pair.alice.eventsOf('secure').map((e) => e.version)).toEqual([3]);
+    pair.act(pair.alice, (account, now) => account.endOtr('bob', now));
+    pair.act(pair.bob, (account, now) => account.endOtr('alice', now));
+    pair.queue.length = 0;
+    pair.alice.account.setContactPolicy('bob', undefined);
+    establish(pair);
+    expect(pair.alice.eventsOf('secure').map((e) => e.version)).toEqual([3, 4]);
+  });
+});
+
+describe('v4 conversations over the double ratchet', () => {
+  it('messages both ways across many ratchet steps', () => {
+    const pair = v4Pair();
+    establish(pair);
+    const expected: Record<'alice' | 'bob', string[]> = { alice: [], bob: [] };
+    for (let round = 0; round < 25; round++) {
+      const from = round % 2 === 0 ? pair.alice : pair.bob;
+      const to = from === pair.alice ? 'bob' : 'alice';
+      for (let i = 0; i <= round % 3; i++) {
+        const text = `round ${round} message ${i}`;
+        say(pair, from, text);
+        expected[to].push(text);
+      }
+      pair.deliverAll();
+    }
+    expect(pair.alice.texts()).toEqual(expected.alice);
+    expect(pair.bob.texts()).toEqual(expected.bob);
+    expect([...problems(pair.alice), ...problems(pair.bob)]).toEqual([]);
+    // 25 turns of the conversation are 25 sending chains: DH ratchets every third included.
+    const ratchetIds = new Set(v4DataSent(pair.alice).map((m) => m.ratchetId));
+    expect(ratchetIds.size).toBeGreaterThanOrEqual(12);
+    expect(v4DataSent(pair.alice).some((m) => m.dh !== undefined)).toBe(true);
+  });
+
+  for (const seed of ['one', 'two', 'three']) {
+    it(`out-of-order and duplicated delivery across ratchet steps: every message read exactly once (seed ${seed})`, () => {
+      const pair = v4Pair({ link: { reorder: true, duplicate: 0.3, seed: `v4-faults-${seed}` } });
+      pair.link = {};
+      establish(pair);
+      pair.link = { reorder: true, duplicate: 0.3, seed: `v4-faults-${seed}` };
+      const sent: Record<'alice' | 'bob', string[]> = { alice: [], bob: [] };
+      for (let round = 0; round < 12; round++) {
+        for (let i = 0; i < 4; i++) {
+          const from = (round + i) % 3 === 0 ? pair.bob : pair.alice;
+          const text = `${from.name} ${round}.${i}`;
+          say(pair, from, text);
+          sent[from === pair.alice ? 'bob' : 'alice'].push(text);
+        }
+        pair.deliverAll();
+      }
+      expect([...pair.bob.texts()].sort()).toEqual([...sent.bob].sort());
+      expect([...pair.alice.texts()].sort()).toEqual([...sent.alice].sort());
+      // Duplicates are dropped quietly: no error message, no new DAKE.
+      for (const party of [pair.alice, pair.bob]) {
+        expect(party.events.filter((e) => e.kind === 'protocol-error' || e.kind === 'peer-error')).toEqual([]);
+        expect(party.eventsOf('secure')).toHaveLength(1);
+        for (const event of party.eventsOf('dropped')) expect(event.reason).toBe('replayed-counter');
+      }
+    });
+  }
+
+  it('dropped messages are lost alone: the rest are read, across ratchet steps', () => {
+    const pair = v4Pair();
+    establish(pair);
+    pair.link = { drop: 0.25, reorder: true, seed: 'v4-drops' };
+    const sent: string[] = [];
+    for (let round = 0; round < 10; round++) {
+      for (let i = 0; i < 5; i++) {
+        const text = `to bob ${round}.${i}`;
+        say(pair, pair.alice, text);
+        sent.push(text);
+      }
+      pair.deliverAll();
+      // Bob answers over a clean link, so Alice's ratchet moves on.
+      pair.link = {};
+      say(pair, pair.bob, `ack ${round}`);
+      pair.deliverAll();
+      pair.link = { drop: 0.25, reorder: true, seed: `v4-drops-${round}` };
+    }
+    const received = pair.bob.texts();
+    expect(received.length).toBeGreaterThan(sent.length / 2);
+    expect(received.length).toBeLessThan(sent.length);
+    expect(received.every((text) => sent.includes(text))).toBe(true);
+    expect(new Set(received).size).toBe(received.length);
+    expect(pair.alice.texts()).toHaveLength(10);
+    expect(pair.bob.events.filter((e) => e.kind === 'protocol-error')).toEqual([]);
+  });
+});
+
+describe('v4 session services', () => {
+  it('a heartbeat answers a message left unanswered, flagged IGNORE_UNREADABLE and never shown', () => {
+    const pair = v4Pair();
+    establish(pair);
+    say(pair, pair.alice, 'anyone there?');
+    pair.deliverAll();
+    const before = v4DataSent(pair.bob).length;
+    pair.advance(limits.HEARTBEAT_INTERVAL_MS + 1);
+    const heartbeats = v4DataSent(pair.bob).slice(before);
+    expect(heartbeats).toHaveLength(1);
+    expect(heartbeats[0]!.flags & 1).toBe(1);
+    expect(pair.alice.texts()).toEqual([]);
+    expect(problems(pair.alice)).toEqual([]);
+  });
+
+  it('session expiry ends the session with a Disconnected message revealing the MAC keys, those of skipped messages included', () => {
+    const expiry = limits.HEARTBEAT_INTERVAL_MS / 2;
+    const pair = v4Pair({ alice: { sessionExpiryMs: expiry } });
+    establish(pair);
+    say(pair, pair.bob, 'one');
+    say(pair, pair.bob, 'lost');
+    say(pair, pair.bob, 'three');
+    pair.queue.splice(1, 1);
+    pair.deliverAll();
+    expect(pair.alice.texts()).toEqual(['one', 'three']);
+    pair.advance(expiry + 1);
+    expect(pair.alice.eventsOf('insecure')).toHaveLength(1);
+    expect(pair.bob.eventsOf('finished')).toHaveLength(1);
+    const last = v4DataSent(pair.alice).at(-1)!;
+    // Two MAC keys of messages read and one of the skipped message go out with the Disconnected TLV.
+    expect(last.revealedMacKeys.length).toBe(3 * REVEALED_MAC_KEY_BYTES);
+    expect(pair.alice.account.status('bob').messageState).toBe('plaintext');
+  });
+
+  it('the extra symmetric key (TLV 7 with its context) reaches both sides equal', () => {
+    const pair = v4Pair();
+    establish(pair);
+    const useData = new TextEncoder().encode('file.txt');
+    pair.act(pair.alice, (account, now) => account.useExtraSymmetricKey('bob', 0x1234, useData, now));
+    pair.deliverAll();
+    const sent = pair.alice.eventsOf('extra-key');
+    const received = pair.bob.eventsOf('extra-key');
+    expect(sent).toHaveLength(1);
+    expect(received).toHaveLength(1);
+    expect(received[0]!.use).toBe(0x1234);
+    expect(Buffer.from(received[0]!.useData).toString()).toBe('file.txt');
+    expect(received[0]!.key.length).toBe(64);
+    expect(Buffer.from(received[0]!.key.expose())).toEqual(Buffer.from(sent[0]!.key.expose()));
+    expect(pair.bob.texts()).toEqual([]);
+  });
+
+  it('SMP in a v4 session is refused as smp-unavailable until SMP over Ed448 is plugged in', () => {
+    const pair = v4Pair();
+    establish(pair);
+    const outcome = pair.act(pair.alice, (account, now) => account.startSmp('bob', 'secret', undefined, now));
+    expect(outcome.send).toEqual([]);
+    expect(outcome.events).toEqual([expect.objectContaining({ kind: 'refused', call: 'startSmp', reason: 'smp-unavailable' })]);
+  });
+
+  it('a new DAKE after a restart replaces the old session', () => {
+    const pair = v4Pair();
+    establish(pair);
+    const first = Buffer.from(pair.alice.eventsOf('secure')[0]!.ssid);
+    pair.bob.restart();
+    pair.act(pair.bob, (account, now) => account.startOtr('alice', now));
+    pair.deliverAll();
+    const again = pair.alice.eventsOf('secure');
+    expect(again).toHaveLength(2);
+    expect(again[1]!.refreshed).toBe(true);
+    expect(Buffer.from(again[1]!.ssid).equals(first)).toBe(false);
+    say(pair, pair.alice, 'welcome back');
+    pair.deliverAll();
+    expect(pair.bob.texts()).toEqual(['welcome back']);
+  });
+
+  it('everything, DAKE included, travels in v4 fragments of at most 140 characters', () => {
+    const pair = v4Pair({ alice: { maxMessageSize: 140 }, bob: { maxMessageSize: 140 } });
+    establish(pair);
+    const long = 'y'.repeat(3000);
+    say(pair, pair.alice, long);
+    say(pair, pair.bob, 'short reply');
+    pair.deliverAll();
+    expect(pair.bob.texts()).toEqual([long]);
+    expect(pair.alice.texts()).toEqual(['short reply']);
+    expect(pair.alice.eventsOf('secure').map((e) => e.version)).toEqual([4]);
+    for (const text of [...pair.alice.wire, ...pair.bob.wire]) if (text.startsWith('?OTR')) expect(text.length).toBeLessThanOrEqual(140);
+    // v4 fragments carry an identifier before the two instance tags.
+    const fragments = pair.alice.wire.filter((text) => text.startsWith('?OTR|'));
+    expect(fragments.length).toBeGreaterThan(20);
+    expect(fragments.every((text) => /^\?OTR\|[0-9a-f]{8}\|[0-9a-f]{8}\|[0-9a-f]{8},/.test(text))).toBe(true);
+  });
+
+  it('the global fragment memory cap covers v4: incomplete v4 messages beyond the cap evict the oldest', () => {
+    const pair = v4Pair({ alice: { maxMessageSize: 140 } });
+    establish(pair);
+    const bob = pair.bob.account;
+    /** Sends `text` in fragments, with the first pieces of `others` other v4 messages after its own first piece; what Bob shows. */
+    const floodAndFinish = (text: string, others: number, base: number): string[] => {
+      say(pair, pair.alice, text);
+      const pieces = pair.queue.splice(0).map((message) => decodeFragment(message.text));
+      const first = pieces[0];
+      if (first === undefined || 'code' in first || first.version !== 4) throw new Error('expected v4 fragments');
+      bob.receive('alice', encodeFragment(first), pair.now);
+      for (let n = 1; n <= others; n++) bob.receive('alice', encodeFragment({ ...first, identifier: (base + n) >>> 0 }), pair.now);
+      return pieces.slice(1).flatMap((piece) => ('code' in piece ? [] : bob.receive('alice', encodeFragment(piece), pair.now).show.map((m) => m.text)));
+    };
+    // MAX_INCOMPLETE_MESSAGES other messages after ours: ours, the oldest, is evicted and never completes.
+    expect(floodAndFinish('z'.repeat(400), limits.MAX_INCOMPLETE_MESSAGES, 0x1000)).toEqual([]);
+    // One fewer: ours stays and completes.
+    expect(floodAndFinish('w'.repeat(400), limits.MAX_INCOMPLETE_MESSAGES - 1, 0x2000)).toEqual(['w'.repeat(400)]);
+  });
+
+  it('ending a v4 session: the peer sees finished and nothing more is sent', () => {
+    const pair = v4Pair();
+    establish(pair);
+    pair.act(pair.alice, (account, now) => account.endOtr('bob', now));
+    pair.deliverAll();
+    expect(pair.alice.eventsOf('insecure')).toHaveLength(1);
+    expect(pair.bob.eventsOf('finished')).toHaveLength(1);
+    const outcome = pair.act(pair.bob, (account, now) => account.send('alice', 'secret', now));
+    expect(outcome.send).toEqual([]);
+  });
+});
+
+describe('v4 identity and Client Profile', () => {
+  it('the profile is refreshed before it expires, reported with its bytes, and still works in a DAKE', () => {
+    const pair = v4Pair();
+    const deadline = pair.alice.account.nextDeadline();
+    expect(deadline).toBeDefined();
+    expect(deadline!).toBeGreaterThan(pair.now);
+    pair.advance(deadline! - pair.now);
+    const refreshed = pair.alice.eventsOf('profile-refreshed');
+    expect(refreshed).toHaveLength(1);
+    expect(refreshed[0]!.expiresAt).toBeGreaterThan(deadline!);
+    expect(pair.alice.account.nextDeadline()).toBeGreaterThan(deadline!);
+    establish(pair);
+    expect(pair.bob.eventsOf('secure').map((e) => e.version)).toEqual([4]);
+  });
+
+  it('an account given no profile makes one at its first call', () => {
+    const options = v4Options('alice');
+    const v4 = options.v4!;
+    const pair = makePair({ alice: { ...options, v4: { identityKey: v4.identityKey, forgingKey: v4.forgingKey, address: 'alice' } }, bob: v4Options('bob') });
+    expect(pair.alice.account.nextDeadline()).toBe(0);
+    establish(pair);
+    expect(pair.alice.eventsOf('profile-refreshed')).toHaveLength(1);
+    expect(pair.alice.eventsOf('secure').map((e) => e.version)).toEqual([4]);
+  });
+});
