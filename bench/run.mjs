@@ -18,10 +18,14 @@
 // --strict           exit non-zero when any implementation is skipped or its
 //                    harness fails (CI's smoke run, so no harness rots unseen)
 //
+// The v4_* workloads are sotto's OTRv4 rows (no reference speaks v4); they run
+// in the same rounds and harness processes as the v3 ones, and the targets
+// compare them with sotto's own v3 figures of the same run.
+//
 // Each harness is built (sotto: tsc; libotr: gcc) and run here; a reference that
 // cannot be built or run prints a note and the others still run. session_memory
-// runs once, in a process of its own so earlier workloads do not blur the RSS
-// growth.
+// and v4_session_memory run once each, in a process of their own so earlier
+// workloads do not blur the RSS growth.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -35,7 +39,20 @@ const ROOT = dirname(BENCH);
 const BUILD = join(BENCH, 'build');
 const PYTHON = '/usr/bin/python3';
 
-const WORKLOADS = ['keygen', 'ake', 'smp', 'data_100B_alternating', 'data_10KiB_oneway', 'session_memory'];
+const V3_WORKLOADS = ['keygen', 'ake', 'smp', 'data_100B_alternating', 'data_10KiB_oneway', 'session_memory'];
+const V4_WORKLOADS = ['v4_dake', 'v4_smp', 'v4_data_100B_alternating', 'v4_data_10KiB_oneway', 'v4_session_memory'];
+const WORKLOADS = [...V3_WORKLOADS, ...V4_WORKLOADS];
+const MEMORY_WORKLOADS = new Set(['session_memory', 'v4_session_memory']);
+/** The workloads an implementation's harness runs: only sotto speaks v4. */
+const workloadsOf = (impl, list) => list.filter((w) => impl === 'sotto' || !V4_WORKLOADS.includes(w));
+// The full counts of the message and session workloads (fewer are reported as reduced).
+const FULL_MESSAGES = { data_100B_alternating: 10000, data_10KiB_oneway: 1000, v4_data_100B_alternating: 500, v4_data_10KiB_oneway: 1000 };
+const FULL_SESSIONS = { session_memory: 10000, v4_session_memory: 500 };
+// The spec's minimum of Ed448 operations per run (see bench/README.md).
+const ED448_MINIMUM = {
+  v4_dake: { base: 16, point: 14, checks: 8 },
+  v4_smp: { base: 22, point: 36, checks: 10 },
+};
 const IMPLS = ['sotto', 'libotr', 'potr', 'otr.js'];
 // Lower is better for these units; higher for msg/s.
 const LOWER_IS_BETTER = new Set(['ms', 'KiB/session']);
@@ -172,7 +189,7 @@ function runHarness(impl, how, workloads, { stream = opts.json } = {}) {
         }
         results.push(parsed);
         if (stream) process.stdout.write(`${JSON.stringify(parsed)}\n`);
-        else if (!opts.json) log(`  ${impl.padEnd(7)} ${parsed.workload.padEnd(22)} ${format(parsed)}`);
+        else if (!opts.json) log(`  ${impl.padEnd(7)} ${parsed.workload.padEnd(24)} ${format(parsed)}`);
       }
     });
     child.stderr.setEncoding('utf8');
@@ -203,7 +220,14 @@ function num(x) {
 function format(r) {
   let s = `${num(r.median)} ${r.unit}`;
   if (r.MB_per_s !== undefined) s += ` (${num(r.MB_per_s)} MB/s)`;
+  if (r.ed448_base_mults !== undefined) s += ` (${ed448Ops(r)})`;
   return s;
+}
+
+/** Ed448 operations per run: "16+14 mul, 8 chk" (base + variable-point multiplications, subgroup checks). */
+function ed448Ops(r) {
+  const n = (x) => (Number.isInteger(x) ? String(x) : num(x));
+  return `${n(r.ed448_base_mults)}+${n(r.ed448_point_mults)} mul, ${n(r.ed448_subgroup_checks)} chk`;
 }
 
 function table(rows) {
@@ -248,7 +272,7 @@ function targets(get) {
   vsLibotr('data_100B_alternating', 'data_100B_alternating: >= 3x libotr', (r) => r >= 3);
   vsLibotr('data_10KiB_oneway', 'data_10KiB_oneway: >= 1.3x libotr', (r) => r >= 1.3);
   vsLibotr('keygen', 'keygen: no slower than libotr', (r) => r <= 1);
-  for (const w of WORKLOADS.filter((x) => x !== 'session_memory')) {
+  for (const w of V3_WORKLOADS.filter((x) => x !== 'session_memory')) {
     const s = get('sotto', w);
     const o = get('otr.js', w);
     const label = `${w}: >= 20x faster than otr.js`;
@@ -260,6 +284,30 @@ function targets(get) {
   }
   const m = get('sotto', 'session_memory');
   checks.push(['session_memory: <= 32 KiB/session', m ? `${num(m.median)} KiB/session` : 'n/a', m ? (m.median <= 32 ? 'met' : 'MISSED') : 'not run']);
+  return checks;
+}
+
+/** sotto's v4 rows against its own v3 rows of the same run (from the OTRv4 issue; reported, never enforced). */
+function v4Targets(get) {
+  const checks = [];
+  const vsV3 = (v4, v3, label, ok) => {
+    const a = get('sotto', v4);
+    const b = get('sotto', v3);
+    if (!a || !b) return checks.push([label, 'n/a', 'not run']);
+    const ratio = a.median / b.median;
+    checks.push([label, `${num(ratio)}x v3's ${LOWER_IS_BETTER.has(a.unit) ? 'time' : 'rate'} (${num(a.median)} against ${num(b.median)} ${a.unit})`, ok(ratio) ? 'met' : 'MISSED']);
+  };
+  vsV3('v4_dake', 'ake', 'v4_dake: time <= 15x sotto v3 ake', (r) => r <= 15);
+  vsV3('v4_smp', 'smp', 'v4_smp: time <= sotto v3 smp', (r) => r <= 1);
+  vsV3('v4_data_100B_alternating', 'data_100B_alternating', 'v4_data_100B_alternating: >= 0.5x sotto v3', (r) => r >= 0.5);
+  const m = get('sotto', 'v4_session_memory');
+  checks.push(['v4_session_memory: <= 64 KiB/session', m ? `${num(m.median)} KiB/session (${m.sessions} sessions)` : 'n/a', m ? (m.median <= 64 ? 'met' : 'MISSED') : 'not run']);
+  for (const [w, min] of Object.entries(ED448_MINIMUM)) {
+    const r = get('sotto', w);
+    const label = `${w}: Ed448 ops <= spec minimum ${min.base}+${min.point} mul, ${min.checks} chk`;
+    if (!r || r.ed448_base_mults === undefined) checks.push([label, 'n/a', 'not run']);
+    else checks.push([label, ed448Ops(r), r.ed448_base_mults <= min.base && r.ed448_point_mults <= min.point && r.ed448_subgroup_checks <= min.checks ? 'met' : 'MISSED']);
+  }
   return checks;
 }
 
@@ -291,15 +339,17 @@ for (const impl of selectedImpls) {
   } else prepared.set(impl, how);
 }
 const ready = selectedImpls.filter((impl) => prepared.has(impl));
-const timed = selectedWorkloads.filter((w) => w !== 'session_memory');
+const timed = selectedWorkloads.filter((w) => !MEMORY_WORKLOADS.has(w));
 const perRound = new Map(ready.map((impl) => [impl, []]));
 if (timed.length > 0) {
   for (let round = 0; round < rounds; round++) {
     // Rotate the order, so no implementation always runs first or last.
     const order = ready.map((_, i) => ready[(i + round) % ready.length]);
     for (const impl of order) {
+      const own = workloadsOf(impl, timed);
+      if (own.length === 0) continue;
       if (!opts.json) log(`bench: ${impl}${rounds > 1 ? ` (round ${round + 1} of ${rounds})` : ''}`);
-      perRound.get(impl).push(...(await runHarness(impl, prepared.get(impl), timed, { stream: opts.json && rounds === 1 })));
+      perRound.get(impl).push(...(await runHarness(impl, prepared.get(impl), own, { stream: opts.json && rounds === 1 })));
     }
   }
 }
@@ -308,10 +358,11 @@ for (const impl of ready) {
   if (opts.json && rounds > 1) for (const r of combined) process.stdout.write(`${JSON.stringify(r)}\n`);
   results.push(...combined);
 }
-if (selectedWorkloads.includes('session_memory')) {
+for (const memory of selectedWorkloads.filter((w) => MEMORY_WORKLOADS.has(w))) {
   for (const impl of ready) {
-    if (!opts.json) log(`bench: ${impl} session_memory`);
-    results.push(...(await runHarness(impl, prepared.get(impl), ['session_memory'])));
+    if (workloadsOf(impl, [memory]).length === 0) continue;
+    if (!opts.json) log(`bench: ${impl} ${memory}`);
+    results.push(...(await runHarness(impl, prepared.get(impl), [memory])));
   }
 }
 if (results.every((r) => r.impl !== 'sotto') && selectedImpls.includes('sotto')) sottoFailed = true;
@@ -327,14 +378,21 @@ if (!opts.json) {
   const refs = impls.filter((i) => i !== 'sotto');
   if (impls.includes('sotto') && refs.length > 0) {
     const ratioRows = [['workload', ...refs.map((r) => `vs ${r}`)]];
-    for (const w of selectedWorkloads) {
+    for (const w of selectedWorkloads.filter((x) => !V4_WORKLOADS.includes(x))) {
       const s = get('sotto', w);
       ratioRows.push([w, ...refs.map((r) => (s && get(r, w) ? `${num(advantage(s, get(r, w)))}x` : '-'))]);
     }
     out.push('', "sotto's advantage (>1 = sotto better; time and memory: ref/sotto, throughput: sotto/ref)", table(ratioRows));
     out.push('', `Targets (same run${opts.quick ? '; quick smoke run: indicative only' : ''})`, table([['target', 'measured', 'status'], ...targets(get)]));
   }
-  const reduced = results.filter((r) => (r.messages !== undefined && r.messages < (r.workload === 'data_100B_alternating' ? 10000 : 1000)) || (r.sessions !== undefined && r.sessions < 10000));
+  if (impls.includes('sotto') && selectedWorkloads.some((w) => V4_WORKLOADS.includes(w))) {
+    out.push(
+      '',
+      `OTRv4 targets: sotto v4 against sotto v3, same run${opts.quick ? '; quick smoke run: indicative only' : ''} (Ed448 ops per run, both sides: base + variable-point scalar multiplications, q*P subgroup checks)`,
+      table([['target', 'measured', 'status'], ...v4Targets(get)]),
+    );
+  }
+  const reduced = results.filter((r) => (r.messages !== undefined && r.messages < FULL_MESSAGES[r.workload]) || (r.sessions !== undefined && r.sessions < FULL_SESSIONS[r.workload]));
   if (reduced.length > 0 && !opts.quick) out.push('', `Reduced counts: ${reduced.map((r) => `${r.impl} ${r.workload} ${r.messages !== undefined ? `${r.messages} messages` : `${r.sessions} sessions`}`).join('; ')}`);
   if (results.some((r) => r.impl === 'potr')) out.push('potr speaks OTR v2 only: its ake is a v2 AKE.');
   for (const n of notes) out.push(`Note: ${n}`);
