@@ -47,7 +47,7 @@ const MEMORY_WORKLOADS = new Set(['session_memory', 'v4_session_memory']);
 const workloadsOf = (impl, list) => list.filter((w) => impl === 'sotto' || !V4_WORKLOADS.includes(w));
 // The full counts of the message and session workloads (fewer are reported as reduced).
 const FULL_MESSAGES = { data_100B_alternating: 10000, data_10KiB_oneway: 1000, v4_data_100B_alternating: 500, v4_data_10KiB_oneway: 1000 };
-const FULL_SESSIONS = { session_memory: 10000, v4_session_memory: 500 };
+const FULL_SESSIONS = { session_memory: 10000, v4_session_memory: 1000 };
 // The spec's minimum of Ed448 operations per run (see bench/README.md).
 const ED448_MINIMUM = {
   v4_dake: { base: 16, point: 14, checks: 8 },

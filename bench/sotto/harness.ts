@@ -20,8 +20,8 @@
  * Usage: node --expose-gc bench/build/sotto/harness.js [--quick] [--sessions N]
  *        [--workloads a,b] [--messages-scale F] [--runs-scale F] [--keygen-runs N]
  *
- * --sessions applies to session_memory; v4_session_memory holds a twentieth
- * as many (500 by default: each is a v4 DAKE, some 30 times a v3 AKE).
+ * --sessions applies to session_memory; v4_session_memory holds a tenth
+ * as many (1,000 by default: each is a v4 DAKE, some 30 times a v3 AKE).
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -383,7 +383,7 @@ wanted.push(['v4_smp', (a) => benchSmp('v4_smp', a, runsOf(20), quick ? 1 : 3)])
 // 3072-bit DH key every third step): 500 messages a batch, not 10,000.
 wanted.push(['v4_data_100B_alternating', (a) => benchAlternating('v4_data_100B_alternating', a, runsOf(5), messagesOf(500, 60), quick ? 12 : 60)]);
 wanted.push(['v4_data_10KiB_oneway', (a) => benchOneway('v4_data_10KiB_oneway', a, runsOf(5), messagesOf(1000, 100))]);
-wanted.push(['v4_session_memory', (a) => benchMemory('v4_session_memory', a, Math.max(1, Math.round(sessions / 20)))]);
+wanted.push(['v4_session_memory', (a) => benchMemory('v4_session_memory', a, Math.max(1, Math.round(sessions / 10)))]);
 
 let v3Pair: Side | undefined;
 let v4Pair: Side | undefined;
