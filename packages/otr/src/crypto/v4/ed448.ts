@@ -13,6 +13,7 @@
  * noble's constant-time ladder, by public scalars (verification) the faster
  * variable-time one.
  */
+import { mulAddUnsafe } from '@noble/curves/abstract/curve.js';
 import { ed448 } from '@noble/curves/ed448.js';
 import type { RandomSource } from '../random.js';
 import { Secret } from '../secret.js';
@@ -249,9 +250,30 @@ export function multiplyPointPublic(point: Ed448Point, scalar: Uint8Array): Ed44
   return wrap(innerOf(point).multiplyUnsafe(scalarValue(scalar)));
 }
 
-/** G * a + point * b for public scalars (verification: `G * r + A * c`). */
+/** G * a + point * b for public scalars (verification: `G * r + A * c`); see {@link multiplyAddPublic}. */
 export function multiplyBaseAndAddPublic(a: Uint8Array, point: Ed448Point, b: Uint8Array): Ed448Point {
-  return multiplyBase(a).add(multiplyPointPublic(point, b));
+  return multiplyAddPublic(a, [[point, b]]);
+}
+
+/**
+ * G * a + P1 * b1 + P2 * b2 + ... for public scalars and points
+ * (verification), variable time: G * a from noble's precomputed base table
+ * without the constant-time ladder, the other terms in one multi-scalar
+ * multiplication (noble's `mulAddUnsafe`: interleaved wNAF, Straus/Shamir,
+ * one chain of doublings for all of them). `a` undefined leaves out G.
+ * Counted as one multiplication per term, as if done one by one.
+ */
+export function multiplyAddPublic(a: Uint8Array | undefined, terms: readonly (readonly [Ed448Point, Uint8Array])[]): Ed448Point {
+  let sum = NOBLE.ZERO;
+  if (a !== undefined) {
+    counts.baseMultiplications++;
+    sum = NOBLE.BASE.multiplyUnsafe(scalarValue(a));
+  }
+  if (terms.length > 0) {
+    counts.pointMultiplications += terms.length;
+    sum = sum.add(mulAddUnsafe(NOBLE, terms.map(([point]) => innerOf(point)), terms.map(([, scalar]) => scalarValue(scalar))));
+  }
+  return wrap(sum);
 }
 
 /**
