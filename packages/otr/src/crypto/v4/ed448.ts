@@ -13,9 +13,11 @@
  * noble's constant-time ladder, by public scalars (verification) the faster
  * variable-time one.
  */
+import { mulAddUnsafe } from '@noble/curves/abstract/curve.js';
 import { ed448 } from '@noble/curves/ed448.js';
 import type { RandomSource } from '../random.js';
 import { Secret } from '../secret.js';
+import { jacobiSymbol } from '../jacobi.js';
 import { hwc, shake256, type UsageId } from './kdf.js';
 import { CryptoRejection } from './rejection.js';
 import { leToBigint, ORDER, pruneInPlace, reduceScalar, SCALAR_BYTES, scalarValue } from './scalar.js';
@@ -24,6 +26,8 @@ import { leToBigint, ORDER, pruneInPlace, reduceScalar, SCALAR_BYTES, scalarValu
 export const POINT_BYTES = 57;
 /** The field prime p = 2^448 - 2^224 - 1. */
 const FIELD_PRIME = (1n << 448n) - (1n << 224n) - 1n;
+/** The curve constant d = -39081 of x^2 + y^2 = 1 + d x^2 y^2. */
+export const CURVE_D = FIELD_PRIME - 39081n;
 
 type NoblePoint = typeof ed448.Point.BASE;
 const NOBLE = ed448.Point;
@@ -119,8 +123,106 @@ export function decodePoint(bytes: Uint8Array): Ed448Point | CryptoRejection {
   if (!encoded.every((byte, i) => byte === bytes[i])) return new CryptoRejection('non-canonical-point');
   if (point.is0()) return new CryptoRejection('identity-point');
   counts.subgroupChecks++;
-  if (!point.isTorsionFree()) return new CryptoRejection('not-in-subgroup');
+  if (!(isInPrimeOrderSubgroup(y) ?? point.isTorsionFree())) return new CryptoRejection('not-in-subgroup');
   return wrap(point, encoded);
+}
+
+const MASK_448 = (1n << 448n) - 1n;
+
+/** x mod p for 0 <= x < 2^900, folding with 2^448 = 2^224 + 1 (mod p). */
+function reduceField(x: bigint): bigint {
+  let high = x >> 448n;
+  while (high !== 0n) {
+    x = (x & MASK_448) + high + (high << 224n);
+    high = x >> 448n;
+  }
+  return x >= FIELD_PRIME ? x - FIELD_PRIME : x;
+}
+
+function squareTimes(x: bigint, times: number): bigint {
+  for (let i = 0; i < times; i++) x = reduceField(x * x);
+  return x;
+}
+
+/** x^((p+1)/4) = x^(2^446 - 2^222): the square root of x mod p when x is a square (p = 3 mod 4). */
+function squareRootCandidate(x: bigint): bigint {
+  // x^(2^k - 1) for k = 2, 3, 6, 12, 24, 30, 48, 96, 192, 222, 223, 224, then 222 squarings.
+  const e2 = reduceField(squareTimes(x, 1) * x);
+  const e3 = reduceField(squareTimes(e2, 1) * x);
+  const e6 = reduceField(squareTimes(e3, 3) * e3);
+  const e12 = reduceField(squareTimes(e6, 6) * e6);
+  const e24 = reduceField(squareTimes(e12, 12) * e12);
+  const e30 = reduceField(squareTimes(e24, 6) * e6);
+  const e48 = reduceField(squareTimes(e24, 24) * e24);
+  const e96 = reduceField(squareTimes(e48, 48) * e48);
+  const e192 = reduceField(squareTimes(e96, 96) * e96);
+  const e222 = reduceField(squareTimes(e192, 30) * e30);
+  const e224 = reduceField(squareTimes(reduceField(squareTimes(e222, 1) * x), 1) * x);
+  return squareTimes(e224, 222);
+}
+
+/** 1 - d: a non-square mod p (so the order-4 points (+-1, 0) lie outside 2E). */
+const ONE_MINUS_D = 1n - CURVE_D + FIELD_PRIME;
+
+/**
+ * Whether the point of the curve with y-coordinate y lies in the subgroup
+ * of order q, that is q * P = I (noble's `isTorsionFree`), without the
+ * multiplication by q: two quadratic characters and one square root.
+ *
+ * E(F_p) = Z/4 x Z/q (#E = 4q, and the only point of order 2 is
+ * T = (0, -1)), so the order-q subgroup is 4E, and P is in it exactly when
+ * P is in 2E and a half H of P (2H = P) is in 2E too (the two halves in
+ * E(F_p) differ by T, itself in 2E).
+ *
+ * Membership in 2E. The birational map (x, y) -> (u, v) =
+ * ((1 + y) / (1 - y), u / x) of Bernstein, Birkner, Joye, Lange, Peters,
+ * "Twisted Edwards curves" (2008), Theorem 3.2, takes the curve to
+ * B v^2 = u^3 + A u^2 + u with B = 4 / (1 - d), and X = B u, Y = B^2 v to
+ * Y^2 = X (X^2 + a X + b) with b = B^2. On such a curve the map
+ * alpha(X, Y) = X mod squares (alpha(0, 0) = b, alpha(I) = 1) is a
+ * homomorphism E(F_p) -> F_p^* / F_p^*2 (descent by 2-isogeny:
+ * Silverman and Tate, "Rational Points on Elliptic Curves", III.5;
+ * Silverman, "The Arithmetic of Elliptic Curves", X.4), so its kernel
+ * contains 2E. It is not trivial: the order-4 point (1, 0) has u = 1,
+ * alpha = B, of the class of 1 - d, a non-square. E / 2E has order 2, so
+ * the kernel is 2E. In Edwards coordinates, with 1 - y^2 = x^2 (1 - d y^2):
+ * alpha(P) = (1 - d)(1 + y) / (1 - y) = (1 - d)(1 - d y^2) mod squares,
+ * a formula that also gives 1 for I and T. So
+ *
+ *   P in 2E  <=>  D = (1 - d)(1 - d y^2) is a square.
+ *
+ * The half. Doubling is y(2H) = (y_H^2 - x_H^2) / (1 - d x_H^2 y_H^2);
+ * with x_H^2 = (1 - s) / (1 - d s), s = y_H^2, y(2H) = y becomes
+ * d (y + 1) s^2 - 2 (d y + 1) s + (y + 1) = 0, whose discriminant over 4 is
+ * D, and whose roots s = (d y + 1 +- sqrt(D)) / (d (y + 1)) have the
+ * non-square product 1 / d: exactly one root is a square, y_H^2. For that
+ * root, H in 2E when (1 - d)(1 - d s) is a square; for the other root
+ * s' = 1 / (d s), (1 - d)(1 - d s') has the opposite character (the
+ * product of the two is -x_H^2 times a square, and -1 is a non-square).
+ * So, for either root s, the character of s (1 - d)(1 - d s) is that of H,
+ * and with N = d y + 1 + sqrt(D) it is the character of
+ * d (1 - d) N (y + 1 - N) (multiplied by squares). Hence, for y != +-1:
+ *
+ *   P in 4E  <=>  D is a square and d (1 - d) N (y + 1 - N) is a square.
+ *
+ * y = 1 is the identity (in the subgroup), y = -1 is T (not in it). The
+ * test suite checks this against noble's `isTorsionFree` on thousands of
+ * points of each coset of E[4]. The inputs are public (received points).
+ * Undefined would mean a character of 0, which the argument above excludes;
+ * the caller then multiplies by q.
+ */
+export function isInPrimeOrderSubgroup(y: bigint): boolean | undefined {
+  if (y === 1n) return true;
+  if (y === FIELD_PRIME - 1n) return false;
+  const d = CURVE_D;
+  const discriminant = reduceField(ONE_MINUS_D * (1n + FIELD_PRIME - reduceField(d * reduceField(y * y))));
+  const root = squareRootCandidate(discriminant);
+  if (reduceField(root * root) !== discriminant) return false;
+  const n = reduceField(d * y + 1n + root);
+  const character = reduceField(reduceField(d * ONE_MINUS_D) * reduceField(n * (y + 1n + FIELD_PRIME - n)));
+  // Never 0 for y != +-1 (the roots are neither 0 nor 1 / d).
+  if (character === 0n) return undefined;
+  return jacobiSymbol(character, FIELD_PRIME) === 1;
 }
 
 /** The POINT encoding of a point. */
@@ -148,9 +250,30 @@ export function multiplyPointPublic(point: Ed448Point, scalar: Uint8Array): Ed44
   return wrap(innerOf(point).multiplyUnsafe(scalarValue(scalar)));
 }
 
-/** G * a + point * b for public scalars (verification: `G * r + A * c`). */
+/** G * a + point * b for public scalars (verification: `G * r + A * c`); see {@link multiplyAddPublic}. */
 export function multiplyBaseAndAddPublic(a: Uint8Array, point: Ed448Point, b: Uint8Array): Ed448Point {
-  return multiplyBase(a).add(multiplyPointPublic(point, b));
+  return multiplyAddPublic(a, [[point, b]]);
+}
+
+/**
+ * G * a + P1 * b1 + P2 * b2 + ... for public scalars and points
+ * (verification), variable time: G * a from noble's precomputed base table
+ * without the constant-time ladder, the other terms in one multi-scalar
+ * multiplication (noble's `mulAddUnsafe`: interleaved wNAF, Straus/Shamir,
+ * one chain of doublings for all of them). `a` undefined leaves out G.
+ * Counted as one multiplication per term, as if done one by one.
+ */
+export function multiplyAddPublic(a: Uint8Array | undefined, terms: readonly (readonly [Ed448Point, Uint8Array])[]): Ed448Point {
+  let sum = NOBLE.ZERO;
+  if (a !== undefined) {
+    counts.baseMultiplications++;
+    sum = NOBLE.BASE.multiplyUnsafe(scalarValue(a));
+  }
+  if (terms.length > 0) {
+    counts.pointMultiplications += terms.length;
+    sum = sum.add(mulAddUnsafe(NOBLE, terms.map(([point]) => innerOf(point)), terms.map(([, scalar]) => scalarValue(scalar))));
+  }
+  return wrap(sum);
 }
 
 /**

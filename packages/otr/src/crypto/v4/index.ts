@@ -14,6 +14,7 @@ export {
   hashToScalar,
   multiplyBase,
   multiplyPoint,
+  multiplyAddPublic,
   multiplyPointPublic,
   POINT_BYTES,
   randomScalar,

@@ -18,14 +18,14 @@
  * per proof value in the spec's order, and wiped after use.
  *
  * Multiplications by secret scalars use the constant-time ladder;
- * verifications, whose scalars (c, d) and points are public, the faster
- * variable-time one. Challenges are compared in constant time.
+ * verifications, whose scalars (c, d) and points are public, one
+ * variable-time multi-scalar multiplication per recomputed point. Challenges are compared in constant time.
  *
  * Internal to crypto/v4: the SMP math (smp-math.ts) is the only caller.
  */
 import { constantTimeEqual } from '../constant-time.js';
 import type { RandomSource } from '../random.js';
-import { Ed448Point, hashToScalar, multiplyBase, multiplyPoint, multiplyPointPublic, randomScalar } from './ed448.js';
+import { Ed448Point, hashToScalar, multiplyAddPublic, multiplyBase, multiplyPoint, randomScalar } from './ed448.js';
 import { scalarMul, scalarSub } from './scalar.js';
 
 /** The first byte of each SMP hash ("SMP Hash Function"), binding each proof to its place in the protocol. */
@@ -65,10 +65,6 @@ function response(r: Uint8Array, x: Uint8Array, c: Uint8Array): Uint8Array {
   return scalarSub(r, scalarMul(x, c));
 }
 
-/** G * a + point * b, both scalars public (verification). */
-function baseAndPointPublic(a: Uint8Array, point: Ed448Point, b: Uint8Array): Ed448Point {
-  return multiplyBase(a).add(multiplyPointPublic(point, b));
-}
 
 /** Proof of knowledge of x in X = G * x: c = HashToScalar(i || G * r), d = r - x c. */
 export function proveKnowLog(i: SmpHashId, x: Uint8Array, random: RandomSource): { c: Uint8Array; d: Uint8Array } {
@@ -83,7 +79,7 @@ export function proveKnowLog(i: SmpHashId, x: Uint8Array, random: RandomSource):
 
 /** Verifies {@link proveKnowLog}: c == HashToScalar(i || G * d + X * c). */
 export function checkKnowLog(i: SmpHashId, element: Ed448Point, c: Uint8Array, d: Uint8Array): boolean {
-  return constantTimeEqual(c, smpHashToScalar(i, baseAndPointPublic(d, element, c)));
+  return constantTimeEqual(c, smpHashToScalar(i, multiplyAddPublic(d, [[element, c]])));
 }
 
 /** The generators both sides agreed on, G2 = G * a2 * b2 and G3 = G * a3 * b3. */
@@ -124,8 +120,14 @@ export function checkEqualCoords(
   proof: { readonly c: Uint8Array; readonly d5: Uint8Array; readonly d6: Uint8Array },
 ): boolean {
   const { c, d5, d6 } = proof;
-  const first = multiplyPointPublic(generators.g3, d5).add(multiplyPointPublic(p, c));
-  const second = baseAndPointPublic(d5, generators.g2, d6).add(multiplyPointPublic(q, c));
+  const first = multiplyAddPublic(undefined, [
+    [generators.g3, d5],
+    [p, c],
+  ]);
+  const second = multiplyAddPublic(d5, [
+    [generators.g2, d6],
+    [q, c],
+  ]);
   return constantTimeEqual(c, smpHashToScalar(i, first, second));
 }
 
@@ -152,8 +154,11 @@ export function checkEqualLogs(
   proof: { readonly c: Uint8Array; readonly d7: Uint8Array },
 ): boolean {
   const { c, d7 } = proof;
-  const first = baseAndPointPublic(d7, theirG3Half, c);
-  const second = multiplyPointPublic(qab, d7).add(multiplyPointPublic(r, c));
+  const first = multiplyAddPublic(d7, [[theirG3Half, c]]);
+  const second = multiplyAddPublic(undefined, [
+    [qab, d7],
+    [r, c],
+  ]);
   return constantTimeEqual(c, smpHashToScalar(i, first, second));
 }
 

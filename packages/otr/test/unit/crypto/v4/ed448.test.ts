@@ -19,6 +19,7 @@ import {
   generateEcdhKeyPair,
   hashToScalar,
   isCryptoRejection,
+  multiplyAddPublic,
   multiplyBase,
   multiplyPoint,
   multiplyPointPublic,
@@ -189,6 +190,23 @@ describe('point arithmetic', () => {
     expect(multiplyPointPublic(multiplyBase(b), a).equals(multiplyBase(scalarMul(a, b)))).toBe(true);
     expect(multiplyBase(a).subtract(multiplyBase(a)).isIdentity()).toBe(true);
     expect(multiplyBase(new Uint8Array(57)).isIdentity()).toBe(true);
+  });
+
+  it('the multi-scalar verification G * a + P1 * b1 + P2 * b2 equals the sum of separate multiplications', () => {
+    const random = deterministicRandom('multi-scalar');
+    const [a, b1, b2] = [0, 1, 2].map(() => randomScalar(random).expose()) as [Uint8Array, Uint8Array, Uint8Array];
+    const [p1, p2] = [multiplyBase(randomScalar(random).expose()), multiplyBase(randomScalar(random).expose())];
+    const zero = new Uint8Array(57);
+    const separate = multiplyBase(a).add(multiplyPointPublic(p1, b1)).add(multiplyPointPublic(p2, b2));
+    expect(hex(multiplyAddPublic(a, [[p1, b1], [p2, b2]]).encode())).toBe(hex(separate.encode()));
+    expect(multiplyAddPublic(undefined, [[p1, b1], [p2, b2]]).equals(separate.subtract(multiplyBase(a)))).toBe(true);
+    expect(multiplyAddPublic(a, [[p1, b1]]).equals(multiplyBase(a).add(multiplyPointPublic(p1, b1)))).toBe(true);
+    expect(multiplyAddPublic(zero, [[p1, zero]]).isIdentity()).toBe(true);
+    expect(multiplyAddPublic(a, []).equals(multiplyBase(a))).toBe(true);
+    expect(multiplyAddPublic(undefined, [[p1, b1], [p1.negate(), b1]]).isIdentity()).toBe(true);
+    resetEd448OperationCounts();
+    multiplyAddPublic(a, [[p1, b1], [p2, b2]]);
+    expect(ed448OperationCounts()).toEqual({ baseMultiplications: 1, pointMultiplications: 2, subgroupChecks: 0 });
   });
 
   it('ECDH: both sides agree, and the identity result is refused', () => {
