@@ -145,7 +145,7 @@ describe('v4 adversarial: Client Profiles', () => {
     return createClientProfile({
       ownerInstanceTag: options.instanceTag ?? scene.evil.account.instanceTag,
       identityKey: v4.identityKey,
-      forgingKey: v4.forgingKey.publicKey,
+      forgingKey: scene.forgingKey(),
       versions: '34',
       dsaKey: testKey('alice'),
       now: options.now ?? scene.pair.now,

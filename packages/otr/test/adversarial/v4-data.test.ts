@@ -185,7 +185,7 @@ describe('v4 adversarial: SMP with bad values', () => {
       scene.pair.act(scene.victim, (account, now) => account.abortSmp(scene.evil.name, now));
       scene.pair.deliverAll();
       const request = scene.victim.eventsOf('smp-request').length;
-      const value = encodeSmpMessage1({ ...good, g2a: scene.evil.options.v4!.identityKey.publicKey.encode(), g3a: scene.evil.options.v4!.forgingKey.publicKey.encode(), d2: scalar });
+      const value = encodeSmpMessage1({ ...good, g2a: scene.evil.options.v4!.identityKey.publicKey.encode(), g3a: scene.forgingKey().encode(), d2: scalar });
       const outcome = scene.toVictim(scene.sealed('', [{ type: V4_TLV.SMP1, value }], 1));
       const aborted = outcome.events.filter((e) => e.kind === 'smp-aborted');
       expect(aborted.map((e) => ('reason' in e ? e.reason : e.by))).toEqual([expect.stringMatching(/^(bad-exponent|bad-proof|malformed)$/)]);

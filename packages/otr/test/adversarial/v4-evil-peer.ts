@@ -14,6 +14,7 @@
  */
 import { expect } from 'vitest';
 import { deterministicRandom, type RandomSource } from '../../src/crypto/index.js';
+import { Ed448Point } from '../../src/crypto/v4/index.js';
 import { ORDER, bigintToLe } from '../../src/crypto/v4/scalar.js';
 import { DH3072_PRIME } from '../../src/crypto/v4/dh3072.js';
 import { bigintToBytes } from '../../src/crypto/bigint.js';
@@ -107,6 +108,12 @@ export class V4Scene {
     }
   }
 
+  /** The evil peer's public forging key F. */
+  forgingKey(): Ed448Point {
+    const forging = this.evil.options.v4!.forgingKey;
+    return forging instanceof Ed448Point ? forging : forging.publicKey;
+  }
+
   /** The v4 message inside an encoded text. */
   decode(text: string): DecodedV4Message {
     const incoming = classifyIncoming(text);
@@ -120,7 +127,7 @@ export class V4Scene {
   alter<K extends DecodedV4Message['kind']>(text: string, kind: K, alter: (body: Extract<DecodedV4Message, { kind: K }>['body']) => object): string {
     const decoded = this.decode(text);
     expect(decoded.kind).toBe(kind);
-    const body = alter(decoded.body as Extract<DecodedV4Message, { kind: K }>['body']);
+    const body = (alter as (body: unknown) => object)(decoded.body);
     return encodeEncoded(encodeV4Message({ senderTag: decoded.senderTag, receiverTag: decoded.receiverTag }, { kind, body } as Parameters<typeof encodeV4Message>[1]));
   }
 
