@@ -142,8 +142,6 @@ export type RefusalReason =
   | 'no-smp-request'
   /** The session runs OTR version 2, which has no extra symmetric key. */
   | 'needs-version-3'
-  /** SMP is not available in this session's version yet (OTRv4 sessions, until SMP over Ed448 is plugged in). */
-  | 'smp-unavailable'
   /** The chosen remote instance is not (or no longer) known. */
   | 'unknown-instance';
 

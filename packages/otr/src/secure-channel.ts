@@ -108,8 +108,6 @@ export interface SecureChannel<Incoming> {
   readonly ssid: Uint8Array;
   readonly ssidHalf: 'first' | 'second';
   readonly smpStatus: SmpStatus;
-  /** False when this library cannot run SMP in this version yet (startSmp and answerSmp are then refused); undefined means available. */
-  readonly smpAvailable?: boolean;
   /** Encrypts the user's text (empty: a heartbeat) as an encoded message; undefined when the keys are spent. */
   seal(text: string, flags: number, context: ChannelContext): string | undefined;
   /** Verifies and decrypts a received data message, handling its TLVs. */

@@ -217,10 +217,6 @@ export class Account {
     const tag = instanceOf(options);
     return this.#runOn('startSmp', to, now, tag, (conversation, context, instance) => {
       if (refuseUnlessSecure(context, 'startSmp', instance)) return;
-      if (instance.encrypted?.channel.smpAvailable === false) {
-        refuse(context, 'startSmp', instance, 'smp-unavailable');
-        return;
-      }
       conversation.withInstance(tag, context, (i, c) => withEncoded(secret, (bytes) => i.startSmp(bytes, question, c)));
     });
   }
@@ -231,10 +227,6 @@ export class Account {
     const tag = instanceOf(options);
     return this.#runOn('answerSmp', to, now, tag, (conversation, context, instance) => {
       if (refuseUnlessSecure(context, 'answerSmp', instance)) return;
-      if (instance.encrypted?.channel.smpAvailable === false) {
-        refuse(context, 'answerSmp', instance, 'smp-unavailable');
-        return;
-      }
       if (instance.smpStatus !== 'awaiting-answer') {
         refuse(context, 'answerSmp', instance, 'no-smp-request');
         return;

@@ -103,10 +103,6 @@ export class V4Channel implements SecureChannel<V4ReceivedData> {
     return this.#smp.status;
   }
 
-  get smpAvailable(): boolean {
-    return this.#smp.available;
-  }
-
   seal(text: string, flags: number, context: ChannelContext): string | undefined {
     const message = utf8Encoder.encode(text);
     try {
@@ -197,6 +193,7 @@ export class V4Channel implements SecureChannel<V4ReceivedData> {
   }
 
   #applySmp(step: V4SmpStep, context: ChannelContext): ChannelEffect[] {
+    context.consumed.push(...step.consumed);
     const effects: ChannelEffect[] = [];
     if (step.send.length > 0) {
       const sealed = this.#seal(new Uint8Array(0), step.send, V4_DATA_FLAG_IGNORE_UNREADABLE, context);

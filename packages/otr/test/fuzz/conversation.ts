@@ -1,6 +1,7 @@
 /**
  * The whole-conversation fuzz target: two accounts built as in
- * test/pair/harness.ts, and a fast-check script of user actions (send,
+ * test/pair/harness.ts (each with or without an OTRv4 identity, so cases
+ * run v4, v3 and v2 sessions and the fallbacks between them), and a fast-check script of user actions (send,
  * start, end, SMP, restart), clock advances, and link actions on the
  * messages in flight: deliver any of them (interleaving), drop, duplicate,
  * mutate (the text mutations of mutate.ts: bit flips, byte insertion and
@@ -26,6 +27,7 @@ import fc from 'fast-check';
 import { classifyIncoming } from '../../src/wire/index.js';
 import { Policies, type Outcome, type Policy } from '../../src/index.js';
 import { makePair, type Pair, type Party } from '../pair/harness.js';
+import { v4Options } from '../pair/v4-harness.js';
 import { loadCorpus } from './corpus.js';
 import { FuzzFailure, type Stats, type Target } from './engine.js';
 import { mutateText, mutationsArb, type Mutation } from './mutate.js';
@@ -47,9 +49,10 @@ export type Action =
   | { readonly k: 'refragment'; readonly pick: number; readonly size: number }
   | { readonly k: 'inject'; readonly to: 0 | 1; readonly seed: number; readonly mutations: readonly Mutation[] };
 
-/** A case: each party's policy and transport size, and the script. */
+/** A case: each party's policy, transport size and whether it has a v4 identity, and the script. */
 export interface ConversationCase {
   readonly policies: readonly [PolicyName, PolicyName];
+  readonly v4: readonly [boolean, boolean];
   readonly maxSizes: readonly [number, number];
   readonly actions: readonly Action[];
 }
@@ -59,6 +62,7 @@ const POLICIES = {
   always: Policies.ALWAYS,
   manual: Policies.MANUAL,
   v2: { ...Policies.OPPORTUNISTIC, versions: new Set([2]) },
+  v4only: Policies.OTRV4_INTERACTIVE_ONLY,
 } satisfies Record<string, Policy>;
 type PolicyName = keyof typeof POLICIES;
 
@@ -100,11 +104,12 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ k: fc.constant('inject' as const), to: who, seed: fc.nat(), mutations: mutationsArb }) },
 );
 
-const policyName = fc.constantFrom<PolicyName>('opportunistic', 'opportunistic', 'always', 'manual', 'v2');
+const policyName = fc.constantFrom<PolicyName>('opportunistic', 'opportunistic', 'always', 'manual', 'v2', 'v4only');
 const maxSize = fc.oneof(fc.constant(0), fc.constant(0), fc.integer({ min: 64, max: 400 }));
 
 const arbitrary: fc.Arbitrary<ConversationCase> = fc.record({
   policies: fc.tuple(policyName, policyName),
+  v4: fc.tuple(fc.boolean(), fc.boolean()),
   maxSizes: fc.tuple(maxSize, maxSize),
   actions: fc.array(actionArb, { maxLength: 60, size: 'medium' }),
 });
@@ -118,7 +123,7 @@ const asShown = (text: string): string => {
 };
 
 /** Kinds of received text that are OTR protocol messages. */
-const PROTOCOL_KINDS = new Set(['encoded', 'fragment', 'query', 'error']);
+const PROTOCOL_KINDS = new Set(['encoded', 'encoded-v4', 'fragment', 'query', 'error']);
 
 function fail(message: string): never {
   throw new FuzzFailure('invariant', message);
@@ -136,10 +141,12 @@ class World {
     readonly testCase: ConversationCase,
     readonly stats: Stats,
   ) {
-    this.pair = makePair({
-      alice: { policy: POLICIES[testCase.policies[0]], maxMessageSize: testCase.maxSizes[0] },
-      bob: { policy: POLICIES[testCase.policies[1]], maxMessageSize: testCase.maxSizes[1] },
-    });
+    const options = (index: 0 | 1, name: string) => {
+      const base = { policy: POLICIES[testCase.policies[index]], maxMessageSize: testCase.maxSizes[index] };
+      // The OTRv4-interactive-only mode needs a v4 identity (without one, starting OTR is a usage error).
+      return testCase.v4[index] || testCase.policies[index] === 'v4only' ? v4Options(name, base) : base;
+    };
+    this.pair = makePair({ alice: options(0, 'alice'), bob: options(1, 'bob') });
     this.parties = [this.pair.alice, this.pair.bob];
   }
 
@@ -187,7 +194,7 @@ class World {
         if (!isProtocol) fail(`${name}.${what} sent a non-OTR message on its own: ${JSON.stringify(message.text.slice(0, 200))}`);
         continue;
       }
-      if (sending.state !== 'plaintext' && kind !== 'encoded' && kind !== 'fragment') {
+      if (sending.state !== 'plaintext' && kind !== 'encoded' && kind !== 'encoded-v4' && kind !== 'fragment') {
         fail(`${name}.send in state ${sending.state} put a ${kind} message on the wire: ${JSON.stringify(message.text.slice(0, 200))}`);
       }
       if (requireEncryption && !isProtocol) fail(`${name}.send with REQUIRE_ENCRYPTION put plaintext on the wire`);

@@ -4,7 +4,7 @@
  * conversations over the double ratchet with out-of-order, dropped and
  * duplicated delivery, heartbeats, expiry, the extra symmetric key, a new
  * DAKE after a restart, fragmentation at 140 characters, the end of a
- * session, and the Client Profile's refresh.
+ * session, the Client Profile's refresh, and SMP over Ed448.
  */
 import { describe, expect, it } from 'vitest';
 import { generateV4Identity, limits, Policies, type AccountOptions, type Policy } from '../../src/index.js';
@@ -282,14 +282,6 @@ describe('v4 session services', () => {
     expect(pair.bob.texts()).toEqual([]);
   });
 
-  it('SMP in a v4 session is refused as smp-unavailable until SMP over Ed448 is plugged in', () => {
-    const pair = v4Pair();
-    establish(pair);
-    const outcome = pair.act(pair.alice, (account, now) => account.startSmp('bob', 'secret', undefined, now));
-    expect(outcome.send).toEqual([]);
-    expect(outcome.events).toEqual([expect.objectContaining({ kind: 'refused', call: 'startSmp', reason: 'smp-unavailable' })]);
-  });
-
   it('a new DAKE after a restart replaces the old session', () => {
     const pair = v4Pair();
     establish(pair);
@@ -378,5 +370,133 @@ describe('v4 identity and Client Profile', () => {
     establish(pair);
     expect(pair.alice.eventsOf('profile-refreshed')).toHaveLength(1);
     expect(pair.alice.eventsOf('secure').map((e) => e.version)).toEqual([4]);
+  });
+});
+
+/** Runs SMP to its end: `from` asks (with `question`), the other answers; the link runs until quiet after each step. */
+function smp(pair: Pair, from: Party, secret: string, answer: string, question?: string): void {
+  const other = from === pair.alice ? pair.bob : pair.alice;
+  pair.act(from, (account, now) => account.startSmp(other.name, secret, question, now));
+  pair.deliverAll();
+  pair.act(other, (account, now) => account.answerSmp(from.name, answer, now));
+  pair.deliverAll();
+}
+
+/** SMP outcomes of a party, in order (requests, results, aborts). */
+function smpEvents(party: Party): unknown[] {
+  return party.events.filter((e) => e.kind.startsWith('smp-')).map((e) => ({ kind: e.kind, ...('success' in e ? { success: e.success } : {}), ...('by' in e ? { by: e.by } : {}), ...('question' in e ? { question: e.question } : {}) }));
+}
+
+describe('v4 SMP over Ed448 in a session', () => {
+  it('SMP with a question succeeds on both sides with the same secret', () => {
+    const pair = v4Pair();
+    establish(pair);
+    smp(pair, pair.alice, 'the lake', 'the lake', 'Where did we meet?');
+    expect(smpEvents(pair.bob)).toEqual([
+      { kind: 'smp-request', question: 'Where did we meet?' },
+      { kind: 'smp-result', success: true },
+    ]);
+    expect(smpEvents(pair.alice)).toEqual([{ kind: 'smp-result', success: true }]);
+    expect([pair.alice.account.status('bob').smp, pair.bob.account.status('alice').smp]).toEqual(['idle', 'idle']);
+    expect([...pair.alice.texts(), ...pair.bob.texts()]).toEqual([]);
+    expect([...problems(pair.alice), ...problems(pair.bob)]).toEqual([]);
+  });
+
+  it('SMP without a question: the request carries null, and Bob may start it too', () => {
+    const pair = v4Pair();
+    establish(pair);
+    smp(pair, pair.bob, 'Grüße, 世界', 'Grüße, 世界');
+    expect(smpEvents(pair.alice)).toEqual([
+      { kind: 'smp-request', question: null },
+      { kind: 'smp-result', success: true },
+    ]);
+    expect(smpEvents(pair.bob)).toEqual([{ kind: 'smp-result', success: true }]);
+  });
+
+  it('SMP with different secrets fails on both sides, and the session goes on', () => {
+    const pair = v4Pair();
+    establish(pair);
+    smp(pair, pair.alice, 'one', 'two', 'Which?');
+    expect(pair.alice.eventsOf('smp-result').map((e) => e.success)).toEqual([false]);
+    expect(pair.bob.eventsOf('smp-result').map((e) => e.success)).toEqual([false]);
+    say(pair, pair.bob, 'still here');
+    pair.deliverAll();
+    expect(pair.alice.texts()).toEqual(['still here']);
+    expect([...problems(pair.alice), ...problems(pair.bob)]).toEqual([]);
+  });
+
+  for (const aborter of ['alice', 'bob'] as const) {
+    for (const point of ['awaiting the answer', 'with message 2 in flight'] as const) {
+      it(`SMP aborted by ${aborter} mid-way (${point}): both sides idle, the peer told, and a new SMP succeeds`, () => {
+        const pair = v4Pair();
+        establish(pair);
+        pair.act(pair.alice, (account, now) => account.startSmp('bob', 'secret', 'Q?', now));
+        pair.deliverAll();
+        expect(pair.bob.account.status('alice').smp).toBe('awaiting-answer');
+        if (point === 'with message 2 in flight') {
+          pair.act(pair.bob, (account, now) => account.answerSmp('alice', 'secret', now));
+          expect(pair.queue).toHaveLength(1);
+        }
+        const us = pair[aborter];
+        const peer = aborter === 'alice' ? pair.bob : pair.alice;
+        pair.act(us, (account, now) => account.abortSmp(peer.name, now));
+        pair.deliverAll();
+        expect(us.eventsOf('smp-aborted')[0]).toEqual(expect.objectContaining({ by: 'us' }));
+        expect(peer.eventsOf('smp-aborted').map((e) => e.by)).toContain('peer');
+        expect([...pair.alice.eventsOf('smp-result'), ...pair.bob.eventsOf('smp-result')]).toEqual([]);
+        expect([pair.alice.account.status('bob').smp, pair.bob.account.status('alice').smp]).toEqual(['idle', 'idle']);
+        smp(pair, peer, 'again', 'again');
+        expect(pair.alice.eventsOf('smp-result').map((e) => e.success)).toEqual([true]);
+        expect(pair.bob.eventsOf('smp-result').map((e) => e.success)).toEqual([true]);
+        expect([...problems(pair.alice), ...problems(pair.bob)]).toEqual([]);
+      });
+    }
+  }
+
+  it('SMP after ratchet steps, with messages crossing it, succeeds', () => {
+    const pair = v4Pair();
+    establish(pair);
+    for (let round = 0; round < 6; round++) {
+      say(pair, round % 2 === 0 ? pair.alice : pair.bob, `turn ${round}`);
+      pair.deliverAll();
+    }
+    const ratchetIds = new Set(v4DataSent(pair.alice).map((m) => m.ratchetId));
+    expect(ratchetIds.size).toBeGreaterThanOrEqual(3);
+    pair.act(pair.alice, (account, now) => account.startSmp('bob', 'shared', undefined, now));
+    say(pair, pair.bob, 'crossing the request');
+    pair.deliverAll();
+    pair.act(pair.bob, (account, now) => account.answerSmp('alice', 'shared', now));
+    say(pair, pair.alice, 'crossing the answer');
+    pair.deliverAll();
+    expect(pair.alice.eventsOf('smp-result').map((e) => e.success)).toEqual([true]);
+    expect(pair.bob.eventsOf('smp-result').map((e) => e.success)).toEqual([true]);
+    expect(pair.bob.texts()).toEqual(['turn 0', 'turn 2', 'turn 4', 'crossing the answer']);
+    expect(pair.alice.texts()).toEqual(['turn 1', 'turn 3', 'turn 5', 'crossing the request']);
+    expect([...problems(pair.alice), ...problems(pair.bob)]).toEqual([]);
+  });
+
+  it('SMP with a question, every message fragmented at 140 characters', () => {
+    const pair = v4Pair({ alice: { maxMessageSize: 140 }, bob: { maxMessageSize: 140 } });
+    establish(pair);
+    const before = pair.alice.wire.length + pair.bob.wire.length;
+    smp(pair, pair.alice, 'fragmented secret', 'fragmented secret', 'A question long enough to need its own fragment or two?');
+    expect(pair.bob.eventsOf('smp-request').map((e) => e.question)).toEqual(['A question long enough to need its own fragment or two?']);
+    expect(pair.alice.eventsOf('smp-result').map((e) => e.success)).toEqual([true]);
+    expect(pair.bob.eventsOf('smp-result').map((e) => e.success)).toEqual([true]);
+    const smpWire = [...pair.alice.wire, ...pair.bob.wire];
+    expect(smpWire.length - before).toBeGreaterThan(20);
+    for (const text of smpWire) expect(text.length).toBeLessThanOrEqual(140);
+    expect([...problems(pair.alice), ...problems(pair.bob)]).toEqual([]);
+  });
+
+  it('a restarted SMP (start while one runs) aborts the old one and completes the new one', () => {
+    const pair = v4Pair();
+    establish(pair);
+    pair.act(pair.alice, (account, now) => account.startSmp('bob', 'old', 'Old?', now));
+    pair.deliverAll();
+    smp(pair, pair.alice, 'new', 'new', 'New?');
+    expect(pair.bob.eventsOf('smp-request').map((e) => e.question)).toEqual(['Old?', 'New?']);
+    expect(pair.alice.eventsOf('smp-result').map((e) => e.success)).toEqual([true]);
+    expect(pair.bob.eventsOf('smp-result').map((e) => e.success)).toEqual([true]);
   });
 });

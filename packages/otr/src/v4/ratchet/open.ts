@@ -179,7 +179,8 @@ function finishInChain(
   const extraKey = wantsExtraKey(payload) ? extraSymmetricKey(walk.chainKey) : undefined;
   const consumed: Secret[] = [start, ...walk.passed, keys.encryptionKey];
   const next = nextChainKey(walk.chainKey);
-  consumed.push(walk.chainKey);
+  // Reading the next message in order, the walk passed no key: its chain key is `start`, listed once.
+  if (walk.chainKey !== start) consumed.push(walk.chainKey);
   commit(next, consumed);
   const events: RatchetEvent[] = [];
   commitSkippedAndReveals(state, walk.skipped, keys.macKey, events, consumed);

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Secret } from '../../../src/crypto/secret.js';
 import { trackSecrets } from '../../../src/testing.js';
 import { establish, makePair, testKey } from '../../pair/harness.js';
+import { v4Pair } from '../../pair/v4-harness.js';
 
 interface Wipes {
   count: number;
@@ -94,6 +95,57 @@ describe('consumed secrets', () => {
       const elsewhere = [...wipes.values()].filter((w) => w.atPoint === 0).flatMap((w) => w.stacks);
       expect(elsewhere.filter((stack) => !teardownOrDerivation.test(stack))).toEqual([]);
       expect([...tracking.secrets].filter((secret) => !secret.wiped)).toEqual([]);
+    } finally {
+      tracking.stop();
+    }
+  });
+
+  it('v4 ratchet: the chain key a received message used up is listed once, so it is wiped exactly once', () => {
+    testKey('alice');
+    testKey('bob');
+    const pair = v4Pair();
+    establish(pair);
+    const wipes = recordWipes();
+    for (let n = 0; n < 3; n++) {
+      pair.act(pair.alice, (a, now) => a.send('bob', `ping ${n}`, now));
+      pair.act(pair.alice, (a, now) => a.send('bob', `ping ${n} again`, now));
+      pair.deliverAll();
+      pair.act(pair.bob, (b, now) => b.send('alice', `pong ${n}`, now));
+      pair.deliverAll();
+    }
+    expect(pair.bob.texts()).toHaveLength(6);
+    expect([...wipes.values()].filter((w) => w.atPoint > 0).length).toBeGreaterThan(10);
+    expect([...wipes.values()].filter((w) => w.count !== 1).map((w) => w.stacks)).toEqual([]);
+    pair.alice.account.wipe();
+    pair.bob.account.wipe();
+  });
+
+  it('v4 SMP steps hand their consumed secrets to the one wiping point, which wipes each exactly once', () => {
+    testKey('alice');
+    testKey('bob');
+    const pair = v4Pair();
+    establish(pair);
+    const tracking = trackSecrets();
+    try {
+      const wipes = recordWipes();
+      const act = (who: 'alice' | 'bob', action: Parameters<typeof pair.act>[1]): void => {
+        pair.act(pair[who], action);
+        pair.deliverAll();
+      };
+      act('alice', (a, now) => a.startSmp('bob', 'napkin', 'Where?', now));
+      act('bob', (b, now) => b.answerSmp('alice', 'napkin', now));
+      act('bob', (b, now) => b.startSmp('alice', 'aborted', undefined, now));
+      act('alice', (a, now) => a.abortSmp('bob', now));
+      expect(pair.alice.eventsOf('smp-result').map((e) => e.success)).toEqual([true]);
+      // The SMP states' secret scalars (x, a2, a3, b3) and the compared values: wiped at the point only.
+      const smpStateWipes = [...wipes.values()].flatMap((w) => w.stacks).filter((stack) => /\bat SmpV4\w+\.wipe\b/.test(stack));
+      expect(smpStateWipes.length).toBeGreaterThanOrEqual(8);
+      expect(smpStateWipes.filter((stack) => !/\bat wipeConsumed\b/.test(stack))).toEqual([]);
+      expect([...wipes.values()].filter((w) => w.count !== 1).map((w) => w.stacks)).toEqual([]);
+      // Every Secret made since (SMP's and the ratchet's) is wiped once both accounts are.
+      pair.alice.account.wipe();
+      pair.bob.account.wipe();
+      expect([...tracking.secrets].filter((secret) => !secret.wiped).length).toBe(0);
     } finally {
       tracking.stop();
     }

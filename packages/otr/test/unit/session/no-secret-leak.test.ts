@@ -12,6 +12,7 @@ import { Account, generateDsaKey, UsageError, type Outcome, type RandomSource } 
 import { deterministicRandom, internalConversationOf } from '../../../src/testing.js';
 import { classifyIncoming } from '../../../src/wire/index.js';
 import type { V3Channel } from '../../../src/v3/index.js';
+import { byteArrays, holdsSecret, secretWindows, textLeaks } from './leak-search.js';
 
 function recording(seed: string, sink: Uint8Array[]): RandomSource {
   const inner = deterministicRandom(seed);
@@ -75,72 +76,6 @@ describe('secrets stay out of events, errors and inspection', () => {
     expect(leaks(dumps)).toBe(false);
   });
 });
-
-/** Hex windows of 8 bytes of every secret (uniform runs, which say nothing, left out). */
-function secretWindows(secrets: readonly Uint8Array[]): Set<string> {
-  const windows = new Set<string>();
-  for (const secret of secrets) {
-    for (let i = 0; i + 8 <= secret.length; i++) {
-      const window = secret.subarray(i, i + 8);
-      if (!window.every((byte) => byte === window[0])) windows.add(Buffer.from(window).toString('hex'));
-    }
-  }
-  return windows;
-}
-
-/**
- * Whether a text shows 8 consecutive bytes of a secret: as hex, as base64,
- * or as the decimal lists util.inspect (padded, wrapped) and JSON print
- * (arrays, and typed arrays as {"0":n,...}).
- */
-function textLeaks(text: string, secrets: readonly Uint8Array[], windows: ReadonlySet<string>): string | undefined {
-  const lower = text.toLowerCase();
-  for (const window of windows) if (lower.includes(window)) return `hex ${window}`;
-  for (const secret of secrets) {
-    if (secret.length < 12) continue;
-    const base64 = Buffer.from(secret).toString('base64');
-    for (let i = 0; i + 16 <= base64.length; i += 4) if (text.includes(base64.slice(i, i + 16))) return `base64 ${base64.slice(i, i + 16)}`;
-  }
-  const streams = [[...text.matchAll(/\d+/g)].map((m) => Number(m[0])), [...text.matchAll(/"\d+":(\d+)/g)].map((m) => Number(m[1]))];
-  for (const stream of streams) {
-    for (let i = 0; i + 8 <= stream.length; i++) {
-      const run = stream.slice(i, i + 8);
-      if (run.some((n) => n > 255)) continue;
-      const hex = Buffer.from(run).toString('hex');
-      if (windows.has(hex)) return `decimal ${run.join(',')}`;
-    }
-  }
-  return undefined;
-}
-
-/** True when `bytes` holds 8 consecutive bytes of a secret. */
-function holdsSecret(bytes: Uint8Array, windows: ReadonlySet<string>): boolean {
-  for (let i = 0; i + 8 <= bytes.length; i++) if (windows.has(Buffer.from(bytes.subarray(i, i + 8)).toString('hex'))) return true;
-  return false;
-}
-
-/** Every byte array reachable from `root` through own properties, Maps, Sets and arrays (not private fields). */
-function byteArrays(root: unknown): Uint8Array[] {
-  const found: Uint8Array[] = [];
-  const seen = new Set<unknown>();
-  const stack: unknown[] = [root];
-  while (stack.length > 0) {
-    const value = stack.pop();
-    if (value === null || (typeof value !== 'object' && typeof value !== 'function') || seen.has(value)) continue;
-    seen.add(value);
-    if (value instanceof Uint8Array) {
-      found.push(value);
-      continue;
-    }
-    if (value instanceof Map) for (const [k, v] of value) stack.push(k, v);
-    else if (value instanceof Set) for (const v of value) stack.push(v);
-    for (const key of Reflect.ownKeys(value)) {
-      const descriptor = Object.getOwnPropertyDescriptor(value, key);
-      if (descriptor !== undefined && 'value' in descriptor) stack.push(descriptor.value);
-    }
-  }
-  return found;
-}
 
 describe('no key byte reaches the host, the logs or an inspection, across a whole conversation', () => {
   const consoleMethods = ['log', 'info', 'warn', 'error', 'debug', 'trace', 'dir', 'table'] as const;
