@@ -17,14 +17,14 @@ describe('TrustBook', () => {
     const book = new TrustBook(store, 'default', (error) => {
       throw error;
     });
-    expect(book.seen(P, FP1, now)).toEqual({ changed: false, verified: false });
-    expect(book.seen(P, FP2, now)).toEqual({ changed: false, verified: false });
+    expect(book.seen(P, FP1, now)).toEqual({ changed: false, verified: false, crossVersion: false });
+    expect(book.seen(P, FP2, now)).toEqual({ changed: false, verified: false, crossVersion: false });
     book.verify(P, FP1, 'manual', now);
-    expect(book.seen(P, FP1, now)).toEqual({ changed: false, verified: true });
-    expect(book.seen(P, FP2, now)).toEqual({ changed: true, verified: false });
-    expect(book.seen('127.0.0.1:4001', FP2, now)).toEqual({ changed: false, verified: false });
+    expect(book.seen(P, FP1, now)).toEqual({ changed: false, verified: true, crossVersion: false });
+    expect(book.seen(P, FP2, now)).toEqual({ changed: true, verified: false, crossVersion: false });
+    expect(book.seen('127.0.0.1:4001', FP2, now)).toEqual({ changed: false, verified: false, crossVersion: false });
     book.verify(P, FP2, 'smp', now);
-    expect(book.seen(P, FP2, now)).toEqual({ changed: false, verified: true });
+    expect(book.seen(P, FP2, now)).toEqual({ changed: false, verified: true, crossVersion: false });
     await book.flush();
     expect(store.fingerprints('default', P).map((record) => [record.fingerprint, record.status])).toEqual([
       [FP1, 'manual'],
@@ -44,7 +44,7 @@ describe('TrustBook', () => {
     store = await openStore(dir);
     const again = new TrustBook(store, 'default', () => undefined);
     expect(again.isVerified(P, FP1)).toBe(true);
-    expect(again.seen(P, FP2, now)).toEqual({ changed: true, verified: false });
+    expect(again.seen(P, FP2, now)).toEqual({ changed: true, verified: false, crossVersion: false });
     await again.flush();
     await store.close();
   });
@@ -60,7 +60,7 @@ describe('TrustBook', () => {
     const book = new TrustBook(slow, 'default', (error) => failures.push(error));
     book.seen(P, FP1, now);
     book.verify(P, FP1, 'manual', now);
-    expect(book.seen(P, FP1, now)).toEqual({ changed: false, verified: true });
+    expect(book.seen(P, FP1, now)).toEqual({ changed: false, verified: true, crossVersion: false });
     const flushed = book.flush();
     for (const finish of writes) finish();
     await flushed;
