@@ -79,6 +79,10 @@ describe('sotto', () => {
     expect(driver.fingerprint).toBe(humanV4.replaceAll(' ', '').toLowerCase());
     expect(driver.events()[0]).toMatchObject({ fingerprints: { '3': human.replaceAll(' ', '').toLowerCase(), '4': driver.fingerprint } });
     expect(await driver.quit()).toBe(0);
+    // The chat made its OTRv4 client profile and saved it for the next run.
+    const store = await openStore(dir);
+    expect(store.clientProfile('default', new Date()).status).toBe('ok');
+    await store.close();
     await relay.close();
     const regenerated = await run(['keys', 'regenerate', '--state-dir', dir]);
     expect(regenerated.status).toBe(0);

@@ -122,6 +122,8 @@ export class ChatHost {
       setTimeout: (run, delay) => setTimeout(run, delay).unref(),
       clearTimeout: (handle) => clearTimeout(handle),
     });
+    // A v4 account without a usable stored profile has a deadline now: make (and report) the profile at once.
+    this.#timer.reschedule();
   }
 
   /** Our fingerprints by key family enabled: "3" (DSA, v2 and v3; 40 hex) when 2 or 3 is allowed, "4" (112 hex) when 4 is. */
