@@ -79,7 +79,11 @@ describe('bin/sotto.js', () => {
     expect(result.status).toBe(0);
     const events = result.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as { event: string });
     expect(events.map((event) => event.event)).toEqual(['ready', 'error', 'error']);
-    expect(events[0]).toMatchObject({ address: expect.stringMatching(/^127\.0\.0\.1:\d+$/) as unknown, fingerprint: expect.stringMatching(/^[0-9a-f]{40}$/) as unknown });
+    expect(events[0]).toMatchObject({
+      address: expect.stringMatching(/^127\.0\.0\.1:\d+$/) as unknown,
+      fingerprint: expect.stringMatching(/^[0-9a-f]{112}$/) as unknown,
+      fingerprints: { '3': expect.stringMatching(/^[0-9a-f]{40}$/) as unknown, '4': expect.stringMatching(/^[0-9a-f]{112}$/) as unknown },
+    });
   });
 
   it('--json: end of stdin is quit', async () => {

@@ -34,7 +34,7 @@ describe('sotto', () => {
       ['chat', '--max-message-size', '1'],
       ['chat', '--max-message-size', '63'],
       ['chat', '--versions', ''],
-      ['chat', '--versions', '4'],
+      ['chat', '--versions', '5'],
       ['chat', '--versions', '2,,3'],
       ['chat', '--policy', 'never'],
       ['chat', '--relay', 'localhost'],
@@ -65,16 +65,24 @@ describe('sotto', () => {
     expect(result.stderr).toBe(`sotto: cannot reach the relay at ${address}: nothing is listening there. Start one with "sotto relay", or leave out --relay to use (or start) the local one.\n`);
   });
 
-  it('keys show gives the fingerprint chat uses; regenerate replaces it', async () => {
+  it('keys show gives both fingerprints chat uses (OTRv3 and OTRv4); regenerate replaces it', async () => {
     const dir = freshDir();
     const shown = await run(['keys', 'show', '--state-dir', dir]);
     expect(shown.status).toBe(0);
     const human = /default: ((?:[0-9A-F]{8} ){4}[0-9A-F]{8})/.exec(shown.stdout)?.[1] ?? '';
     expect(human).not.toBe('');
+    const humanV4 = /^ +OTRv4: ((?:[0-9A-F]{8} ){13}[0-9A-F]{8})/m.exec(shown.stdout)?.[1] ?? '';
+    expect(humanV4).not.toBe('');
     const relay = await startRelay({ port: 0, log: () => undefined });
     const driver = await InProcessDriver.start(['--relay', `${relay.host}:${relay.port}`, '--state-dir', dir]);
-    expect(driver.fingerprint).toBe(human.replaceAll(' ', '').toLowerCase());
+    // `fingerprint` is the highest version's (4); `fingerprints` has both.
+    expect(driver.fingerprint).toBe(humanV4.replaceAll(' ', '').toLowerCase());
+    expect(driver.events()[0]).toMatchObject({ fingerprints: { '3': human.replaceAll(' ', '').toLowerCase(), '4': driver.fingerprint } });
     expect(await driver.quit()).toBe(0);
+    // The chat made its OTRv4 client profile and saved it for the next run.
+    const store = await openStore(dir);
+    expect(store.clientProfile('default', new Date()).status).toBe('ok');
+    await store.close();
     await relay.close();
     const regenerated = await run(['keys', 'regenerate', '--state-dir', dir]);
     expect(regenerated.status).toBe(0);

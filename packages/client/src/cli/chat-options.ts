@@ -41,20 +41,28 @@ const SPEC = {
   '--account': 'value',
 } as const;
 
-/** The versions the client speaks: the library's, but 4 until the client gives its accounts a v4 identity. */
-const CLIENT_VERSIONS = IMPLEMENTED_VERSIONS.filter((version) => version !== 4);
+/** The versions the client speaks: every version the library implements (4 with the account's OTRv4 identity from the store). */
+export const CLIENT_VERSIONS: readonly ProtocolVersion[] = [...IMPLEMENTED_VERSIONS].sort((a, b) => a - b);
+
+/**
+ * The versions allowed without --versions: every version the client speaks
+ * (the driver contract's default), so v4 is preferred wherever the peer
+ * allows it, v3 is spoken with a peer that has no v4, and v2 with a peer
+ * that has neither.
+ */
+export const DEFAULT_VERSIONS: Versions = new Set(CLIENT_VERSIONS);
 
 /**
  * Parses --versions: a comma-separated list of numbers, the versions the
  * policy allows. Numbers that are no OTR version (1, 5, ...) are ignored;
- * a list naming no version sotto speaks yet (CLIENT_VERSIONS), an empty
- * list or a malformed one is refused.
+ * a list naming no version sotto speaks (CLIENT_VERSIONS), an empty list or
+ * a malformed one is refused.
  */
 export function parseVersions(text: string): Versions {
-  if (!/^\d{1,9}(,\d{1,9})*$/.test(text)) throw new OptionError(`--versions must be a comma-separated list such as 3 or 2,3, got "${text}"`);
-  const versions = new Set(text.split(',').map(Number).filter((n): n is ProtocolVersion => n === 2 || n === 3 || n === 4));
-  if (!CLIENT_VERSIONS.some((version) => versions.has(version))) {
-    throw new OptionError(`sotto speaks OTR versions ${CLIENT_VERSIONS.join(' and ')}, none of which is in --versions ${text}`);
+  if (!/^\d{1,9}(,\d{1,9})*$/.test(text)) throw new OptionError(`--versions must be a comma-separated list such as 3 or 3,4, got "${text}"`);
+  const versions = new Set(text.split(',').map(Number).filter((n): n is ProtocolVersion => (CLIENT_VERSIONS as readonly number[]).includes(n)));
+  if (versions.size === 0) {
+    throw new OptionError(`sotto speaks OTR versions ${CLIENT_VERSIONS.join(', ')}, none of which is in --versions ${text}`);
   }
   return versions;
 }
@@ -97,7 +105,7 @@ export function parseChatOptions(args: readonly string[]): ChatOptions {
     relayGiven: relayText !== undefined,
     json: parsed.switches.has('--json'),
     policy: policy === undefined ? 'opportunistic' : parsePolicy(policy),
-    versions: versions === undefined ? new Set<ProtocolVersion>([2, 3]) : parseVersions(versions),
+    versions: versions === undefined ? DEFAULT_VERSIONS : parseVersions(versions),
     maxMessageSize: size === undefined ? 0 : parseMaxMessageSize(size),
     stateDir: nonEmpty(value('--state-dir'), '--state-dir'),
     localPort: localPort === undefined ? undefined : parsePort(localPort, '--local-port'),

@@ -41,6 +41,8 @@ export async function chatCommand(args: readonly string[], io: Io): Promise<numb
     const dir = options.stateDir ?? temporary ?? defaultStateDir(io.env);
     const identity = await openIdentity(dir, options.account, {
       fallbackProfiles: options.stateDir === undefined && !options.json,
+      // The OTRv4 identity is made (on first use) only when version 4 may be spoken.
+      v4: options.versions.has(4),
       onWriteError: (error) => diagnostics.warn(`could not save trust: ${describeError(error).message}`),
     });
     try {
@@ -55,6 +57,9 @@ export async function chatCommand(args: readonly string[], io: Io): Promise<numb
   }
 }
 
+/** Messages that may arrive between joining the relay and making the account (a moment); more are dropped, as the relay drops what it cannot deliver. */
+const MAX_WAITING_MESSAGES = 64;
+
 /** Where diagnostic lines go: stderr, or the terminal chat while it runs. */
 interface Diagnostics {
   warn: (line: string) => void;
@@ -64,9 +69,28 @@ async function chatWith(options: ChatOptions, identity: Identity, notes: string[
   // Events wait here until the user interface exists, so none is lost or printed before `ready`.
   const early: DriverEvent[] = [];
   let sink = (event: DriverEvent): void => void early.push(event);
+  // Notes wait, like events, until there is somewhere to show them.
+  let note = (text: string): void => void notes.push(text);
+  // The account is made once the relay has given us our address (the DAKE binds it); what arrives before waits.
+  const waiting: [string, string][] = [];
+  let receive = (from: string, text: string): void => {
+    if (waiting.length < MAX_WAITING_MESSAGES) waiting.push([from, text]);
+  };
+  const link = await RelayLink.open({
+    relay: options.relay,
+    mayHost: !options.relayGiven,
+    // The relay may restart or close a quiet connection (an hour idle): rejoin. A driver's address must not change under the harness.
+    rejoin: true,
+    keepAddress: options.json,
+    ...(options.localPort === undefined ? {} : { localPort: options.localPort }),
+    onMessage: (from, text) => receive(from, text),
+    onNote: (text) => note(text),
+  });
   const host = new ChatHost({
     privateKey: identity.privateKey,
     instanceTag: identity.instanceTag,
+    ...(identity.v4 === undefined ? {} : { v4: { ...identity.v4, address: link.address } }),
+    onProfileRefreshed: (profile, expiresAt) => identity.saveClientProfile(profile, expiresAt),
     trust: identity.trust,
     policy: options.policy,
     versions: options.versions,
@@ -75,26 +99,16 @@ async function chatWith(options: ChatOptions, identity: Identity, notes: string[
     // Diagnostics would garble the terminal chat; SOTTO_DEBUG shows them anyway.
     log: (line) => (options.json || io.env.SOTTO_DEBUG !== undefined ? diagnostics.warn(line) : undefined),
   });
-  // Notes wait, like events, until there is somewhere to show them.
-  let note = (text: string): void => void notes.push(text);
-  const link = await RelayLink.open({
-    relay: options.relay,
-    mayHost: !options.relayGiven,
-    // The relay may restart or close a quiet connection (an hour idle): rejoin. A driver's address must not change under the harness.
-    rejoin: true,
-    keepAddress: options.json,
-    ...(options.localPort === undefined ? {} : { localPort: options.localPort }),
-    onMessage: (from, text) => host.receive(from, text),
-    onNote: (text) => note(text),
-  });
   host.attach((to, text) => link.send(to, text));
+  receive = (from, text) => host.receive(from, text);
+  for (const [from, text] of waiting.splice(0)) host.receive(from, text);
 
   let ui: { done: Promise<void>; close(): void; peers(): string[] };
   if (options.json) {
     const write = eventWriter(io.stdout);
     for (const text of notes) warn(io, text);
     note = (text) => warn(io, text);
-    write({ event: 'ready', address: link.address, fingerprint: host.fingerprintHex });
+    write({ event: 'ready', address: link.address, fingerprint: host.fingerprintHex, fingerprints: host.fingerprints });
     sink = write;
     const driver = runJsonDriver(host, io.stdin, write);
     ui = { done: driver.done, close: () => driver.close(), peers: () => [] };

@@ -88,6 +88,8 @@ export async function keysCommand(args: readonly string[], io: Io): Promise<numb
         // Creating on first use is what chat does too; "show" then tells the user who they are.
         await store.getOrCreateKey(account);
         await store.getOrCreateInstanceTag(account);
+        // Both fingerprints: the DSA key's (v2, v3) and the OTRv4 one, as chat uses both.
+        await store.getOrCreateV4Identity(account);
         return keysShow(store, account).text;
       case 'regenerate':
         return (await keysRegenerate(store, account)).text;

@@ -25,7 +25,13 @@ function jsonEscape(character: string): string {
  * U+2029 end lines for some) and no terminal showing it obeys a peer's escapes.
  */
 export function formatEvent(event: DriverEvent): string {
-  return `${replaceUnsafe(JSON.stringify(event), jsonEscape)}\n`;
+  return `${replaceUnsafe(JSON.stringify(onTheWire(event)), jsonEscape)}\n`;
+}
+
+/** The event as the driver protocol spells it: without the terminal's own `crossVersion` of fingerprint-changed. */
+function onTheWire(event: DriverEvent): DriverEvent {
+  if (event.event !== 'fingerprint-changed') return event;
+  return { event: event.event, peer: event.peer, fingerprint: event.fingerprint };
 }
 
 /** An event writer for `output`. */

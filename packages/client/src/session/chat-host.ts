@@ -5,8 +5,22 @@
  * trust from the account's {@link TrustBook}. The terminal chat and the JSON
  * driver both sit on top of it and see the same events.
  */
-import { Account, DeadlineTimer, UsageError, formatFingerprint, limits, toHex, type DsaPrivateKey, type OtrEvent, type Outcome, type RandomSource, type RefusalReason } from '@sotto/otr';
-import type { DriverEvent } from './driver-events.js';
+import {
+  Account,
+  DeadlineTimer,
+  UsageError,
+  limits,
+  toHex,
+  type DsaPrivateKey,
+  type Ed448KeyPair,
+  type Ed448Point,
+  type OtrEvent,
+  type Outcome,
+  type RandomSource,
+  type RefusalReason,
+} from '@sotto/otr';
+import { humanFingerprint } from '@sotto/store';
+import type { DriverEvent, Fingerprints } from './driver-events.js';
 import { RecentMap, MAX_REMEMBERED_PEERS } from './recent-map.js';
 import { policyFor, type PolicyName, type Versions } from './policy-names.js';
 import type { TrustBook } from './trust-book.js';
@@ -19,10 +33,28 @@ export interface RefusalHandler {
   readonly onRefused?: (reason: RefusalReason) => void;
 }
 
+/** The account's OTRv4 identity, as the host gives it to the library. */
+export interface ChatHostV4 {
+  readonly identityKey: Ed448KeyPair;
+  readonly forgingKey: Ed448Point;
+  /** Our stored client profile, if still usable (else the library makes one and it comes to `onProfileRefreshed`). */
+  readonly profile?: Uint8Array;
+  /**
+   * Our address as peers know it: on the echo network the IPv4:PORT the
+   * relay shows them. The DAKE binds both sides' addresses into its shared
+   * session state, so it must be the name the peer gives us.
+   */
+  readonly address: string;
+}
+
 /** What a chat host is built from. */
 export interface ChatHostOptions {
   readonly privateKey: DsaPrivateKey;
   readonly instanceTag: number;
+  /** The OTRv4 identity; used when `versions` has 4 (without it the host speaks v3 and v2 only). */
+  readonly v4?: ChatHostV4;
+  /** Our client profile was made or refreshed: persist it (and give it back as `v4.profile` next time). */
+  readonly onProfileRefreshed?: (profile: Uint8Array, expiresAt: number) => void;
   readonly trust: TrustBook;
   readonly policy: PolicyName;
   readonly versions: Versions;
@@ -37,6 +69,10 @@ export interface ChatHostOptions {
   /** Peers whose latest fingerprint and error times are remembered (default MAX_REMEMBERED_PEERS). */
   readonly maxRememberedPeers?: number;
 }
+
+/** Why SMP cannot run in an OTRv4 conversation (the library refuses it with `smp-unavailable`). */
+export const SMP_UNAVAILABLE =
+  'verification by shared secret (SMP) is not available in OTRv4 conversations yet: compare fingerprints another way and trust them, or talk OTR version 3 (--versions 2,3) to use SMP';
 
 /** One account's conversations, driven by user commands and relay messages. */
 export class ChatHost {
@@ -58,12 +94,25 @@ export class ChatHost {
     const remembered = options.maxRememberedPeers ?? MAX_REMEMBERED_PEERS;
     this.#lastFingerprint = new RecentMap(remembered);
     this.#lastErrorEvent = new RecentMap(remembered);
+    const v4 = options.versions.has(4) ? options.v4 : undefined;
     this.#account = new Account({
       privateKey: options.privateKey,
       instanceTag: options.instanceTag,
       policy: policyFor(options.policy, options.versions),
       maxMessageSize: options.maxMessageSize,
       ...(options.random === undefined ? {} : { random: options.random }),
+      ...(v4 === undefined
+        ? {}
+        : {
+            v4: {
+              identityKey: v4.identityKey,
+              forgingKey: v4.forgingKey,
+              address: v4.address,
+              // Our profile lists version 3 (with the transitional signature) only when v3 may be spoken.
+              versions: options.versions.has(3) ? '34' : '4',
+              ...(v4.profile === undefined ? {} : { profile: v4.profile }),
+            },
+          }),
     });
     this.#timer = new DeadlineTimer({
       nextDeadline: () => this.#account.nextDeadline(),
@@ -73,16 +122,35 @@ export class ChatHost {
       setTimeout: (run, delay) => setTimeout(run, delay).unref(),
       clearTimeout: (handle) => clearTimeout(handle),
     });
+    // A v4 account without a usable stored profile has a deadline now: make (and report) the profile at once.
+    this.#timer.reschedule();
   }
 
-  /** Our fingerprint, 40 lower-case hex digits. */
+  /** Our fingerprints by key family enabled: "3" (DSA, v2 and v3; 40 hex) when 2 or 3 is allowed, "4" (112 hex) when 4 is. */
+  get fingerprints(): Fingerprints {
+    const versions = this.#options.versions;
+    const v4 = this.#account.ourV4Fingerprint;
+    return {
+      ...(versions.has(2) || versions.has(3) ? { '3': toHex(this.#account.ourFingerprint) } : {}),
+      ...(v4 !== undefined ? { '4': toHex(v4) } : {}),
+    };
+  }
+
+  /** Our fingerprint for the highest version enabled, lower-case hex (40 digits for v2/v3, 112 for v4). */
   get fingerprintHex(): string {
-    return toHex(this.#account.ourFingerprint);
+    const fingerprints = this.fingerprints;
+    return fingerprints['4'] ?? fingerprints['3'] ?? toHex(this.#account.ourFingerprint);
   }
 
-  /** Our fingerprint in libotr's human format (five groups of eight upper-case hex digits). */
+  /** Our fingerprint for `version` (the DSA one for 2 and 3), in groups of eight upper-case hex digits; undefined when that family is not enabled. */
+  fingerprintHumanFor(version: number): string | undefined {
+    const hex = this.fingerprints[version === 4 ? '4' : '3'];
+    return hex === undefined ? undefined : humanFingerprint(hex);
+  }
+
+  /** Our fingerprint in groups of eight upper-case hex digits (libotr's five groups for v2/v3, fourteen for v4): the highest version's. */
   get fingerprintHuman(): string {
-    return formatFingerprint(this.#account.ourFingerprint);
+    return humanFingerprint(this.fingerprintHex);
   }
 
   /** The current policy's name. */
@@ -151,7 +219,7 @@ export class ChatHost {
     this.#emit({ event: 'trusted', peer: to, fingerprint });
   }
 
-  /** Announces use of the extra symmetric key (v3 only). */
+  /** Announces use of the extra symmetric key (v3: TLV 8; v4: TLV 7, `use` its context). */
   symkey(to: string, use: number, useData: Uint8Array): void {
     this.#guard(to, () => this.#account.useExtraSymmetricKey(to, use, useData, this.#clock()));
   }
@@ -223,15 +291,17 @@ export class ChatHost {
   }
 
   #event(event: OtrEvent): void {
-    // The client has no v4 identity yet: its profile is never refreshed.
-    if (event.kind === 'profile-refreshed') return;
+    if (event.kind === 'profile-refreshed') {
+      this.#options.onProfileRefreshed?.(event.profile, event.expiresAt);
+      return;
+    }
     const peer = event.peer;
     switch (event.kind) {
       case 'secure': {
         const fingerprint = toHex(event.fingerprint);
         this.#lastFingerprint.set(peer, fingerprint);
         const seen = this.#options.trust.seen(peer, fingerprint, new Date(this.#clock()));
-        if (seen.changed) this.#emit({ event: 'fingerprint-changed', peer, fingerprint });
+        if (seen.changed) this.#emit({ event: 'fingerprint-changed', peer, fingerprint, ...(seen.crossVersion ? { crossVersion: true } : {}) });
         this.#emit({ event: 'secure', peer, version: event.version, fingerprint, ssid: toHex(event.ssid), trusted: seen.verified });
         return;
       }
@@ -303,15 +373,16 @@ export class ChatHost {
       case 'startSmp':
         // The driver contract: SMP that cannot run is reported as aborted.
         this.#emit({ event: 'smp-aborted', peer });
+        if (event.reason === 'smp-unavailable') this.#emit({ event: 'error', peer, message: SMP_UNAVAILABLE });
         return;
       case 'answerSmp':
-        this.#emit({ event: 'error', peer, message: `${peer} has not asked to authenticate; there is nothing to answer` });
+        this.#emit({ event: 'error', peer, message: event.reason === 'smp-unavailable' ? SMP_UNAVAILABLE : `${peer} has not asked to authenticate; there is nothing to answer` });
         return;
       case 'useExtraSymmetricKey':
         this.#emit({
           event: 'error',
           peer,
-          message: event.reason === 'needs-version-3' ? 'the extra symmetric key needs OTR version 3' : 'the extra symmetric key needs a private conversation',
+          message: event.reason === 'needs-version-3' ? 'the extra symmetric key needs OTR version 3 or 4' : 'the extra symmetric key needs a private conversation',
         });
         return;
     }

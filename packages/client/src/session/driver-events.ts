@@ -4,12 +4,23 @@
  * are and the terminal renders them for a person.
  */
 
-/** One event, exactly as the driver protocol spells it. */
+/** Our fingerprints by key family: "3" the DSA one (v2 and v3, 40 hex), "4" the OTRv4 one (112 hex); one entry per family enabled. */
+export interface Fingerprints {
+  readonly '3'?: string;
+  readonly '4'?: string;
+}
+
+/** One event, as the driver protocol spells it (with one field for the terminal only: see fingerprint-changed). */
 export type DriverEvent =
-  | { event: 'ready'; address: string; fingerprint: string }
+  | { event: 'ready'; address: string; fingerprint: string; fingerprints: Fingerprints }
   | { event: 'message'; from: string; text: string; encrypted: boolean }
   | { event: 'secure'; peer: string; version: number; fingerprint: string; ssid: string; trusted: boolean }
-  | { event: 'fingerprint-changed'; peer: string; fingerprint: string }
+  /**
+   * `crossVersion` (not in the driver protocol: the JSON driver leaves it
+   * out) says the verified fingerprints are all of the other kind, OTRv3
+   * or OTRv4: the peer moved between versions rather than changed its key.
+   */
+  | { event: 'fingerprint-changed'; peer: string; fingerprint: string; crossVersion?: boolean }
   | { event: 'insecure'; peer: string }
   | { event: 'finished'; peer: string }
   | { event: 'smp-request'; peer: string; question: string | null }

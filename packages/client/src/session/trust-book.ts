@@ -30,7 +30,12 @@ export interface TrustStorage {
   setTrust(account: string, contact: string, fingerprintHex: string, status: VerifiedBy, now: Date): Promise<void>;
 }
 
-/** Trust decisions for one account; fingerprints are 40 lower-case hex digits. */
+/** A fingerprint's kind by its length: 40 hex digits for the DSA key (v2, v3), 112 for OTRv4. */
+function kindOf(fingerprint: string): 3 | 4 {
+  return fingerprint.length === 112 ? 4 : 3;
+}
+
+/** Trust decisions for one account; fingerprints are 40 (OTRv3) or 112 (OTRv4) lower-case hex digits, tracked alike. */
 export class TrustBook {
   /** Per peer verified in this run: fingerprint -> verified. */
   readonly #peers = new Map<string, Map<string, boolean>>();
@@ -65,13 +70,19 @@ export class TrustBook {
   /**
    * Records a fingerprint seen in an AKE. `changed` is true when the peer has
    * verified fingerprints and this is not one of them (the driver's
-   * `fingerprint-changed`); `verified` when this one is verified.
+   * `fingerprint-changed`); `verified` when this one is verified;
+   * `crossVersion` when it changed and every verified one is of the other
+   * kind (OTRv3 verified, now OTRv4, or back), as the store's recordSeen
+   * tells it: the peer moved between versions, its old key need not be gone.
    */
-  seen(peer: string, fingerprint: string, now: Date): { changed: boolean; verified: boolean } {
-    const verified = this.isVerified(peer, fingerprint);
-    const changed = !verified && this.hasVerified(peer);
+  seen(peer: string, fingerprint: string, now: Date): { changed: boolean; verified: boolean; crossVersion: boolean } {
+    const records = this.#records(peer);
+    const verified = records.get(fingerprint) ?? false;
+    const verifiedKinds = new Set([...records].filter(([, isVerified]) => isVerified).map(([known]) => kindOf(known)));
+    const changed = !verified && verifiedKinds.size > 0;
+    const crossVersion = changed && !verifiedKinds.has(kindOf(fingerprint));
     this.#track(peer, () => this.storage.recordSeen(this.account, peer, fingerprint, now));
-    return { changed, verified };
+    return { changed, verified, crossVersion };
   }
 
   /** Marks a fingerprint verified for `peer`. */

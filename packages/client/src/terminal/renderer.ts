@@ -29,9 +29,14 @@ export function wantsColour(env: NodeJS.ProcessEnv, isTerminal: boolean): boolea
   return isTerminal && (env.NO_COLOR === undefined || env.NO_COLOR === '') && env.TERM !== 'dumb';
 }
 
-/** A fingerprint (40 hex digits) in libotr's human format. */
+/** A fingerprint in groups of eight upper-case hex digits: libotr's five groups for 40 hex digits (v2, v3), fourteen for OTRv4's 112. */
 export function humanFingerprint(hex: string): string {
   return (hex.toUpperCase().match(/.{1,8}/g) ?? []).join(' ');
+}
+
+/** Which OTR key family a fingerprint (hex) belongs to, for the user: "OTRv4" for 112 hex digits, else "OTRv3" (the DSA key, also used by v2). */
+export function fingerprintFamily(hex: string): string {
+  return hex.length === 112 ? 'OTRv4' : 'OTRv3';
 }
 
 const LOCK_LABELS: Record<LockState, string> = {
@@ -42,9 +47,10 @@ const LOCK_LABELS: Record<LockState, string> = {
   finished: 'finished',
 };
 
-/** The lock state as a coloured label. */
-export function lockLabel(state: LockState, p: Palette): string {
-  const label = LOCK_LABELS[state];
+/** The lock state as a coloured label; with the session's version for an encrypted one ("encrypted (v4), unverified"). */
+export function lockLabel(state: LockState, p: Palette, version?: number): string {
+  const encrypted = state === 'encrypted-unverified' || state === 'encrypted-verified';
+  const label = encrypted && version !== undefined ? LOCK_LABELS[state].replace('encrypted', `encrypted (v${version})`) : LOCK_LABELS[state];
   switch (state) {
     case 'encrypted-verified':
       return p.green(label);
@@ -76,6 +82,13 @@ export function renderEvent(event: DriverEvent, p: Palette): string | undefined 
         : `${head} ${fingerprint} ${p.yellow('(unverified: verify with /smp, or compare fingerprints another way and /trust)')}`;
     }
     case 'fingerprint-changed':
+      if (event.crossVersion === true) {
+        const family = fingerprintFamily(event.fingerprint);
+        return p.yellow(
+          `${peer} now uses ${family}, not verified yet: its ${family} fingerprint is ${humanFingerprint(event.fingerprint)}. ` +
+            'You verified their key of the other OTR version; verify this one too (compare fingerprints and /trust, or /smp) before you trust this conversation.',
+        );
+      }
       return p.red(
         `WARNING: ${peer} uses a different key than the one you verified (now ${humanFingerprint(event.fingerprint)}). ` +
           'This can be a new device or someone intercepting you. Verify them again with /smp (or compare fingerprints and /trust) before you trust this conversation.',
@@ -95,7 +108,7 @@ export function renderEvent(event: DriverEvent, p: Palette): string | undefined 
     case 'smp-aborted':
       return p.yellow(`Verification with ${peer} stopped.`);
     case 'trusted':
-      return p.green(`${peer}'s fingerprint ${humanFingerprint(event.fingerprint)} is now verified.`);
+      return p.green(`${peer}'s ${fingerprintFamily(event.fingerprint)} fingerprint ${humanFingerprint(event.fingerprint)} is now verified.`);
     case 'not-sent':
       return p.yellow(
         event.reason === 'finished'

@@ -6,11 +6,11 @@
  */
 import type { Readable, Writable } from 'node:stream';
 import type { RefusalReason } from '@sotto/otr';
-import type { ChatHost } from '../session/chat-host.js';
+import { SMP_UNAVAILABLE, type ChatHost } from '../session/chat-host.js';
 import { Conversations } from '../session/conversations.js';
 import type { DriverEvent } from '../session/driver-events.js';
 import { INPUT_HELP, parseInput, type InputCommand } from './commands.js';
-import { humanFingerprint, lockLabel, palette, renderEvent, wantsColour, type Palette } from './renderer.js';
+import { fingerprintFamily, humanFingerprint, lockLabel, palette, renderEvent, wantsColour, type Palette } from './renderer.js';
 import { displayAddress, sanitize, sanitizeLines } from './sanitize.js';
 import { Screen } from './screen.js';
 
@@ -57,7 +57,9 @@ export class TerminalChat {
     const p = this.#paint;
     for (const note of notes) this.#screen.print(p.dim(note));
     this.#screen.print(`Your address:     ${p.bold(displayAddress(this.#options.address()))}  (give it to the person you want to talk to)`);
-    this.#screen.print(`Your fingerprint: ${p.bold(this.#options.host.fingerprintHuman)}`);
+    const own = this.#options.host.fingerprints;
+    if (own['4'] !== undefined) this.#screen.print(`Your fingerprint: ${p.bold(humanFingerprint(own['4']))}  (OTRv4)`);
+    if (own['3'] !== undefined) this.#screen.print(`${own['4'] === undefined ? 'Your fingerprint:' : '                 '} ${p.bold(humanFingerprint(own['3']))}  (OTRv3)`);
     this.#screen.print(p.dim(`Identity and trust in ${this.#options.stateDir}. Policy: ${this.#options.host.policy}. Type /to ADDR to pick a peer, /help for commands.`));
     this.#refreshPrompt();
     return new Promise((resolve) => {
@@ -96,7 +98,13 @@ export class TerminalChat {
 
   #refreshPrompt(): void {
     const current = this.#current;
-    this.#screen.prompt(current === undefined ? '> ' : `[${displayAddress(current)} ${lockLabel(this.#conversations.get(current).lock, this.#paint)}] > `);
+    this.#screen.prompt(current === undefined ? '> ' : `[${displayAddress(current)} ${this.#label(current)}] > `);
+  }
+
+  /** A conversation's lock label, with the version of its private conversation. */
+  #label(peer: string): string {
+    const view = this.#conversations.get(peer);
+    return lockLabel(view.lock, this.#paint, view.version);
   }
 
   #withPeer(action: (peer: string) => void): void {
@@ -175,7 +183,8 @@ export class TerminalChat {
   #smpRefused(peer: string, reason: RefusalReason): true {
     const shown = displayAddress(peer);
     const p = this.#paint;
-    if (reason === 'no-smp-request') this.#screen.print(p.red(`${shown} has not asked to verify you; there is nothing to answer. To verify them, use /smp SECRET.`));
+    if (reason === 'smp-unavailable') this.#screen.print(p.red(`${shown}: ${SMP_UNAVAILABLE.replace('trust them', 'type /trust')}.`));
+    else if (reason === 'no-smp-request') this.#screen.print(p.red(`${shown} has not asked to verify you; there is nothing to answer. To verify them, use /smp SECRET.`));
     else if (reason === 'finished') this.#screen.print(p.red(`${shown} ended the private conversation: start a new one with /otr start, then verify.`));
     else this.#screen.print(p.red(`No private conversation with ${shown}: start one with /otr start, then verify.`));
     return true;
@@ -195,14 +204,14 @@ export class TerminalChat {
     }
     this.#setCurrent(peer);
     this.#conversations.touch(peer);
-    this.#screen.print(`Talking to ${displayAddress(peer)} (${lockLabel(this.#conversations.get(peer).lock, this.#paint)}).`);
+    this.#screen.print(`Talking to ${displayAddress(peer)} (${this.#label(peer)}).`);
   }
 
   #info(peer: string): void {
     const status = this.#options.host.status(peer);
     const view = this.#conversations.get(peer);
     const shown = displayAddress(peer);
-    const lines = [`${shown}: ${lockLabel(view.lock, this.#paint)}${status.version === undefined ? '' : `, OTR version ${status.version}`}`];
+    const lines = [`${shown}: ${this.#label(peer)}${status.version === undefined ? '' : `, OTR version ${status.version}`}`];
     if (status.ssid !== undefined) {
       const ssid = Buffer.from(status.ssid).toString('hex');
       // The spec asks to emphasise one half of the SSID (the half the peer also emphasises for us).
@@ -211,9 +220,14 @@ export class TerminalChat {
     }
     if (view.fingerprint !== undefined) {
       const verified = this.#options.host.isVerified(peer, view.fingerprint);
-      lines.push(`  their fingerprint: ${humanFingerprint(view.fingerprint)} ${verified ? this.#paint.green('verified') : this.#paint.yellow('unverified')}`);
+      lines.push(
+        `  their fingerprint: ${humanFingerprint(view.fingerprint)} (${fingerprintFamily(view.fingerprint)}) ${verified ? this.#paint.green('verified') : this.#paint.yellow('unverified')}`,
+      );
     }
-    lines.push(`  your fingerprint:  ${this.#options.host.fingerprintHuman}`);
+    // Ours for the session's version; without a session, every one enabled.
+    const own = this.#options.host.fingerprints;
+    const ours = status.version === undefined ? [own['4'], own['3']] : [own[status.version === 4 ? '4' : '3']];
+    for (const hex of ours) if (hex !== undefined) lines.push(`  your fingerprint:  ${humanFingerprint(hex)} (${fingerprintFamily(hex)})`);
     if (status.smp !== 'idle') lines.push(`  verification: ${status.smp === 'awaiting-answer' ? 'waiting for your /smp answer' : 'in progress'}`);
     lines.push(`  policy: ${this.#options.host.policy}`);
     this.#screen.print(lines.join('\n'));
@@ -227,7 +241,7 @@ export class TerminalChat {
     }
     for (const view of views) {
       const marker = view.peer === this.#current ? '*' : ' ';
-      this.#screen.print(`${marker} ${displayAddress(view.peer)}  ${lockLabel(view.lock, this.#paint)}${view.wrote ? '' : this.#paint.dim('  (has not written)')}`);
+      this.#screen.print(`${marker} ${displayAddress(view.peer)}  ${this.#label(view.peer)}${view.wrote ? '' : this.#paint.dim('  (has not written)')}`);
     }
   }
 }

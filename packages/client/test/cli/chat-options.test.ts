@@ -10,7 +10,7 @@ describe('sotto chat options', () => {
       relayGiven: false,
       json: false,
       policy: 'opportunistic',
-      versions: new Set([2, 3]),
+      versions: new Set([2, 3, 4]),
       maxMessageSize: 0,
       stateDir: undefined,
       localPort: undefined,
@@ -33,12 +33,15 @@ describe('sotto chat options', () => {
     });
   });
 
-  it('--versions: keeps the OTR versions listed, refuses an empty, malformed or foreign list, or one without a version sotto speaks yet', () => {
+  it('--versions: keeps the OTR versions listed (4 included), refuses an empty, malformed or foreign list, or one without a version sotto speaks', () => {
     expect(parseVersions('3')).toEqual(new Set([3]));
+    expect(parseVersions('4')).toEqual(new Set([4]));
+    expect(parseVersions('2,3,4')).toEqual(new Set([2, 3, 4]));
+    expect(parseVersions('4,5')).toEqual(new Set([4]));
     expect(parseVersions('2,3')).toEqual(new Set([2, 3]));
     expect(parseVersions('3,4')).toEqual(new Set([3, 4]));
     expect(parseVersions('1,2')).toEqual(new Set([2]));
-    for (const bad of ['', '4', '1', '2,,3', ',3', '3,', 'two', '2 3', '2;3', '-3']) expect(() => parseVersions(bad), bad).toThrow(OptionError);
+    for (const bad of ['', '5', '1', '2,,3', ',3', '3,', 'two', '2 3', '2;3', '-3']) expect(() => parseVersions(bad), bad).toThrow(OptionError);
   });
 
   it('--max-message-size: 0 or at least 64; 1 to 63 refused', () => {

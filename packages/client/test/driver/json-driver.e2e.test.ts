@@ -58,11 +58,13 @@ describe('sotto chat --json between two sotto processes', () => {
     const a = await start();
     const b = await start();
     expect(a.address).toMatch(/^127\.0\.0\.1:\d+$/);
-    expect(a.fingerprint).toMatch(/^[0-9a-f]{40}$/);
+    // By default every version is enabled: `fingerprint` is the OTRv4 one, `fingerprints` has both families.
+    expect(a.fingerprint).toMatch(/^[0-9a-f]{112}$/);
+    expect(a.events()[0]).toEqual({ event: 'ready', address: a.address, fingerprint: a.fingerprint, fingerprints: { '3': expect.stringMatching(/^[0-9a-f]{40}$/) as unknown, '4': a.fingerprint } });
     expect(a.fingerprint).not.toBe(b.fingerprint);
     const [sa, sb] = await secure(a, b);
-    expect(sa).toMatchObject({ peer: b.address, version: 3, fingerprint: b.fingerprint, trusted: false });
-    expect(sb).toMatchObject({ peer: a.address, version: 3, fingerprint: a.fingerprint, trusted: false });
+    expect(sa).toMatchObject({ peer: b.address, version: 4, fingerprint: b.fingerprint, trusted: false });
+    expect(sb).toMatchObject({ peer: a.address, version: 4, fingerprint: a.fingerprint, trusted: false });
     expect(sa.ssid).toMatch(/^[0-9a-f]{16}$/);
     expect(sa.ssid).toBe(sb.ssid);
     expect(await say(a, b, 'hello über ✓')).toMatchObject({ text: 'hello über ✓', encrypted: true });
@@ -73,8 +75,9 @@ describe('sotto chat --json between two sotto processes', () => {
   });
 
   it('runs SMP with a question, trusts on success, and keeps trust after a failure', async () => {
-    const a = await start();
-    const b = await start();
+    // SMP over OTR version 3 (not yet in version 4).
+    const a = await start(['--versions', '2,3']);
+    const b = await start(['--versions', '2,3']);
     await secure(a, b);
     let marks = [a.events().length, b.events().length] as const;
     a.command({ cmd: 'smp', to: b.address, secret: 'at the lake', question: 'Where did we meet?' });
@@ -97,8 +100,8 @@ describe('sotto chat --json between two sotto processes', () => {
   });
 
   it('reports smp-aborted on both sides when the responder aborts', async () => {
-    const a = await start();
-    const b = await start();
+    const a = await start(['--versions', '2,3']);
+    const b = await start(['--versions', '2,3']);
     await secure(a, b);
     const marks = [a.events().length, b.events().length] as const;
     a.command({ cmd: 'smp', to: b.address, secret: 's' });
@@ -132,17 +135,27 @@ describe('sotto chat --json between two sotto processes', () => {
     expect(answers[10]).toMatchObject({ peer });
   });
 
-  it('gives both sides the same extra symmetric key over v3, and refuses it over v2', async () => {
+  it('gives both sides the same extra symmetric key over v3 (64 hex) and v4 (128 hex), and refuses it over v2', async () => {
+    const v3a = await start(['--versions', '3']);
+    const v3b = await start(['--versions', '3']);
+    await secure(v3a, v3b);
+    const v3marks = [v3a.events().length, v3b.events().length] as const;
+    v3a.command({ cmd: 'symkey', to: v3b.address, use: 7, usedata: '' });
+    const v3key = (await v3a.next('symkey', v3marks[0])).key;
+    expect(v3key).toMatch(/^[0-9a-f]{64}$/);
+    expect((await v3b.next('symkey', v3marks[1])).key).toBe(v3key);
+
     const a = await start();
     const b = await start();
-    await secure(a, b);
+    const [v4] = await secure(a, b);
+    expect(v4.version).toBe(4);
     const marks = [a.events().length, b.events().length] as const;
     a.command({ cmd: 'symkey', to: b.address, use: 4294967295, usedata: '00ff10' });
     const sent = await a.next('symkey', marks[0]);
     const received = await b.next('symkey', marks[1]);
     expect(sent).toMatchObject({ peer: b.address, use: 4294967295, usedata: '00ff10' });
     expect(received).toMatchObject({ peer: a.address, use: 4294967295, usedata: '00ff10' });
-    expect(sent.key).toMatch(/^[0-9a-f]{64}$/);
+    expect(sent.key).toMatch(/^[0-9a-f]{128}$/);
     expect(received.key).toBe(sent.key);
 
     const c = await start(['--versions', '2']);
@@ -226,6 +239,90 @@ describe('sotto chat --json between two sotto processes', () => {
       const secureAt = after.findIndex((event) => event.event === 'secure');
       expect(after[secureAt - 1]).toEqual(changed[0]);
     }
+  });
+
+  it('a v4 session between two sotto: secure version 4 with 112-hex fingerprints, messages both ways, end', async () => {
+    const a = await start(['--versions', '3,4']);
+    const b = await start();
+    const [sa, sb] = await secure(b, a);
+    expect(sa).toMatchObject({ peer: a.address, version: 4, fingerprint: a.fingerprint, trusted: false });
+    expect(sb).toMatchObject({ peer: b.address, version: 4, fingerprint: b.fingerprint, trusted: false });
+    expect(String(sa.fingerprint)).toMatch(/^[0-9a-f]{112}$/);
+    expect(sa.ssid).toBe(sb.ssid);
+    expect(await say(a, b, 'over v4')).toMatchObject({ text: 'over v4', encrypted: true });
+    expect(await say(b, a, 'and back')).toMatchObject({ text: 'and back', encrypted: true });
+    expect(frames.some((frame) => frame.text.includes('over v4') || frame.text.includes('and back'))).toBe(false);
+    const marks = [a.events().length, b.events().length] as const;
+    a.command({ cmd: 'end', to: b.address });
+    expect(await a.next('insecure', marks[0])).toMatchObject({ peer: b.address });
+    expect(await b.next('finished', marks[1])).toMatchObject({ peer: a.address });
+  });
+
+  it('--versions 3 falls back to v3 with a v4 peer: 40-hex fingerprints, the DSA ones of ready', async () => {
+    const a = await start(['--versions', '3']);
+    const b = await start();
+    expect(a.events()[0]).toMatchObject({ fingerprint: a.fingerprint, fingerprints: { '3': a.fingerprint } });
+    expect(a.events()[0]?.fingerprints).not.toHaveProperty('4');
+    const bV3 = (b.events()[0]?.fingerprints as Record<string, string>)['3'];
+    for (const [from, to] of [
+      [a, b],
+      [b, a],
+    ] as const) {
+      const [sFrom, sTo] = await secure(from, to);
+      expect(sFrom.version).toBe(3);
+      expect(sTo.version).toBe(3);
+    }
+    const [sa, sb] = await secure(a, b);
+    expect(sa).toMatchObject({ peer: b.address, version: 3, fingerprint: bV3 });
+    expect(sb).toMatchObject({ peer: a.address, version: 3, fingerprint: a.fingerprint });
+    expect(await say(a, b, 'v3 it is')).toMatchObject({ encrypted: true });
+  });
+
+  it('v4 SMP is refused while unavailable: smp-aborted and an error with a clear sentence', async () => {
+    const a = await start();
+    const b = await start();
+    await secure(a, b);
+    const mark = a.events().length;
+    a.command({ cmd: 'smp', to: b.address, secret: 's' });
+    expect(await a.next('smp-aborted', mark)).toMatchObject({ peer: b.address });
+    expect(await a.next('error', mark)).toMatchObject({ peer: b.address, message: expect.stringContaining('not available in OTRv4 conversations yet') as unknown });
+  });
+
+  it('a v4 fingerprint trusted stays trusted across restarts; moving from a verified v3 key to v4 warns once with the v4 fingerprint', async () => {
+    const dirA = freshDir();
+    const dirB = freshDir();
+    const portB = await freePort();
+    const a = await start([], dirA);
+    // B first speaks v3 only; A verifies its DSA fingerprint.
+    let b = await start(['--versions', '2,3', '--local-port', String(portB)], dirB);
+    const [s3] = await secure(a, b);
+    expect(s3.version).toBe(3);
+    let mark = a.events().length;
+    a.command({ cmd: 'trust', to: b.address });
+    expect(await a.next('trusted', mark)).toMatchObject({ fingerprint: b.fingerprint });
+
+    // B comes back (same identity, same address) speaking v4: a new kind of fingerprint, told as the contract says.
+    await b.quit();
+    drivers.splice(drivers.indexOf(b), 1);
+    b = await start(['--local-port', String(portB)], dirB);
+    mark = a.events().length;
+    const [s4] = await secure(a, b);
+    expect(s4).toMatchObject({ version: 4, fingerprint: b.fingerprint, trusted: false });
+    const after = a.events().slice(mark);
+    // Exactly the contract's fields: the terminal's crossVersion never reaches the driver's output.
+    expect(after.filter((event) => event.event === 'fingerprint-changed')).toEqual([{ event: 'fingerprint-changed', peer: b.address, fingerprint: b.fingerprint }]);
+    mark = a.events().length;
+    a.command({ cmd: 'trust', to: b.address });
+    expect(await a.next('trusted', mark)).toMatchObject({ peer: b.address, fingerprint: b.fingerprint });
+
+    // A restarts: the v4 fingerprint is still verified, and no warning comes.
+    await a.quit();
+    drivers.splice(drivers.indexOf(a), 1);
+    const a2 = await start([], dirA);
+    mark = a2.events().length;
+    const [again] = await secure(a2, b);
+    expect(again).toMatchObject({ version: 4, fingerprint: b.fingerprint, trusted: true });
+    expect(a2.events().slice(mark).some((event) => event.event === 'fingerprint-changed')).toBe(false);
   });
 
   it('treats the end of stdin as quit (exit status 0)', async () => {

@@ -17,14 +17,14 @@ describe('TrustBook', () => {
     const book = new TrustBook(store, 'default', (error) => {
       throw error;
     });
-    expect(book.seen(P, FP1, now)).toEqual({ changed: false, verified: false });
-    expect(book.seen(P, FP2, now)).toEqual({ changed: false, verified: false });
+    expect(book.seen(P, FP1, now)).toEqual({ changed: false, verified: false, crossVersion: false });
+    expect(book.seen(P, FP2, now)).toEqual({ changed: false, verified: false, crossVersion: false });
     book.verify(P, FP1, 'manual', now);
-    expect(book.seen(P, FP1, now)).toEqual({ changed: false, verified: true });
-    expect(book.seen(P, FP2, now)).toEqual({ changed: true, verified: false });
-    expect(book.seen('127.0.0.1:4001', FP2, now)).toEqual({ changed: false, verified: false });
+    expect(book.seen(P, FP1, now)).toEqual({ changed: false, verified: true, crossVersion: false });
+    expect(book.seen(P, FP2, now)).toEqual({ changed: true, verified: false, crossVersion: false });
+    expect(book.seen('127.0.0.1:4001', FP2, now)).toEqual({ changed: false, verified: false, crossVersion: false });
     book.verify(P, FP2, 'smp', now);
-    expect(book.seen(P, FP2, now)).toEqual({ changed: false, verified: true });
+    expect(book.seen(P, FP2, now)).toEqual({ changed: false, verified: true, crossVersion: false });
     await book.flush();
     expect(store.fingerprints('default', P).map((record) => [record.fingerprint, record.status])).toEqual([
       [FP1, 'manual'],
@@ -44,7 +44,7 @@ describe('TrustBook', () => {
     store = await openStore(dir);
     const again = new TrustBook(store, 'default', () => undefined);
     expect(again.isVerified(P, FP1)).toBe(true);
-    expect(again.seen(P, FP2, now)).toEqual({ changed: true, verified: false });
+    expect(again.seen(P, FP2, now)).toEqual({ changed: true, verified: false, crossVersion: false });
     await again.flush();
     await store.close();
   });
@@ -60,10 +60,36 @@ describe('TrustBook', () => {
     const book = new TrustBook(slow, 'default', (error) => failures.push(error));
     book.seen(P, FP1, now);
     book.verify(P, FP1, 'manual', now);
-    expect(book.seen(P, FP1, now)).toEqual({ changed: false, verified: true });
+    expect(book.seen(P, FP1, now)).toEqual({ changed: false, verified: true, crossVersion: false });
     const flushed = book.flush();
     for (const finish of writes) finish();
     await flushed;
     expect(failures).toHaveLength(1);
+  });
+
+  it('tracks OTRv4 fingerprints (112 hex) like OTRv3 ones, and says crossVersion when only the other kind is verified', async () => {
+    const store = await openStore(mkdtempSync(join(tmpdir(), 'trust-book-')));
+    const book = new TrustBook(store, 'default', (error) => {
+      throw error;
+    });
+    const V4A = 'c'.repeat(112);
+    const V4B = 'd'.repeat(112);
+    book.verify(P, FP1, 'manual', now);
+    // A verified v3 key, now a v4 one: changed, across versions.
+    expect(book.seen(P, V4A, now)).toEqual({ changed: true, verified: false, crossVersion: true });
+    book.verify(P, V4A, 'manual', now);
+    expect(book.seen(P, V4A, now)).toEqual({ changed: false, verified: true, crossVersion: false });
+    // Both kinds verified: a new v4 key is a plain change, and the verified v3 key stays quiet.
+    expect(book.seen(P, V4B, now)).toEqual({ changed: true, verified: false, crossVersion: false });
+    expect(book.seen(P, FP1, now)).toEqual({ changed: false, verified: true, crossVersion: false });
+    // Only a v4 key verified: a new v3 key is across versions too.
+    expect(book.seen('127.0.0.1:4002', V4A, now)).toEqual({ changed: false, verified: false, crossVersion: false });
+    book.verify('127.0.0.1:4002', V4A, 'smp', now);
+    expect(book.seen('127.0.0.1:4002', FP2, now)).toEqual({ changed: true, verified: false, crossVersion: true });
+    await book.flush();
+    // The store agrees and keeps the v4 fingerprint's trust.
+    expect(store.isVerified('default', P, V4A)).toBe(true);
+    expect(await store.recordSeen('default', '127.0.0.1:4002', FP2, now)).toMatchObject({ changed: true, crossVersion: true });
+    await store.close();
   });
 });

@@ -50,4 +50,23 @@ describe('terminal rendering', () => {
     expect(humanFingerprint(FP)).toBe('01234567 89ABCDEF 01234567 89ABCDEF 01234567');
     expect(humanFingerprint(FP)).toBe(formatFingerprint(Uint8Array.from(Buffer.from(FP, 'hex'))));
   });
+
+  it('shows the version in the lock label of an encrypted conversation ("encrypted (v4), unverified")', () => {
+    const p = palette(false);
+    expect(lockLabel('encrypted-unverified', p, 4)).toBe('encrypted (v4), unverified');
+    expect(lockLabel('encrypted-verified', p, 3)).toBe('encrypted (v3), verified');
+    expect(lockLabel('plaintext', p, 4)).toBe('plaintext');
+    expect(lockLabel('encrypted-unverified', p)).toBe('encrypted, unverified');
+  });
+
+  it('a fingerprint change across versions says the peer now uses OTRv4, not verified yet, rather than that its key changed', () => {
+    const V4 = 'ab'.repeat(56);
+    const line = renderEvent({ event: 'fingerprint-changed', peer: '127.0.0.1:1', fingerprint: V4, crossVersion: true }, palette(false)) ?? '';
+    expect(line).toContain('127.0.0.1:1 now uses OTRv4, not verified yet');
+    expect(line).toContain(humanFingerprint(V4));
+    expect(humanFingerprint(V4).split(' ')).toHaveLength(14);
+    expect(line).not.toMatch(/different key|intercepting/);
+    const trusted = renderEvent({ event: 'trusted', peer: '127.0.0.1:1', fingerprint: V4 }, palette(false)) ?? '';
+    expect(trusted).toContain('OTRv4 fingerprint');
+  });
 });
