@@ -70,10 +70,6 @@ export interface ChatHostOptions {
   readonly maxRememberedPeers?: number;
 }
 
-/** Why SMP cannot run in an OTRv4 conversation (the library refuses it with `smp-unavailable`). */
-export const SMP_UNAVAILABLE =
-  'verification by shared secret (SMP) is not available in OTRv4 conversations yet: compare fingerprints another way and trust them, or talk OTR version 3 (--versions 2,3) to use SMP';
-
 /** One account's conversations, driven by user commands and relay messages. */
 export class ChatHost {
   readonly #account: Account;
@@ -373,10 +369,9 @@ export class ChatHost {
       case 'startSmp':
         // The driver contract: SMP that cannot run is reported as aborted.
         this.#emit({ event: 'smp-aborted', peer });
-        if (event.reason === 'smp-unavailable') this.#emit({ event: 'error', peer, message: SMP_UNAVAILABLE });
         return;
       case 'answerSmp':
-        this.#emit({ event: 'error', peer, message: event.reason === 'smp-unavailable' ? SMP_UNAVAILABLE : `${peer} has not asked to authenticate; there is nothing to answer` });
+        this.#emit({ event: 'error', peer, message: `${peer} has not asked to authenticate; there is nothing to answer` });
         return;
       case 'useExtraSymmetricKey':
         this.#emit({

@@ -6,7 +6,7 @@
  */
 import type { Readable, Writable } from 'node:stream';
 import type { RefusalReason } from '@sotto/otr';
-import { SMP_UNAVAILABLE, type ChatHost } from '../session/chat-host.js';
+import type { ChatHost } from '../session/chat-host.js';
 import { Conversations } from '../session/conversations.js';
 import type { DriverEvent } from '../session/driver-events.js';
 import { INPUT_HELP, parseInput, type InputCommand } from './commands.js';
@@ -183,8 +183,7 @@ export class TerminalChat {
   #smpRefused(peer: string, reason: RefusalReason): true {
     const shown = displayAddress(peer);
     const p = this.#paint;
-    if (reason === 'smp-unavailable') this.#screen.print(p.red(`${shown}: ${SMP_UNAVAILABLE.replace('trust them', 'type /trust')}.`));
-    else if (reason === 'no-smp-request') this.#screen.print(p.red(`${shown} has not asked to verify you; there is nothing to answer. To verify them, use /smp SECRET.`));
+    if (reason === 'no-smp-request') this.#screen.print(p.red(`${shown} has not asked to verify you; there is nothing to answer. To verify them, use /smp SECRET.`));
     else if (reason === 'finished') this.#screen.print(p.red(`${shown} ended the private conversation: start a new one with /otr start, then verify.`));
     else this.#screen.print(p.red(`No private conversation with ${shown}: start one with /otr start, then verify.`));
     return true;

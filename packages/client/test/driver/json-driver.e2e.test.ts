@@ -75,7 +75,7 @@ describe('sotto chat --json between two sotto processes', () => {
   });
 
   it('runs SMP with a question, trusts on success, and keeps trust after a failure', async () => {
-    // SMP over OTR version 3 (not yet in version 4).
+    // SMP over OTR version 3 (version 4 has its own test).
     const a = await start(['--versions', '2,3']);
     const b = await start(['--versions', '2,3']);
     await secure(a, b);
@@ -278,14 +278,23 @@ describe('sotto chat --json between two sotto processes', () => {
     expect(await say(a, b, 'v3 it is')).toMatchObject({ encrypted: true });
   });
 
-  it('v4 SMP is refused while unavailable: smp-aborted and an error with a clear sentence', async () => {
+  it('v4 SMP over Ed448 with a question verifies both sides, and a wrong answer fails', async () => {
     const a = await start();
     const b = await start();
-    await secure(a, b);
-    const mark = a.events().length;
-    a.command({ cmd: 'smp', to: b.address, secret: 's' });
-    expect(await a.next('smp-aborted', mark)).toMatchObject({ peer: b.address });
-    expect(await a.next('error', mark)).toMatchObject({ peer: b.address, message: expect.stringContaining('not available in OTRv4 conversations yet') as unknown });
+    const [sa] = await secure(a, b);
+    expect(sa.version).toBe(4);
+    let marks = [a.events().length, b.events().length] as const;
+    a.command({ cmd: 'smp', to: b.address, secret: 'at the lake', question: 'Where did we meet?' });
+    expect(await b.next('smp-request', marks[1])).toMatchObject({ peer: a.address, question: 'Where did we meet?' });
+    b.command({ cmd: 'smp-answer', to: a.address, secret: 'at the lake' });
+    expect(await a.next('smp-result', marks[0])).toMatchObject({ peer: b.address, success: true });
+    expect(await b.next('smp-result', marks[1])).toMatchObject({ peer: a.address, success: true });
+    marks = [a.events().length, b.events().length] as const;
+    b.command({ cmd: 'smp', to: a.address, secret: 'one' });
+    expect(await a.next('smp-request', marks[0])).toMatchObject({ question: null });
+    a.command({ cmd: 'smp-answer', to: b.address, secret: 'two' });
+    expect(await a.next('smp-result', marks[0])).toMatchObject({ success: false });
+    expect(await b.next('smp-result', marks[1])).toMatchObject({ success: false });
   });
 
   it('a v4 fingerprint trusted stays trusted across restarts; moving from a verified v3 key to v4 warns once with the v4 fingerprint', async () => {

@@ -56,12 +56,12 @@ function chat(args: readonly string[] = []): Chat {
 }
 
 it('walks through the README: talk, go private, verify with SMP, end, quit', async () => {
-  // SMP runs in OTR version 3 conversations (not yet in version 4).
-  const alice = chat(['--versions', '2,3']);
-  const bob = chat(['--versions', '2,3']);
+  // As the README runs it: the default versions, so OTR version 4.
+  const alice = chat();
+  const bob = chat();
   const aliceAddress = (await alice.waitFor(/Your address: +(\S+)/))[1] ?? '';
   const bobAddress = (await bob.waitFor(/Your address: +(\S+)/))[1] ?? '';
-  const aliceFingerprint = (await alice.waitFor(/Your fingerprint: ((?:[0-9A-F]{8} ){4}[0-9A-F]{8})/))[1] ?? '';
+  const aliceFingerprint = (await alice.waitFor(/Your fingerprint: ((?:[0-9A-F]{8} ){13}[0-9A-F]{8}) {2}\(OTRv4\)/))[1] ?? '';
 
   bob.type(`/to ${aliceAddress}`);
   await bob.waitFor(/Talking to \S+ \(plaintext\)/);
@@ -69,12 +69,12 @@ it('walks through the README: talk, go private, verify with SMP, end, quit', asy
   await alice.waitFor(new RegExp(`\\[unencrypted\\] ${bobAddress}: hello alice`));
 
   // Bob's plaintext carried the whitespace tag: under the default (opportunistic) policy Alice starts OTR at once.
-  const first = (await alice.waitFor(new RegExp(`Private conversation with ${bobAddress} \\(OTR v3, session id ([0-9a-f]{16})\\)\\. Their fingerprint: [0-9A-F ]{44} \\(unverified`)))[1];
+  const first = (await alice.waitFor(new RegExp(`Private conversation with ${bobAddress} \\(OTR v4, session id ([0-9a-f]{16})\\)\\. Their fingerprint: [0-9A-F ]{125} \\(unverified`)))[1];
   await bob.waitFor(new RegExp(`Private conversation with ${aliceAddress} .*Their fingerprint: ${aliceFingerprint} \\(unverified`));
   // Alice's first correspondent became her current peer; /otr start now refreshes the keys.
   alice.type('/otr start');
   await alice.waitFor(/Refreshing the private conversation/);
-  const second = (await alice.waitFor(/Private conversation with \S+ \(OTR v3, session id ([0-9a-f]{16})\)/))[1];
+  const second = (await alice.waitFor(/Private conversation with \S+ \(OTR v4, session id ([0-9a-f]{16})\)/))[1];
   await bob.waitFor(/Private conversation with/);
   expect(second).not.toBe(first);
 
@@ -84,7 +84,7 @@ it('walks through the README: talk, go private, verify with SMP, end, quit', asy
   await alice.waitFor(/Verification with \S+ succeeded/);
   await bob.waitFor(/Verification with \S+ succeeded/);
   bob.type('/otr info');
-  await bob.waitFor(new RegExp(`${aliceAddress}: encrypted \\(v3\\), verified, OTR version 3`));
+  await bob.waitFor(new RegExp(`${aliceAddress}: encrypted \\(v4\\), verified, OTR version 4`));
 
   bob.type('now privately');
   await alice.waitFor(new RegExp(`\\[private\\] ${bobAddress}: now privately`));
@@ -104,7 +104,7 @@ it('walks through the README: talk, go private, verify with SMP, end, quit', asy
   expect(alice.io.stdout() + bob.io.stdout()).not.toContain('\x1b[');
 });
 
-it('an OTRv4 conversation by default: the version in /otr info, both fingerprints, SMP refused with a sentence, /trust of the v4 fingerprint', async () => {
+it('an OTRv4 conversation by default: the version in /otr info, both fingerprints, SMP over Ed448 verifies the v4 fingerprint', async () => {
   const alice = chat();
   const bob = chat();
   const aliceAddress = (await alice.waitFor(/Your address: +(\S+)/))[1] ?? '';
@@ -122,9 +122,10 @@ it('an OTRv4 conversation by default: the version in /otr info, both fingerprint
   await bob.waitFor(/your fingerprint: +(?:[0-9A-F]{8} ){13}[0-9A-F]{8} \(OTRv4\)/);
 
   bob.type('/smp the lake');
-  await bob.waitFor(/not available in OTRv4 conversations yet: compare fingerprints another way and type \/trust/);
-  bob.type('/trust');
-  await bob.waitFor(new RegExp(`OTRv4 fingerprint ${aliceV4} is now verified`));
+  await alice.waitFor(/wants to verify your identity with a shared secret\. Reply with \/smp answer SECRET\./);
+  alice.type('/smp answer the lake');
+  await alice.waitFor(/Verification with \S+ succeeded/);
+  await bob.waitFor(/Verification with \S+ succeeded/);
   bob.type('/otr info');
   await bob.waitFor(new RegExp(`${aliceAddress}: encrypted \\(v4\\), verified, OTR version 4`));
   bob.type('now privately');
