@@ -159,3 +159,25 @@ function receiveMessage4<T extends SmpTypes>(math: SmpMath<T>, state: SmpState<T
   if (typeof result === 'string') return protocolAbort(math, state, result);
   return { next: SMP_IDLE, send: [], events: [{ kind: 'smp-result', success: result.success }], consumed: smpStateSecrets(state) };
 }
+
+/** The state machine bound to one version's math and TLVs: what each version's smp.ts exports. */
+export interface BoundSmp<T extends SmpTypes> {
+  /** {@link smpStart}: message 1, after an abort when an SMP was running. */
+  readonly smpStart: (state: SmpState<T>, userSecret: Uint8Array, question: string | undefined, context: SmpContext) => SmpStep<T>;
+  /** {@link smpAnswer}: message 2. Throws UsageError when no request waits. */
+  readonly smpAnswer: (state: SmpState<T>, userSecret: Uint8Array, context: SmpContext) => SmpStep<T>;
+  /** {@link smpAbort}: always sends the abort TLV. */
+  readonly smpAbort: (state: SmpState<T>) => SmpStep<T>;
+  /** {@link smpReceive}: undefined for a TLV that is not SMP's. */
+  readonly smpReceive: (state: SmpState<T>, tlv: Tlv, context: SmpContext) => SmpStep<T> | undefined;
+}
+
+/** Binds the state machine's transitions to one version's `math`. */
+export function bindSmp<T extends SmpTypes>(math: SmpMath<T>): BoundSmp<T> {
+  return {
+    smpStart: (state, userSecret, question, context) => smpStart(math, state, userSecret, question, context),
+    smpAnswer: (state, userSecret, context) => smpAnswer(math, state, userSecret, context),
+    smpAbort: (state) => smpAbort(math, state),
+    smpReceive: (state, tlv, context) => smpReceive(math, state, tlv, context),
+  };
+}

@@ -33,7 +33,7 @@ import {
   joinSmpQuestion,
   splitSmpQuestion,
 } from '../wire/smp-payload.js';
-import { TLV_SMP1, TLV_SMP1Q, TLV_SMP2, TLV_SMP3, TLV_SMP4, TLV_SMP_ABORT, type Tlv } from '../wire/tlv.js';
+import { TLV_SMP1, TLV_SMP1Q, TLV_SMP2, TLV_SMP3, TLV_SMP4, TLV_SMP_ABORT } from '../wire/tlv.js';
 
 /** The types of v3's SMP math. */
 export interface V3SmpTypes {
@@ -106,22 +106,5 @@ export type { SmpContext };
 export type { SmpAbortReason, SmpEvent } from '../smp/index.js';
 export { SMP_IDLE, smpStateSecrets, wipeSmpState } from '../smp/index.js';
 
-/** smp/'s smpStart over v3's math. */
-export function smpStart(state: SmpState, userSecret: Uint8Array, question: string | undefined, context: SmpContext): SmpStep {
-  return machine.smpStart(V3_SMP, state, userSecret, question, context);
-}
-
-/** smp/'s smpAnswer over v3's math. */
-export function smpAnswer(state: SmpState, userSecret: Uint8Array, context: SmpContext): SmpStep {
-  return machine.smpAnswer(V3_SMP, state, userSecret, context);
-}
-
-/** smp/'s smpAbort over v3's TLVs. */
-export function smpAbort(state: SmpState): SmpStep {
-  return machine.smpAbort(V3_SMP, state);
-}
-
-/** smp/'s smpReceive over v3's math and TLVs. */
-export function smpReceive(state: SmpState, tlv: Tlv, context: SmpContext): SmpStep | undefined {
-  return machine.smpReceive(V3_SMP, state, tlv, context);
-}
+/** smp/'s transitions over v3's math and TLVs. */
+export const { smpStart, smpAnswer, smpAbort, smpReceive } = machine.bindSmp(V3_SMP);

@@ -54,7 +54,6 @@ import {
 import { isDecodeError } from '../errors.js';
 import * as machine from '../smp/index.js';
 import type { SmpContext, SmpMath, SmpState as GenericSmpState, SmpStep as GenericSmpStep } from '../smp/index.js';
-import type { Tlv } from '../wire/tlv.js';
 import {
   decodeSmpMessage1,
   decodeSmpMessage2,
@@ -131,22 +130,5 @@ export type { SmpContext };
 export type { SmpAbortReason, SmpEvent } from '../smp/index.js';
 export { SMP_IDLE, wipeSmpState } from '../smp/index.js';
 
-/** smp/'s smpStart over v4's math: message 1 (TLV 2), after an abort (TLV 6) when an SMP was running. */
-export function smpStart(state: SmpState, userSecret: Uint8Array, question: string | undefined, context: SmpContext): SmpStep {
-  return machine.smpStart(V4_SMP, state, userSecret, question, context);
-}
-
-/** smp/'s smpAnswer over v4's math: message 2 (TLV 3). Throws UsageError when no request waits. */
-export function smpAnswer(state: SmpState, userSecret: Uint8Array, context: SmpContext): SmpStep {
-  return machine.smpAnswer(V4_SMP, state, userSecret, context);
-}
-
-/** smp/'s smpAbort over v4's TLVs: always sends TLV 6. */
-export function smpAbort(state: SmpState): SmpStep {
-  return machine.smpAbort(V4_SMP, state);
-}
-
-/** smp/'s smpReceive over v4's math and TLVs; undefined for a TLV that is not SMP (0, 1, 7, unknown). */
-export function smpReceive(state: SmpState, tlv: Tlv, context: SmpContext): SmpStep | undefined {
-  return machine.smpReceive(V4_SMP, state, tlv, context);
-}
+/** smp/'s transitions over v4's math and TLVs. */
+export const { smpStart, smpAnswer, smpAbort, smpReceive } = machine.bindSmp(V4_SMP);
