@@ -113,7 +113,7 @@ export class Instance {
         return;
       }
       out.events.push({ kind: 'protocol-error', peer, instance: this.theirTag, reason: code, detail });
-      context.replyUnreadable();
+      context.replyUnreadable(message.version, code === 'not-encrypted');
     };
     if (channel === undefined || channel.version !== message.version) {
       unreadable('not-encrypted', 'encrypted message received outside a secure session');

@@ -352,6 +352,60 @@ describe('v4 session services', () => {
   });
 });
 
+describe('v4 error messages', () => {
+  /** Alice's next data message, taken off the link before delivery. */
+  function interceptData(pair: Pair, text: string): string {
+    say(pair, pair.alice, text);
+    const message = pair.queue.pop();
+    expect(message?.text.startsWith('?OTR:')).toBe(true);
+    return message!.text;
+  }
+
+  it('an unreadable v4 data message is answered with the v4 error form: ERROR_1 for one failing its checks, ERROR_2 outside a session', () => {
+    const tampered = v4Pair();
+    establish(tampered);
+    const text = interceptData(tampered, 'tampered with');
+    // A character inside the authenticator (the message's last bytes, no MAC key revealed yet).
+    const at = text.length - 10;
+    const flipped = text.slice(0, at) + (text[at] === 'A' ? 'B' : 'A') + text.slice(at + 1);
+    const outcome = tampered.bob.account.receive('alice', flipped, tampered.now);
+    expect(outcome.events.map((e) => e.kind)).toEqual(['protocol-error']);
+    expect(outcome.send.map((m) => m.text)).toEqual(['?OTR Error: ERROR_1: Unreadable message']);
+
+    const restarted = v4Pair();
+    establish(restarted);
+    restarted.bob.restart();
+    const lost = interceptData(restarted, 'to a forgotten session');
+    const reply = restarted.bob.account.receive('alice', lost, restarted.now);
+    expect(reply.events.map((e) => (e.kind === 'protocol-error' ? e.reason : e.kind))).toEqual(['not-encrypted']);
+    expect(reply.send.map((m) => m.text)).toEqual(['?OTR Error: ERROR_2: Not in private state message']);
+  });
+
+  it('an unreadable v3 data message is still answered with the v3 text', () => {
+    const pair = makePair({ alice: v4Options('alice', { policy: { ...Policies.OPPORTUNISTIC, versions: new Set([2, 3]) } }), bob: v4Options('bob') });
+    establish(pair);
+    expect(pair.alice.eventsOf('secure').map((e) => e.version)).toEqual([3]);
+    pair.bob.restart();
+    const lost = interceptData(pair, 'to a forgotten v3 session');
+    const reply = pair.bob.account.receive('alice', lost, pair.now);
+    expect(reply.send.map((m) => m.text)).toEqual(['?OTR Error: You transmitted an unreadable encrypted message.']);
+  });
+
+  it('a received v4 error message is reported with its code in the peer-error event', () => {
+    const pair = v4Pair();
+    establish(pair);
+    pair.bob.restart();
+    say(pair, pair.alice, 'to a forgotten session');
+    pair.deliverAll();
+    const errors = pair.alice.eventsOf('peer-error');
+    expect(errors).toEqual([{ kind: 'peer-error', peer: 'bob', code: 'ERROR_2', text: 'ERROR_2: Not in private state message' }]);
+    // Alice's policy restarts the DAKE on an error message: the conversation recovers in version 4.
+    expect(pair.alice.eventsOf('secure').map((e) => e.version)).toEqual([4, 4]);
+    const plain = pair.alice.account.receive('bob', '?OTR Error: no code here', pair.now + limits.PEER_ERROR_EVENT_INTERVAL_MS);
+    expect(plain.events).toEqual([{ kind: 'peer-error', peer: 'bob', text: 'no code here' }]);
+  });
+});
+
 describe('v4 identity and Client Profile', () => {
   it('the profile is refreshed before it expires, reported with its bytes, and still works in a DAKE', () => {
     const pair = v4Pair();
