@@ -124,7 +124,7 @@ export class V4KeyExchange implements KeyExchange<DakeMessage, V4ReceivedData> {
             detail: `DAKE message ignored: ${transition.rejected.reason}${transition.rejected.detail === undefined ? '' : ` (${transition.rejected.detail})`}`,
             ...(isExpectedRejection(transition.rejected) ? { expected: true as const } : {}),
           };
-    const established = transition.established === undefined ? undefined : new V4Channel(transition.established);
+    const established = transition.established === undefined ? undefined : new V4Channel(transition.established, context.consumed);
     return {
       send,
       ...(rejected === undefined ? {} : { rejected }),

@@ -8,7 +8,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { generateV4Identity, limits, Policies, type AccountOptions, type Policy } from '../../src/index.js';
-import { deterministicRandom } from '../../src/testing.js';
+import { UsageError } from '../../src/errors.js';
+import { deterministicRandom, internalConversationOf } from '../../src/testing.js';
+import { V4Channel } from '../../src/v4/channel.js';
+import { MAX_RATCHET_COUNTER } from '../../src/v4/ratchet/index.js';
 import { classifyIncoming, decodeFragment, encodeFragment } from '../../src/wire/index.js';
 import { decodeV4Message, REVEALED_MAC_KEY_BYTES } from '../../src/wire/v4/index.js';
 import { establish, makePair, testKey, type Pair, type Party } from './harness.js';
@@ -546,6 +549,43 @@ describe('v4 SMP over Ed448 in a session', () => {
     expect(smpWire.length - before).toBeGreaterThan(20);
     for (const text of smpWire) expect(text.length).toBeLessThanOrEqual(140);
     expect([...problems(pair.alice), ...problems(pair.bob)]).toEqual([]);
+  });
+
+  it('v4 SMP when sealing fails (keys spent): our command throws not-secure as in v3, and a received step needing a reply is reported as dropped', () => {
+    const pair = v4Pair();
+    establish(pair);
+    /** Exhausts the message ids of alice's current sending chain, so it can seal nothing more (and still read Bob's chain). */
+    const spendAliceKeys = (): void => {
+      const channel = internalConversationOf(pair.alice.account, 'bob')
+        ?.instances()
+        .find((instance) => instance.encrypted !== undefined)?.encrypted?.channel;
+      if (!(channel instanceof V4Channel)) throw new Error('no v4 channel');
+      expect(channel.ratchet.nextRotation).toBe('receiving');
+      channel.ratchet.sending!.nextMessageId = MAX_RATCHET_COUNTER;
+    };
+    // Bob answers Alice's request (SMP2) after a text in the same chain of his; Alice reads the text,
+    // replies (her sending chain is then current), and her keys run out before SMP2 arrives: she cannot send SMP3.
+    pair.act(pair.alice, (account, now) => account.startSmp('bob', 'spent', undefined, now));
+    pair.deliverAll();
+    say(pair, pair.bob, 'first');
+    pair.act(pair.bob, (account, now) => account.answerSmp('alice', 'spent', now));
+    pair.deliverSome(1);
+    say(pair, pair.alice, 'reply');
+    spendAliceKeys();
+    const before = pair.alice.events.length;
+    pair.deliverSome(1);
+    const events = pair.alice.events.slice(before);
+    expect(events.map((e) => (e.kind === 'dropped' ? `${e.kind} ${e.reason}` : e.kind))).toEqual(['dropped not-encrypted']);
+    expect(pair.alice.account.status('bob').smp).toBe('idle');
+    // A command of Alice's user is refused like sending text: UsageError not-secure.
+    let thrown: unknown;
+    try {
+      pair.alice.account.startSmp('bob', 'again', undefined, pair.now);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(UsageError);
+    expect((thrown as UsageError).code).toBe('not-secure');
   });
 
   it('a restarted SMP (start while one runs) aborts the old one and completes the new one', () => {
