@@ -304,7 +304,9 @@ function v4Targets(get) {
   checks.push(['v4_session_memory: <= 64 KiB/session', m ? `${num(m.median)} KiB/session (${m.sessions} sessions)` : 'n/a', m ? (m.median <= 64 ? 'met' : 'MISSED') : 'not run']);
   for (const [w, min] of Object.entries(ED448_MINIMUM)) {
     const r = get('sotto', w);
-    const label = `${w}: Ed448 ops <= spec minimum ${min.base}+${min.point} mul, ${min.checks} chk`;
+    // v4_smp's counts are of the SMP alone: the harness subtracts the ratchet steps of its 4 data messages (ratchet_ed448_* fields).
+    const what = w === 'v4_smp' ? 'SMP alone, its 4 ratchet steps subtracted' : 'both sides';
+    const label = `${w}: Ed448 ops (${what}) <= spec minimum ${min.base}+${min.point} mul, ${min.checks} chk`;
     if (!r || r.ed448_base_mults === undefined) checks.push([label, 'n/a', 'not run']);
     else checks.push([label, ed448Ops(r), r.ed448_base_mults <= min.base && r.ed448_point_mults <= min.point && r.ed448_subgroup_checks <= min.checks ? 'met' : 'MISSED']);
   }

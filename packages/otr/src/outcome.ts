@@ -77,7 +77,20 @@ export type OtrEvent =
   | {
       readonly kind: 'peer-error';
       readonly peer: string;
-      /** The error text (the latest one when `repeated` is set). */
+      /**
+       * The error's code when the text starts with one, as OTRv4 error
+       * messages do (OTRv4, "OTR Error Messages": "ERROR_1" unreadable
+       * message, "ERROR_2" not in a private state, "ERROR_3" malformed;
+       * other "ERROR_<digits>" codes are passed on as they are): a host may
+       * show its own words for a known code. Absent for v2 and v3 error
+       * messages, which carry text only.
+       */
+      readonly code?: string;
+      /**
+       * The error text after "?OTR Error:", trimmed, any code included
+       * ("ERROR_2: Not in private state message") (the latest one when
+       * `repeated` is set).
+       */
       readonly text: string;
       /**
        * Set when error messages came faster than one per interval

@@ -128,8 +128,13 @@ export interface SecureChannel<Incoming> {
 export interface ExchangeStep<Incoming> {
   /** Messages to send (encoded, not yet fragmented), each with the version of its header. */
   readonly send: readonly { readonly text: string; readonly version: ProtocolVersion }[];
-  /** Set when a message was ignored because a check failed. */
-  readonly rejected?: { readonly code: ProtocolErrorCode; readonly detail: string };
+  /**
+   * Set when a message was ignored because a check failed. `expected`: the
+   * spec's own flow ignores it (an Identity message resent after
+   * simultaneous starts), so the session reports it as `dropped`, not as a
+   * protocol error.
+   */
+  readonly rejected?: { readonly code: ProtocolErrorCode; readonly detail: string; readonly expected?: true };
   /** The exchange completed: the new channel (the caller installs it and wipes the one it replaces). */
   readonly established?: SecureChannel<Incoming>;
   /** The exchange completed with the keys the current channel already uses: nothing changes. */

@@ -29,13 +29,20 @@ import {
 import { UsageError } from '../errors.js';
 import { encodeErrorMessage, encodeQueryMessage } from '../wire/index.js';
 import type { DecodedOtrMessage } from '../wire/index.js';
-import { encodeWhitespaceTagV4, type DecodedV4Message } from '../wire/v4/index.js';
+import { encodeV4ErrorMessage, encodeWhitespaceTagV4, type DecodedV4Message } from '../wire/v4/index.js';
+import type { ProtocolVersion } from '../version.js';
 import { Instance } from './instance.js';
 import type { InstanceContext } from './instance-context.js';
 import { allowedVersions, allowsOtr, allowsVersion, type Policy } from './policy.js';
 
-/** The text of the error we send for an unreadable message (libotr's wording). */
+/** The text of the error we send for an unreadable v2 or v3 message (libotr's wording). */
 const UNREADABLE_ERROR = 'You transmitted an unreadable encrypted message.';
+
+/** A received OTR error message: its human-readable text, and the OTRv4 code it starts with ("ERROR_1"), if any. */
+export interface PeerError {
+  readonly text: string;
+  readonly code?: string;
+}
 
 /** Context for conversation calls: the instance context minus the per-instance reply hook. */
 export type ConversationContext = Omit<InstanceContext, 'replyUnreadable' | 'onSecure'>;
@@ -57,7 +64,7 @@ export class Conversation {
   /** When the last `peer-error` event was reported. */
   #lastPeerErrorEvent = Number.NEGATIVE_INFINITY;
   /** Error messages received since then and not yet reported: how many, and the latest text. */
-  #unreportedErrors: { readonly count: number; readonly text: string } | undefined;
+  #unreportedErrors: (PeerError & { readonly count: number }) | undefined;
   /** A message held while encryption was required; sent when a session becomes secure, if recent. */
   #held: { readonly text: string; readonly at: number } | undefined;
 
@@ -170,7 +177,7 @@ export class Conversation {
       maxMessageSize,
       now,
       out,
-      replyUnreadable: () => this.#replyUnreadable(context),
+      replyUnreadable: (version, notEncrypted) => this.#replyUnreadable(version, notEncrypted, context),
       onSecure: (instance) => this.#sendHeld(instance, context),
     };
   }
@@ -189,16 +196,17 @@ export class Conversation {
   }
 
   /**
-   * Handles an OTR error message: shown to the user, never answered with an
-   * error. At most one `peer-error` event and one query per interval.
+   * Handles an OTR error message (its text, and the OTRv4 code it starts
+   * with, if any): shown to the user, never answered with an error. At most
+   * one `peer-error` event and one query per interval.
    */
-  receiveError(text: string, context: ConversationContext): void {
+  receiveError(error: PeerError, context: ConversationContext): void {
     const { now, policy } = context;
     if (within(now, this.#lastPeerErrorEvent, PEER_ERROR_EVENT_INTERVAL_MS)) {
-      this.#unreportedErrors = { count: (this.#unreportedErrors?.count ?? 0) + 1, text };
+      this.#unreportedErrors = { ...error, count: (this.#unreportedErrors?.count ?? 0) + 1 };
     } else {
       const earlier = this.#unreportedErrors?.count ?? 0;
-      this.#reportErrors({ count: earlier + 1, text }, context);
+      this.#reportErrors({ ...error, count: earlier + 1 }, context);
     }
     if (policy.errorStartAke && allowsOtr(policy, context.v4 !== undefined) && !within(now, this.#lastErrorQuery, ERROR_QUERY_INTERVAL_MS)) {
       this.#lastErrorQuery = now;
@@ -206,12 +214,18 @@ export class Conversation {
     }
   }
 
-  /** One `peer-error` event standing for `count` error messages, `text` the latest. */
-  #reportErrors(errors: { readonly count: number; readonly text: string }, context: ConversationContext): void {
+  /** One `peer-error` event standing for `count` error messages, `text` (and `code`) the latest's. */
+  #reportErrors(errors: PeerError & { readonly count: number }, context: ConversationContext): void {
     this.#unreportedErrors = undefined;
     this.#lastPeerErrorEvent = context.now;
-    const { count, text } = errors;
-    context.out.events.push(count > 1 ? { kind: 'peer-error', peer: this.peer, text, repeated: count } : { kind: 'peer-error', peer: this.peer, text });
+    const { count, text, code } = errors;
+    context.out.events.push({
+      kind: 'peer-error',
+      peer: this.peer,
+      ...(code === undefined ? {} : { code }),
+      text,
+      ...(count > 1 ? { repeated: count } : {}),
+    });
   }
 
   /** Routes a decoded AKE or data message to its instance. */
@@ -374,11 +388,18 @@ export class Conversation {
     if (held !== undefined && context.now - held.at <= RESEND_INTERVAL_MS) instance.sendText(held.text, this.#instanceContext(context));
   }
 
-  /** Replies to an unreadable message with an OTR error, at most once per interval. */
-  #replyUnreadable(context: ConversationContext): void {
+  /**
+   * Replies to an unreadable data message with an OTR error, at most once
+   * per interval: to a v4 message in the v4 form with the spec's code
+   * (OTRv4, "OTR Error Messages", "Receiving an Encrypted Message":
+   * ERROR_2 outside a secure session, ERROR_1 otherwise), to a v2 or v3
+   * message with libotr's text.
+   */
+  #replyUnreadable(version: ProtocolVersion, notEncrypted: boolean, context: ConversationContext): void {
     if (within(context.now, this.#lastErrorReply, ERROR_REPLY_INTERVAL_MS)) return;
     this.#lastErrorReply = context.now;
-    context.out.send.push({ to: this.peer, text: encodeErrorMessage(UNREADABLE_ERROR) });
+    const text = version === 4 ? encodeV4ErrorMessage(notEncrypted ? 'ERROR_2' : 'ERROR_1') : encodeErrorMessage(UNREADABLE_ERROR);
+    context.out.send.push({ to: this.peer, text });
   }
 
   /** Deadlines of all instances, and the end of the interval hiding unreported error messages. */

@@ -28,7 +28,7 @@ export function receiveText(conversation: Conversation, text: string, context: C
       conversation.receiveQuery(incoming.versions, context);
       return;
     case 'error':
-      conversation.receiveError(incoming.text, context);
+      conversation.receiveError(incoming.code === undefined ? { text: incoming.text } : { text: incoming.text, code: incoming.code }, context);
       return;
     case 'fragment': {
       const fragment = incoming.fragment;

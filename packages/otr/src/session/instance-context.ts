@@ -5,6 +5,7 @@
 import type { DsaPrivateKey, RandomSource } from '../crypto/index.js';
 import type { OutcomeBuilder } from '../outcome.js';
 import type { V4Identity } from '../secure-channel.js';
+import type { ProtocolVersion } from '../version.js';
 import type { Instance } from './instance.js';
 import type { Policy } from './policy.js';
 
@@ -21,8 +22,12 @@ export interface InstanceContext {
   readonly maxMessageSize: number;
   readonly now: number;
   readonly out: OutcomeBuilder;
-  /** Sends the peer an OTR error about an unreadable message (rate-limited by the conversation). */
-  readonly replyUnreadable: () => void;
+  /**
+   * Sends the peer an OTR error about an unreadable data message of
+   * `version` (rate-limited by the conversation); `notEncrypted`: it came
+   * outside a secure session of that version.
+   */
+  readonly replyUnreadable: (version: ProtocolVersion, notEncrypted: boolean) => void;
   /** Called when the instance has just become secure (sends a held message). */
   readonly onSecure: (instance: Instance) => void;
 }

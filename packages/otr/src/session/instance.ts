@@ -113,7 +113,7 @@ export class Instance {
         return;
       }
       out.events.push({ kind: 'protocol-error', peer, instance: this.theirTag, reason: code, detail });
-      context.replyUnreadable();
+      context.replyUnreadable(message.version, code === 'not-encrypted');
     };
     if (channel === undefined || channel.version !== message.version) {
       unreadable('not-encrypted', 'encrypted message received outside a secure session');
@@ -218,8 +218,11 @@ export class Instance {
 
   #applyExchange(step: ExchangeStep<DataMessage>, context: InstanceContext): void {
     const { peer, out } = context;
-    if (step.rejected !== undefined) {
-      out.events.push({ kind: 'protocol-error', peer, instance: this.theirTag, reason: step.rejected.code, detail: step.rejected.detail });
+    const rejected = step.rejected;
+    if (rejected !== undefined) {
+      // The spec's expected path (a resent Identity message after simultaneous starts) is no fault of the peer.
+      const event = { peer, instance: this.theirTag, reason: rejected.code, detail: rejected.detail };
+      out.events.push(rejected.expected === true ? { kind: 'dropped', ...event } : { kind: 'protocol-error', ...event });
     }
     for (const { text, version } of step.send) out.sendAll(peer, fragmentForSending(text, version, context.ourTag, this.theirTag, context.maxMessageSize, context.random));
     if (step.established !== undefined) this.#goSecure(step.established, context);

@@ -13,6 +13,7 @@
  * key not yet revealed, those of the stored skipped keys included
  * ("Session Expiration"); wiping the channel then wipes the ratchet.
  */
+import type { Wipeable } from '../crypto/index.js';
 import type { Secret } from '../crypto/secret.js';
 import type { ProtocolErrorCode } from '../errors.js';
 import type { ChannelContext, ChannelEffect, ChannelEvent, Opened, OpenFailure, SecureChannel, SmpStatus } from '../secure-channel.js';
@@ -21,7 +22,7 @@ import type { Tlv } from '../wire/tlv.js';
 import { V4_DATA_FLAG_IGNORE_UNREADABLE, type V4DataMessage } from '../wire/v4/data-message.js';
 import { encodeV4Message } from '../wire/v4/message.js';
 import { decodeExtraSymmetricKeyUse, encodeExtraSymmetricKeyUse, V4_TLV } from '../wire/v4/tlv.js';
-import { isDecodeError } from '../errors.js';
+import { isDecodeError, UsageError } from '../errors.js';
 import { createV4Smp, isV4SmpTlv, type V4Smp, type V4SmpContext, type V4SmpStep } from './channel-smp.js';
 import type { DakeEstablished } from './dake/index.js';
 import type { ValidatedClientProfile } from './profile/index.js';
@@ -81,11 +82,16 @@ export class V4Channel implements SecureChannel<V4ReceivedData> {
   readonly #ratchet: RatchetState;
   readonly #smp: V4Smp = createV4Smp();
 
-  /** Builds the channel from a completed DAKE; the ratchet's secrets pass to the channel. */
-  constructor(established: DakeEstablished) {
-    const { state, consumed } = initializeRatchet(established.ratchet);
-    for (const secret of consumed) secret.wipe();
-    this.#ratchet = state;
+  /**
+   * Builds the channel from a completed DAKE; the ratchet's secrets pass to
+   * the channel. What initialising the ratchet used up (Bob's first ECDH
+   * and DH secrets) goes to `consumed`, the call's list the session wipes
+   * (secure-channel.ts, "Wiping").
+   */
+  constructor(established: DakeEstablished, consumed: Wipeable[]) {
+    const initialised = initializeRatchet(established.ratchet);
+    consumed.push(...initialised.consumed);
+    this.#ratchet = initialised.state;
     this.theirProfile = established.theirProfile;
     this.theirFingerprint = established.theirProfile.fingerprint;
     this.theirTag = established.theirInstanceTag;
@@ -144,7 +150,7 @@ export class V4Channel implements SecureChannel<V4ReceivedData> {
         meaningful = true;
         if (tlv.type === V4_TLV.DISCONNECTED) disconnected = true;
         else if (tlv.type === V4_TLV.EXTRA_SYMMETRIC_KEY) this.#receivedExtraKey(tlv, opened.extraKey, effects);
-        else if (isV4SmpTlv(tlv.type)) effects.push(...this.#applySmp(this.#smp.receive(tlv, this.#smpContext(context)), context));
+        else if (isV4SmpTlv(tlv.type)) effects.push(...this.#applySmp(this.#smp.receive(tlv, this.#smpContext(context)), context, true));
       }
       return { kind: 'opened', text: utf8Decoder.decode(opened.payload.message), meaningful, disconnected, effects };
     } finally {
@@ -192,12 +198,27 @@ export class V4Channel implements SecureChannel<V4ReceivedData> {
     effects.push({ kind: 'event', event: { kind: 'extra-key', use: use.context, useData: Uint8Array.from(use.data), key: key.clone() } });
   }
 
-  #applySmp(step: V4SmpStep, context: ChannelContext): ChannelEffect[] {
+  /**
+   * Installs an SMP step's effects: its TLVs sealed in one data message,
+   * then its events. When the ratchet can seal nothing more (the session
+   * ended, or its message ids are exhausted), a command of our user throws
+   * UsageError 'not-secure', as in v3 (and as sending text does); a step
+   * answering a received message cannot throw (the message's text is
+   * shown regardless), so the SMP is given up and a `dropped` event says
+   * the reply was not sent.
+   */
+  #applySmp(step: V4SmpStep, context: ChannelContext, received = false): ChannelEffect[] {
     context.consumed.push(...step.consumed);
     const effects: ChannelEffect[] = [];
     if (step.send.length > 0) {
       const sealed = this.#seal(new Uint8Array(0), step.send, V4_DATA_FLAG_IGNORE_UNREADABLE, context);
-      if (sealed !== undefined) effects.push({ kind: 'send', text: sealed.text });
+      if (sealed === undefined) {
+        if (!received) throw new UsageError('not-secure', 'no secure session with this instance');
+        context.consumed.push(...this.#smp.abort().consumed);
+        const detail = 'the SMP reply could not be sent (the session can encrypt no more messages): SMP given up';
+        return [{ kind: 'event', event: { kind: 'dropped', reason: 'not-encrypted', detail } }];
+      }
+      effects.push({ kind: 'send', text: sealed.text });
     }
     for (const event of step.events) effects.push({ kind: 'event', event });
     return effects;

@@ -21,6 +21,7 @@ import {
   DAKE_START,
   dakeRejectionReason,
   dakeStateSecrets,
+  isExpectedRejection,
   receiveDakeMessage,
   startDake,
   type DakeContext,
@@ -121,8 +122,9 @@ export class V4KeyExchange implements KeyExchange<DakeMessage, V4ReceivedData> {
         : {
             code: dakeRejectionReason(transition.rejected),
             detail: `DAKE message ignored: ${transition.rejected.reason}${transition.rejected.detail === undefined ? '' : ` (${transition.rejected.detail})`}`,
+            ...(isExpectedRejection(transition.rejected) ? { expected: true as const } : {}),
           };
-    const established = transition.established === undefined ? undefined : new V4Channel(transition.established);
+    const established = transition.established === undefined ? undefined : new V4Channel(transition.established, context.consumed);
     return {
       send,
       ...(rejected === undefined ? {} : { rejected }),

@@ -207,7 +207,8 @@ function verifyIdentity(message: Extract<DakeMessage, { kind: 'identity' }>, con
 function receiveIdentity(state: DakeState, message: Extract<DakeMessage, { kind: 'identity' }>, context: DakeContext): DakeTransition {
   const toUs = message.receiverTag === context.ourInstanceTag;
   // In WAITING_AUTH_I the Identity message must name us; elsewhere 0 (no instance yet) is allowed too.
-  if (!toUs && (state.kind === 'waiting-auth-i' || message.receiverTag !== 0)) return ignore(state, new DakeRejection('wrong-receiver-tag'));
+  if (!toUs && message.receiverTag !== 0) return ignore(state, new DakeRejection('wrong-receiver-tag'));
+  if (!toUs && state.kind === 'waiting-auth-i') return ignore(state, new DakeRejection('identity-without-receiver-tag'));
   const their = verifyIdentity(message, context);
   if (their instanceof DakeRejection) return ignore(state, their);
   if (state.kind === 'waiting-auth-r') {

@@ -9,7 +9,7 @@ export {
   type SharedSessionStateOrder,
   type TranscriptValues,
 } from './phi.js';
-export { DakeRejection, dakeRejectionReason, type DakeRejectionReason } from './rejection.js';
+export { DakeRejection, dakeRejectionReason, isExpectedRejection, type DakeRejectionReason } from './rejection.js';
 export {
   DAKE_START,
   dakeStateSecrets,

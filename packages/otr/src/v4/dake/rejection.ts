@@ -13,6 +13,14 @@ export type DakeRejectionReason =
   | 'unexpected-message'
   /** The receiver instance tag is not ours (0 is allowed only on Identity messages outside WAITING_AUTH_I). */
   | 'wrong-receiver-tag'
+  /**
+   * An Identity message with receiver tag 0 in WAITING_AUTH_I: the spec's
+   * expected path after simultaneous starts (the side with the higher
+   * hashed B resends its Identity message, still to no instance, while we
+   * already answered it with an Auth-R), or the peer restarting before it
+   * learnt our tag. Ignored as the spec says, and not a fault of the peer.
+   */
+  | 'identity-without-receiver-tag'
   /** The Auth-I comes from another instance than the Identity message we answered. */
   | 'wrong-sender-tag'
   /** Our own Identity message came back (their B is ours). */
@@ -39,12 +47,22 @@ export class DakeRejection {
   ) {}
 }
 
+/**
+ * True when the spec's own flow ignores the message (a resent Identity
+ * message after simultaneous starts): the session reports it as `dropped`,
+ * not as a protocol error, so the expected path never alarms the user.
+ */
+export function isExpectedRejection(rejection: DakeRejection): boolean {
+  return rejection.reason === 'identity-without-receiver-tag';
+}
+
 /** The event reason a session reports for a rejection. */
 export function dakeRejectionReason(rejection: DakeRejection): ProtocolErrorCode {
   switch (rejection.reason) {
     case 'unexpected-message':
       return 'unexpected';
     case 'wrong-receiver-tag':
+    case 'identity-without-receiver-tag':
     case 'wrong-sender-tag':
     case 'reflected':
       return 'wrong-instance';

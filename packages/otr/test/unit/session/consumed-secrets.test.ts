@@ -100,6 +100,30 @@ describe('consumed secrets', () => {
     }
   });
 
+  it("v4 DAKE: the secrets initialising the ratchet used up are wiped by the one wiping point, not by the channel's constructor", () => {
+    testKey('alice');
+    testKey('bob');
+    for (const starter of ['alice', 'bob'] as const) {
+      const pair = v4Pair();
+      const wipes = recordWipes();
+      pair.act(pair[starter], (account, now) => account.startOtr(starter === 'alice' ? 'bob' : 'alice', now));
+      pair.deliverAll();
+      expect(pair.alice.eventsOf('secure').map((e) => e.version)).toEqual([4]);
+      // Bob's first ECDH and DH secrets (done once the ratchet starts) among them: no DAKE or ratchet step, and no
+      // channel, wipes anything itself. Only crypto/ wipes its own intermediates (made and used up in one call, never held).
+      const byCaller = (stack: string): string => stack.split('\n').find((_line, i, lines) => i > 0 && /\bat Secret\.wipe\b/.test(lines[i - 1] ?? '')) ?? '';
+      const outsideCrypto = [...wipes.values()]
+        .filter((w) => w.atPoint === 0)
+        .flatMap((w) => w.stacks)
+        .filter((stack) => !/[\\/]src[\\/]crypto[\\/]/.test(byCaller(stack)));
+      expect(outsideCrypto).toEqual([]);
+      expect([...wipes.values()].filter((w) => w.count !== 1).map((w) => w.stacks)).toEqual([]);
+      vi.restoreAllMocks();
+      pair.alice.account.wipe();
+      pair.bob.account.wipe();
+    }
+  });
+
   it('v4 ratchet: the chain key a received message used up is listed once, so it is wiped exactly once', () => {
     testKey('alice');
     testKey('bob');

@@ -21,6 +21,7 @@ import {
   DAKE_START,
   dakeStateSecrets,
   initialRatchetSecrets,
+  isExpectedRejection,
   receiveDakeMessage,
   sharedSessionState,
   startDake,
@@ -224,9 +225,10 @@ describe('simultaneous starts', () => {
     expect(Buffer.from(winnerOut.send!)).toEqual(Buffer.from(winner === alice ? fromAlice : fromBob));
     expect(winnerOut.consumed).toEqual([]);
     expect(decode(loserOut.send).kind).toBe('auth-r');
-    // The loser, now in WAITING_AUTH_I, ignores the resent Identity (receiver tag 0 is not its tag).
+    // The loser, now in WAITING_AUTH_I, ignores the resent Identity (receiver tag 0 is not its tag): the spec's expected path.
     const resent = receiveDakeMessage(loser.state, decode(winnerOut.send), loser.context);
-    expect(resent.rejected?.reason).toBe('wrong-receiver-tag');
+    expect(resent.rejected?.reason).toBe('identity-without-receiver-tag');
+    expect(isExpectedRejection(resent.rejected!)).toBe(true);
     // The winner takes the Auth-R and finishes; the loser takes the Auth-I.
     const done = apply(winner, receiveDakeMessage(winner.state, decode(loserOut.send), winner.context));
     const last = apply(loser, receiveDakeMessage(loser.state, decode(done.send), loser.context));
