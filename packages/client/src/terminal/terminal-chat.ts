@@ -214,8 +214,8 @@ export class TerminalChat {
     if (status.ssid !== undefined) {
       const ssid = Buffer.from(status.ssid).toString('hex');
       // The spec asks to emphasise one half of the SSID (the half the peer also emphasises for us).
-      const shown = status.ssidHalf === 'first' ? `${this.#paint.bold(ssid.slice(0, 8))} ${ssid.slice(8)}` : `${ssid.slice(0, 8)} ${this.#paint.bold(ssid.slice(8))}`;
-      lines.push(`  session id:        ${shown}  (compare it with ${shown} to check for a man in the middle)`);
+      const ssidShown = status.ssidHalf === 'first' ? `${this.#paint.bold(ssid.slice(0, 8))} ${ssid.slice(8)}` : `${ssid.slice(0, 8)} ${this.#paint.bold(ssid.slice(8))}`;
+      lines.push(`  session id:        ${ssidShown}  (compare it with the one ${shown} sees, to check for a man in the middle)`);
     }
     if (view.fingerprint !== undefined) {
       const verified = this.#options.host.isVerified(peer, view.fingerprint);

@@ -85,6 +85,7 @@ it('walks through the README: talk, go private, verify with SMP, end, quit', asy
   await bob.waitFor(/Verification with \S+ succeeded/);
   bob.type('/otr info');
   await bob.waitFor(new RegExp(`${aliceAddress}: encrypted \\(v4\\), verified, OTR version 4`));
+  await bob.waitFor(new RegExp(`session id: +[0-9a-f]{8} [0-9a-f]{8} +\\(compare it with the one ${aliceAddress} sees, to check for a man in the middle\\)`));
 
   bob.type('now privately');
   await alice.waitFor(new RegExp(`\\[private\\] ${bobAddress}: now privately`));
