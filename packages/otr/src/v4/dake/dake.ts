@@ -17,10 +17,15 @@
  * |----------------|-------------------------------------------|---------------------|---------------------|
  * | start          | validate; Auth-R; -> waiting-auth-i       | ignore              | ignore              |
  * | waiting-auth-r | validate; higher hashed B resends our     | validate; Auth-I;   | ignore              |
- * |                | Identity, else forget ours and answer as  | ratchet; -> start   |                     |
- * |                | in start                                  |                     |                     |
- * | waiting-auth-i | receiver tag must be ours; validate;      | ignore              | validate; ratchet;  |
- * |                | forget theirs; new Auth-R                 |                     | -> start            |
+ * |                | Identity (*), else forget ours (*) and    | ratchet; -> start   |                     |
+ * |                | answer as in start                        |                     |                     |
+ * | waiting-auth-i | receiver tag must be ours; validate;      | ignore (*)          | validate; ratchet;  |
+ * |                | forget theirs (and ours); new Auth-R      |                     | -> start            |
+ *
+ * (*) With {@link SIMULTANEOUS_START_AS_OTR4J} (the default): the higher
+ * hashed B sends nothing; the lower keeps its own Identity's state inside
+ * WAITING_AUTH_I, where an Auth-R answering that Identity is validated as
+ * in WAITING_AUTH_R and completes the DAKE (Auth-I; ratchet; -> start).
  *
  * Cost (Ed448 scalar multiplications, counted by crypto/v4): see the test
  * "scalar multiplications per DAKE" for the derivation of the minimum this
@@ -59,6 +64,43 @@ import {
   type InitialRatchetState,
   type TheirIdentity,
 } from './state.js';
+
+/**
+ * The one compatibility point for simultaneous starts (both sides sent an
+ * Identity message and each receives the other's in WAITING_AUTH_R).
+ *
+ * The spec ("The Protocol State Machine", "Receiving an Identity Message",
+ * in WAITING_AUTH_R): the side whose hashed B is higher ignores the peer's
+ * Identity and resends its own; the other forgets its Identity and answers
+ * the peer's with an Auth-R, going to WAITING_AUTH_I.
+ *
+ * otr4j never makes that comparison. Its Identity comes from its master
+ * instance (receiver tag 0), while ours reaches a fresh per-peer instance in
+ * START, which always answers it with an Auth-R and waits in
+ * WAITING_AUTH_I; SessionImpl.handleEncodedMessage adopts the master's DAKE
+ * state (session/dake/DAKEAwaitingAuthR) only on an Auth-R, and
+ * session/dake/DAKEAwaitingAuthI ignores an Auth-R and answers every
+ * Identity with a new Auth-R made with new keys. With the spec's rule,
+ * then: the loser's Auth-R is ignored by otr4j, and otr4j's Auth-R
+ * answering the loser's Identity finds the loser in WAITING_AUTH_I, which
+ * ignores it (a deadlock); the winner's resent Identity draws a second
+ * Auth-R with new keys, which voids the Auth-I the winner sends for the
+ * first.
+ *
+ * When true:
+ * - the winner does not resend its Identity: the loser has it already and
+ *   answers it (a lost message is recovered by the DAKE timeout and a
+ *   restart, as any other loss);
+ * - the loser answers the winner's Identity with an Auth-R as the spec says,
+ *   but keeps its own WAITING_AUTH_R state in WAITING_AUTH_I
+ *   (`ownIdentity`), so that an Auth-R answering its Identity (to our
+ *   instance tag, signed over the kept keys) completes the DAKE as Bob. The
+ *   kept secrets are consumed when the DAKE completes either way, and are
+ *   part of the state's secrets (dropped on timeout, restart or abandon).
+ *
+ * Two sides that both follow either rule still meet in one DAKE.
+ */
+export const SIMULTANEOUS_START_AS_OTR4J: boolean = true;
 
 /** Who we are in a DAKE, and what the transition may use. */
 export interface DakeContext {
@@ -167,13 +209,20 @@ export function startDake(state: DakeState, context: DakeContext, receiverTag = 
   return { state: next, send: identityMessage, consumed: dakeStateSecrets(state) };
 }
 
-/** Handles a received Identity, Auth-R or Auth-I message in `state`. */
-export function receiveDakeMessage(state: DakeState, message: DakeMessage, context: DakeContext): DakeTransition {
+/**
+ * Handles a received Identity, Auth-R or Auth-I message in `state`;
+ * `asOtr4j` chooses the simultaneous-start rule (see
+ * {@link SIMULTANEOUS_START_AS_OTR4J}).
+ */
+export function receiveDakeMessage(state: DakeState, message: DakeMessage, context: DakeContext, asOtr4j: boolean = SIMULTANEOUS_START_AS_OTR4J): DakeTransition {
   switch (message.kind) {
     case 'identity':
-      return receiveIdentity(state, message, context);
+      return receiveIdentity(state, message, context, asOtr4j);
     case 'auth-r':
-      return state.kind === 'waiting-auth-r' ? receiveAuthR(state, message, context) : ignore(state, new DakeRejection('unexpected-message'));
+      if (state.kind === 'waiting-auth-r') return receiveAuthR(state, message, context, state);
+      // An Auth-R answering the Identity we kept after losing a simultaneous start.
+      if (state.kind === 'waiting-auth-i' && state.ownIdentity !== undefined) return receiveAuthR(state.ownIdentity, message, context, state);
+      return ignore(state, new DakeRejection('unexpected-message'));
     case 'auth-i':
       return state.kind === 'waiting-auth-i' ? receiveAuthI(state, message, context) : ignore(state, new DakeRejection('unexpected-message'));
   }
@@ -204,7 +253,7 @@ function verifyIdentity(message: Extract<DakeMessage, { kind: 'identity' }>, con
 }
 
 /** "Receiving an Identity Message" in each state. */
-function receiveIdentity(state: DakeState, message: Extract<DakeMessage, { kind: 'identity' }>, context: DakeContext): DakeTransition {
+function receiveIdentity(state: DakeState, message: Extract<DakeMessage, { kind: 'identity' }>, context: DakeContext, asOtr4j: boolean): DakeTransition {
   const toUs = message.receiverTag === context.ourInstanceTag;
   // In WAITING_AUTH_I the Identity message must name us; elsewhere 0 (no instance yet) is allowed too.
   if (!toUs && message.receiverTag !== 0) return ignore(state, new DakeRejection('wrong-receiver-tag'));
@@ -213,10 +262,12 @@ function receiveIdentity(state: DakeState, message: Extract<DakeMessage, { kind:
   if (their instanceof DakeRejection) return ignore(state, their);
   if (state.kind === 'waiting-auth-r') {
     if (compareBytes(their.dh, state.dh.publicKey) === 0) return ignore(state, new DakeRejection('reflected'));
-    // Simultaneous start: the higher hashed B keeps its Identity message and resends it.
+    // Simultaneous start: the higher hashed B keeps its Identity message and resends it (the spec) or waits for its Auth-R (otr4j).
     const ours = simultaneousStartHash(state.dh.publicKey);
     const theirs = simultaneousStartHash(their.dh);
-    if (compareBytes(ours, theirs) > 0) return { state, send: state.identityMessage, consumed: [] };
+    if (compareBytes(ours, theirs) > 0) return asOtr4j ? { state, consumed: [] } : { state, send: state.identityMessage, consumed: [] };
+    // The lower answers; as otr4j, it keeps its own Identity's state for an Auth-R answering it.
+    if (asOtr4j) return answerIdentity(state, their, context, state);
   }
   return answerIdentity(state, their, context);
 }
@@ -239,9 +290,10 @@ function theirPhiParty(context: DakeContext, instanceTag: number, firstEcdh: Ed4
 /**
  * We are Alice: answer a verified Identity message with an Auth-R ("Auth-R
  * Message", and Alice's steps of "Interactive DAKE Overview"), forgetting
- * whatever `state` held.
+ * whatever `state` held except `keep` (our own Identity's state, which is
+ * `state` itself; see {@link SIMULTANEOUS_START_AS_OTR4J}).
  */
-function answerIdentity(state: DakeState, their: TheirIdentity, context: DakeContext): DakeTransition {
+function answerIdentity(state: DakeState, their: TheirIdentity, context: DakeContext, keep?: DakeWaitingAuthR): DakeTransition {
   const ourKey = context.identityKey.publicKey;
   // sigma = RSig(H_a, sk_ha, {F_b, H_a, Y}, t)
   const ring = distinctRing(their.profile.forgingKey, ourKey, their.ecdh);
@@ -279,9 +331,11 @@ function answerIdentity(state: DakeState, their: TheirIdentity, context: DakeCon
     ourProfile,
     ourForgingKey: context.ourProfile.forgingKey,
     their,
+    ...(keep === undefined ? {} : { ownIdentity: keep }),
   };
-  // x, a and the brace key go as soon as K exists; the old state's secrets with them.
-  return { state: next, send, consumed: [...dakeStateSecrets(state), keys.ecdh.secret, keys.dh.privateKey, mixed.braceKey] };
+  // x, a and the brace key go as soon as K exists; the old state's secrets with them, unless kept.
+  const dropped = keep === undefined ? dakeStateSecrets(state) : [];
+  return { state: next, send, consumed: [...dropped, keys.ecdh.secret, keys.dh.privateKey, mixed.braceKey] };
 }
 
 /** A received RING-SIG checked against `ring` and `t`. */
@@ -315,20 +369,31 @@ export function deriveInitialRatchetState(
   return purpose === 'sending' ? { ...common, firstChain: 'sending', sendingChainKey: chainKey } : { ...common, firstChain: 'receiving', receivingChainKey: chainKey };
 }
 
-/** We are Bob: "Receiving an Auth-R Message" in WAITING_AUTH_R, then the Auth-I and the ratchet. */
-function receiveAuthR(state: DakeWaitingAuthR, message: Extract<DakeMessage, { kind: 'auth-r' }>, context: DakeContext): DakeTransition {
-  if (message.receiverTag !== context.ourInstanceTag) return ignore(state, new DakeRejection('wrong-receiver-tag'));
+/**
+ * We are Bob: "Receiving an Auth-R Message" in WAITING_AUTH_R, then the
+ * Auth-I and the ratchet. `state` is our Identity's state; `current` the
+ * state we are in: `state` itself, or the WAITING_AUTH_I that kept it
+ * (whose other secrets the completion consumes).
+ */
+function receiveAuthR(
+  state: DakeWaitingAuthR,
+  message: Extract<DakeMessage, { kind: 'auth-r' }>,
+  context: DakeContext,
+  current: DakeWaitingAuthR | DakeWaitingAuthI,
+): DakeTransition {
+  const refuse = (rejection: DakeRejection, consumed: readonly Secret[] = []): DakeTransition => ({ state: current, rejected: rejection, consumed });
+  if (message.receiverTag !== context.ourInstanceTag) return refuse(new DakeRejection('wrong-receiver-tag'));
   const { body } = message;
   const profile = validateClientProfile(body.profile, message.senderTag, context.now);
-  if (isProfileRejection(profile)) return ignore(state, new DakeRejection('bad-profile', profile.code));
+  if (isProfileRejection(profile)) return refuse(new DakeRejection('bad-profile', profile.code));
   const x = decodePoint(body.ecdh);
-  if (isCryptoRejection(x)) return ignore(state, new DakeRejection('bad-ecdh-key', x.code));
+  if (isCryptoRejection(x)) return refuse(new DakeRejection('bad-ecdh-key', x.code));
   const a = checkDh3072Public(body.dh);
-  if (a !== true) return ignore(state, new DakeRejection('bad-dh-key', a.code));
+  if (a !== true) return refuse(new DakeRejection('bad-dh-key', a.code));
   const theirFirstEcdh = decodePoint(body.firstEcdh);
-  if (isCryptoRejection(theirFirstEcdh)) return ignore(state, new DakeRejection('bad-ecdh-key', theirFirstEcdh.code));
+  if (isCryptoRejection(theirFirstEcdh)) return refuse(new DakeRejection('bad-ecdh-key', theirFirstEcdh.code));
   const theirFirstDh = checkDh3072Public(body.firstDh);
-  if (theirFirstDh !== true) return ignore(state, new DakeRejection('bad-dh-key', theirFirstDh.code));
+  if (theirFirstDh !== true) return refuse(new DakeRejection('bad-dh-key', theirFirstDh.code));
 
   const ourKey = context.identityKey.publicKey;
   const values = {
@@ -343,20 +408,22 @@ function receiveAuthR(state: DakeWaitingAuthR, message: Extract<DakeMessage, { k
   const them = theirPhiParty(context, message.senderTag, theirFirstEcdh, body.firstDh);
   // RVrf({F_b, H_a, Y}, sigma, t), phi from Alice (sender) to us.
   const verifyRing = distinctRing(state.ourForgingKey, profile.publicKey, state.ecdh.publicKey);
-  if (verifyRing === undefined) return ignore(state, new DakeRejection('degenerate-ring'));
+  if (verifyRing === undefined) return refuse(new DakeRejection('degenerate-ring'));
   const refused = verifySigma(body.sigma, verifyRing, authTranscript('auth-r', values, sharedSessionState(them, us)));
-  if (refused !== undefined) return ignore(state, refused);
+  if (refused !== undefined) return refuse(refused);
 
   // sigma = RSig(H_b, sk_hb, {H_b, F_a, X}, t), phi from us (sender) to Alice.
   const signRing = distinctRing(ourKey, profile.forgingKey, x);
-  if (signRing === undefined) return ignore(state, new DakeRejection('degenerate-ring'));
+  if (signRing === undefined) return refuse(new DakeRejection('degenerate-ring'));
   const mixed = mixSharedSecret(state.ecdh.secret, x, state.dh, body.dh);
-  if (isCryptoRejection(mixed)) return ignore(state, new DakeRejection('degenerate-shared-secret', mixed.code));
-  const consumed: Secret[] = [state.ecdh.secret, state.dh.privateKey, mixed.braceKey, mixed.k];
+  if (isCryptoRejection(mixed)) return refuse(new DakeRejection('degenerate-shared-secret', mixed.code));
+  // The WAITING_AUTH_I we answered their Identity in, if any, goes too.
+  const answered = current.kind === 'waiting-auth-i' ? [current.k, current.firstEcdh.secret, current.firstDh.privateKey] : [];
+  const consumed: Secret[] = [state.ecdh.secret, state.dh.privateKey, mixed.braceKey, mixed.k, ...answered];
   const ratchet = deriveInitialRatchetState('receiving', mixed.k, state.firstEcdh, state.firstDh, theirFirstEcdh, body.firstDh, consumed);
   if (ratchet instanceof DakeRejection) {
     // Only the fresh values go; the state keeps its own secrets, as the message is ignored.
-    return ignore(state, ratchet, [mixed.braceKey, mixed.k]);
+    return refuse(ratchet, [mixed.braceKey, mixed.k]);
   }
   const sigma = ringSign(context.random, context.identityKey, signRing, authTranscript('auth-i', values, sharedSessionState(us, them)));
   const send = encodeV4Message({ senderTag: context.ourInstanceTag, receiverTag: message.senderTag }, { kind: 'auth-i', body: { sigma } });
@@ -387,7 +454,8 @@ function receiveAuthI(state: DakeWaitingAuthI, message: Extract<DakeMessage, { k
   if (ring === undefined) return ignore(state, new DakeRejection('degenerate-ring'));
   const refused = verifySigma(message.body.sigma, ring, authTranscript('auth-i', values, phi));
   if (refused !== undefined) return ignore(state, refused);
-  const consumed: Secret[] = [state.k];
+  // Our own Identity's state, if kept, goes with K.
+  const consumed: Secret[] = [state.k, ...(state.ownIdentity === undefined ? [] : dakeStateSecrets(state.ownIdentity))];
   const ratchet = deriveInitialRatchetState('sending', state.k, state.firstEcdh, state.firstDh, their.firstEcdh, their.firstDh, consumed);
   if (ratchet instanceof DakeRejection) return ignore(state, ratchet);
   return {

@@ -1,5 +1,5 @@
 /** The interactive OTRv4 DAKE (otrv4.md, "Interactive Deniable Authenticated Key Exchange (DAKE)") as a state machine of pure transitions. */
-export { deriveInitialRatchetState, receiveDakeMessage, startDake, type DakeContext, type DakeEstablished, type DakeMessage, type DakeTransition } from './dake.js';
+export { deriveInitialRatchetState, receiveDakeMessage, SIMULTANEOUS_START_AS_OTR4J, startDake, type DakeContext, type DakeEstablished, type DakeMessage, type DakeTransition } from './dake.js';
 export {
   authTranscript,
   SHARED_SESSION_STATE_ORDER,

@@ -76,6 +76,13 @@ export interface DakeWaitingAuthI {
   /** The forging key F of that profile (the Auth-I's ring). */
   readonly ourForgingKey: Ed448Point;
   readonly their: TheirIdentity;
+  /**
+   * Our own Identity message's WAITING_AUTH_R state, kept when we lost a
+   * simultaneous start and answered the peer's Identity (only with
+   * dake.ts's SIMULTANEOUS_START_AS_OTR4J): an Auth-R answering our
+   * Identity is still accepted. Its secrets are this state's too.
+   */
+  readonly ownIdentity?: DakeWaitingAuthR;
 }
 
 /** A state of the interactive DAKE. */
@@ -92,7 +99,7 @@ export function dakeStateSecrets(state: DakeState): Secret[] {
     case 'waiting-auth-r':
       return [state.ecdh.secret, state.dh.privateKey, state.firstEcdh.secret, state.firstDh.privateKey];
     case 'waiting-auth-i':
-      return [state.k, state.firstEcdh.secret, state.firstDh.privateKey];
+      return [state.k, state.firstEcdh.secret, state.firstDh.privateKey, ...(state.ownIdentity === undefined ? [] : dakeStateSecrets(state.ownIdentity))];
   }
 }
 

@@ -15,7 +15,7 @@ import {
   generateEcdhKeyPair,
   resetEd448OperationCounts,
 } from '../../../src/crypto/v4/index.js';
-import { deriveRatchetKeys, firstRootKey, mixSharedSecret } from '../../../src/crypto/v4/dake-secrets.js';
+import { deriveRatchetKeys, firstRootKey, mixSharedSecret, simultaneousStartHash } from '../../../src/crypto/v4/dake-secrets.js';
 import { DecodeError } from '../../../src/errors.js';
 import {
   DAKE_START,
@@ -24,6 +24,7 @@ import {
   isExpectedRejection,
   receiveDakeMessage,
   sharedSessionState,
+  SIMULTANEOUS_START_AS_OTR4J,
   startDake,
   type DakeContext,
   type DakeMessage,
@@ -34,14 +35,15 @@ import { createClientProfile } from '../../../src/v4/profile/index.js';
 import { decodeV4Message, encodeV4Message, type DecodedV4Message } from '../../../src/wire/v4/index.js';
 
 const NOW = 1_700_000_000_000;
-const random = deterministicRandom('dake tests');
+const defaultRandom = deterministicRandom('dake tests');
+const random = defaultRandom;
 
 interface Party {
   readonly context: DakeContext;
   state: DakeState;
 }
 
-function makeParty(name: string, tag: number, theirName: string, versions: '4' | '34' = '4'): Party {
+function makeParty(name: string, tag: number, theirName: string, versions: '4' | '34' = '4', random = defaultRandom): Party {
   const identityKey = Ed448KeyPair.generate(random);
   const forging = Ed448KeyPair.generate(random);
   const ourProfile = createClientProfile({ ownerInstanceTag: tag, identityKey, forgingKey: forging.publicKey, versions, now: NOW, random });
@@ -212,12 +214,12 @@ describe('scalar multiplications per DAKE', () => {
 });
 
 describe('simultaneous starts', () => {
-  it('both send Identity messages: the higher hashed B resends, the other answers, and the DAKE completes once', () => {
+  it('the spec\'s rule (SIMULTANEOUS_START_AS_OTR4J false): the higher hashed B resends, the other answers, and the DAKE completes once', () => {
     const { alice, bob } = pair();
     const fromAlice = apply(alice, startDake(alice.state, alice.context)).send!;
     const fromBob = apply(bob, startDake(bob.state, bob.context)).send!;
-    const atAlice = apply(alice, receiveDakeMessage(alice.state, decode(fromBob), alice.context));
-    const atBob = apply(bob, receiveDakeMessage(bob.state, decode(fromAlice), bob.context));
+    const atAlice = apply(alice, receiveDakeMessage(alice.state, decode(fromBob), alice.context, false));
+    const atBob = apply(bob, receiveDakeMessage(bob.state, decode(fromAlice), bob.context, false));
     const kinds = [alice.state.kind, bob.state.kind].sort();
     expect(kinds).toEqual(['waiting-auth-i', 'waiting-auth-r']);
     const [winner, winnerOut, loser, loserOut] = alice.state.kind === 'waiting-auth-r' ? [alice, atAlice, bob, atBob] : [bob, atBob, alice, atAlice];
@@ -225,14 +227,67 @@ describe('simultaneous starts', () => {
     expect(Buffer.from(winnerOut.send!)).toEqual(Buffer.from(winner === alice ? fromAlice : fromBob));
     expect(winnerOut.consumed).toEqual([]);
     expect(decode(loserOut.send).kind).toBe('auth-r');
+    // The loser forgot its Identity: nothing of it is kept, and an Auth-R is unexpected in its WAITING_AUTH_I.
+    if (loser.state.kind !== 'waiting-auth-i') throw new Error('state');
+    expect(loser.state.ownIdentity).toBeUndefined();
+    expect(loserOut.consumed).toHaveLength(7);
     // The loser, now in WAITING_AUTH_I, ignores the resent Identity (receiver tag 0 is not its tag): the spec's expected path.
-    const resent = receiveDakeMessage(loser.state, decode(winnerOut.send), loser.context);
+    const resent = receiveDakeMessage(loser.state, decode(winnerOut.send), loser.context, false);
     expect(resent.rejected?.reason).toBe('identity-without-receiver-tag');
     expect(isExpectedRejection(resent.rejected!)).toBe(true);
     // The winner takes the Auth-R and finishes; the loser takes the Auth-I.
+    const done = apply(winner, receiveDakeMessage(winner.state, decode(loserOut.send), winner.context, false));
+    const last = apply(loser, receiveDakeMessage(loser.state, decode(done.send), loser.context, false));
+    expect(Buffer.from(done.established!.ssid)).toEqual(Buffer.from(last.established!.ssid));
+  });
+
+  it('otr4j\'s rule is the default (SIMULTANEOUS_START_AS_OTR4J)', () => {
+    expect(SIMULTANEOUS_START_AS_OTR4J).toBe(true);
+  });
+
+  it('the otr4j rule: the higher hashed B sends nothing, the other answers and keeps its own Identity, and the DAKE completes once', () => {
+    const { alice, bob } = pair();
+    const fromAlice = apply(alice, startDake(alice.state, alice.context)).send!;
+    const fromBob = apply(bob, startDake(bob.state, bob.context)).send!;
+    const waiting = { alice: alice.state, bob: bob.state };
+    const atAlice = apply(alice, receiveDakeMessage(alice.state, decode(fromBob), alice.context));
+    const atBob = apply(bob, receiveDakeMessage(bob.state, decode(fromAlice), bob.context));
+    const kinds = [alice.state.kind, bob.state.kind].sort();
+    expect(kinds).toEqual(['waiting-auth-i', 'waiting-auth-r']);
+    const [winner, winnerOut, loser, loserOut, loserWaiting] =
+      alice.state.kind === 'waiting-auth-r' ? [alice, atAlice, bob, atBob, waiting.bob] : [bob, atBob, alice, atAlice, waiting.alice];
+    // The winner sends nothing and consumes nothing.
+    expect(winnerOut.send).toBeUndefined();
+    expect(winnerOut.rejected).toBeUndefined();
+    expect(winnerOut.consumed).toEqual([]);
+    // The loser answers with an Auth-R and keeps its own Identity's state (nothing of it consumed).
+    expect(decode(loserOut.send).kind).toBe('auth-r');
+    if (loser.state.kind !== 'waiting-auth-i') throw new Error('state');
+    expect(loser.state.ownIdentity).toBe(loserWaiting);
+    expect(loserOut.consumed).toHaveLength(3);
+    expect(dakeStateSecrets(loserWaiting).every((secret) => !secret.wiped)).toBe(true);
+    // The loser's state holds (and a restart or abandon drops) the kept secrets too.
+    expect(dakeStateSecrets(loser.state)).toEqual(expect.arrayContaining(dakeStateSecrets(loserWaiting)));
+    expect(dakeStateSecrets(loser.state)).toHaveLength(7);
+    // The winner takes the Auth-R and finishes; the loser takes the Auth-I and wipes its kept Identity.
     const done = apply(winner, receiveDakeMessage(winner.state, decode(loserOut.send), winner.context));
     const last = apply(loser, receiveDakeMessage(loser.state, decode(done.send), loser.context));
     expect(Buffer.from(done.established!.ssid)).toEqual(Buffer.from(last.established!.ssid));
+    expect(last.consumed).toEqual(expect.arrayContaining(dakeStateSecrets(loserWaiting)));
+    expect(dakeStateSecrets(loserWaiting).every((secret) => secret.wiped)).toBe(true);
+    expect([winner.state.kind, loser.state.kind]).toEqual(['start', 'start']);
+  });
+
+  it('a restart while keeping our own Identity consumes the kept secrets', () => {
+    const { alice, bob } = pair();
+    const fromAlice = apply(alice, startDake(alice.state, alice.context)).send!;
+    const fromBob = apply(bob, startDake(bob.state, bob.context)).send!;
+    apply(alice, receiveDakeMessage(alice.state, decode(fromBob), alice.context));
+    apply(bob, receiveDakeMessage(bob.state, decode(fromAlice), bob.context));
+    const loser = bob.state.kind === 'waiting-auth-i' ? bob : alice;
+    if (loser.state.kind !== 'waiting-auth-i' || loser.state.ownIdentity === undefined) throw new Error('state');
+    const held = dakeStateSecrets(loser.state);
+    expect(startDake(loser.state, loser.context).consumed).toEqual(held);
   });
 
   it('a reflected Identity message (our own B) is ignored', () => {
@@ -241,6 +296,138 @@ describe('simultaneous starts', () => {
     const out = receiveDakeMessage(bob.state, decode(sent), bob.context);
     expect(out.rejected?.reason).toBe('reflected');
     expect(out.state).toBe(bob.state);
+  });
+});
+
+/**
+ * A simultaneous start against an otr4j-style peer: its Identity comes from
+ * a master instance (receiver tag 0); our Identity reaches a per-peer
+ * instance that answers every Identity with an Auth-R from a fresh START
+ * (new keys each time), ignores an Auth-R in WAITING_AUTH_I, and takes the
+ * master's state only when an Auth-R arrives while it is in START.
+ * Messages go in order each way; the peer sees our Identity before our
+ * answer to its own, and we see its Identity before its Auth-R.
+ */
+function againstOtr4j(seed: string, asOtr4j: boolean): { weWon: boolean; ours?: Uint8Array; theirs?: Uint8Array; rejected: string[] } {
+  const seeded = deterministicRandom(seed);
+  const us = makeParty('alice@example.org', ALICE_TAG, 'bob@example.org', '4', seeded);
+  const master = makeParty('bob@example.org', BOB_TAG, 'alice@example.org', '4', seeded);
+  const instance: Party = { context: master.context, state: DAKE_START };
+  const toUs: Uint8Array[] = [apply(master, startDake(master.state, master.context)).send!];
+  const toPeer: Uint8Array[] = [apply(us, startDake(us.state, us.context)).send!];
+  if (us.state.kind !== 'waiting-auth-r' || master.state.kind !== 'waiting-auth-r') throw new Error('state');
+  const weWon = compareBytesOf(simultaneousStartHash(us.state.dh.publicKey), simultaneousStartHash(master.state.dh.publicKey)) > 0;
+  const rejected: string[] = [];
+  let ours: Uint8Array | undefined;
+  let theirs: Uint8Array | undefined;
+  const peerReceives = (bytes: Uint8Array): void => {
+    const message = decode(bytes);
+    let out: DakeTransition;
+    if (message.kind === 'identity') {
+      for (const secret of dakeStateSecrets(instance.state)) secret.wipe();
+      out = apply(instance, receiveDakeMessage(DAKE_START, message, instance.context));
+    } else if (message.kind === 'auth-r' && instance.state.kind === 'start') {
+      out = apply(instance, receiveDakeMessage(master.state, message, instance.context));
+    } else {
+      out = apply(instance, receiveDakeMessage(instance.state, message, instance.context));
+    }
+    if (out.rejected !== undefined) rejected.push(`peer:${out.rejected.reason}`);
+    if (out.established !== undefined) theirs = out.established.ssid;
+    if (out.send !== undefined) toUs.push(out.send);
+  };
+  const weReceive = (bytes: Uint8Array): void => {
+    const out = apply(us, receiveDakeMessage(us.state, decode(bytes), us.context, asOtr4j));
+    if (out.rejected !== undefined) rejected.push(`us:${out.rejected.reason}`);
+    if (out.established !== undefined) ours = out.established.ssid;
+    if (out.send !== undefined) toPeer.push(out.send);
+  };
+  // The two Identity messages cross; then every message is delivered, in order each way (a bounded number of steps).
+  for (let step = 0; step < 10 && (toUs.length > 0 || toPeer.length > 0); step++) {
+    const forPeer = toPeer.shift();
+    if (forPeer !== undefined) peerReceives(forPeer);
+    const forUs = toUs.shift();
+    if (forUs !== undefined) weReceive(forUs);
+  }
+  return { weWon, ...(ours === undefined ? {} : { ours }), ...(theirs === undefined ? {} : { theirs }), rejected };
+}
+
+const WE_WIN_SEED = 'simultaneous start 1';
+const WE_LOSE_SEED = 'simultaneous start 2';
+
+function compareBytesOf(a: Uint8Array, b: Uint8Array): number {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+}
+
+describe('a simultaneous start against an otr4j-style peer (its Identity to receiver tag 0, every Identity answered from START)', () => {
+  // Two seeds: with the first we have the higher hashed B, with the second the peer.
+  const outcomes: [string, boolean][] = [
+    [WE_WIN_SEED, true],
+    [WE_LOSE_SEED, false],
+  ];
+  for (const [seed, weWin] of outcomes) {
+    it(`completes with equal SSIDs when we ${weWin ? 'win' : 'lose'} the hash comparison`, () => {
+      const result = againstOtr4j(seed, true);
+      expect(result.weWon).toBe(weWin);
+      expect(result.ours).toBeDefined();
+      expect(result.theirs).toBeDefined();
+      expect(Buffer.from(result.ours!)).toEqual(Buffer.from(result.theirs!));
+    });
+
+    it(`the spec's rule does not complete when we ${weWin ? 'win' : 'lose'} the hash comparison (why the otr4j rule is the default)`, () => {
+      const result = againstOtr4j(seed, false);
+      expect(result.weWon).toBe(weWin);
+      const agreed = result.ours !== undefined && result.theirs !== undefined && Buffer.from(result.ours).equals(Buffer.from(result.theirs));
+      expect(agreed).toBe(false);
+    });
+  }
+});
+
+/** A WAITING_AUTH_I that kept Bob's own Identity (he lost a simultaneous start), and an Auth-I for its Auth-R. */
+function keptState(alice: Party, bob: Party): { state: DakeState; authI: Uint8Array } {
+  for (let attempt = 0; attempt < 32; attempt++) {
+    const aliceWaiting = startDake(DAKE_START, alice.context, BOB_TAG);
+    const out = receiveDakeMessage(bob.state, decode(aliceWaiting.send), bob.context, true);
+    if (out.state.kind === 'waiting-auth-i') {
+      const authI = receiveDakeMessage(aliceWaiting.state, decode(out.send), alice.context).send!;
+      return { state: out.state, authI };
+    }
+  }
+  throw new Error('Bob never lost the comparison');
+}
+
+describe('an Auth-R answering the Identity kept after losing a simultaneous start', () => {
+  it('completes as Bob, sends the Auth-I, and consumes the kept keys and every secret of the WAITING_AUTH_I', () => {
+    const { alice, bob, authR } = upToWaitingAuthR();
+    const ownIdentity = bob.state;
+    const kept = keptState(alice, bob);
+    if (kept.state.kind !== 'waiting-auth-i' || kept.state.ownIdentity !== ownIdentity) throw new Error('state');
+    const held = dakeStateSecrets(kept.state);
+    const done = apply(bob, receiveDakeMessage(kept.state, decode(authR), bob.context));
+    expect(done.established?.sent).toBe('auth-i');
+    expect(decode(done.send).kind).toBe('auth-i');
+    expect(done.state.kind).toBe('start');
+    // Our Identity's first keys now belong to the ratchet; every other secret of the state is consumed.
+    const ratchetOwned = initialRatchetSecrets(done.established!.ratchet);
+    expect(held.filter((secret) => !ratchetOwned.includes(secret)).every((secret) => done.consumed.includes(secret))).toBe(true);
+    expect(ratchetOwned.every((secret) => !secret.wiped)).toBe(true);
+    // Alice completes on the Auth-I with the same SSID.
+    const last = apply(alice, receiveDakeMessage(alice.state, decode(done.send), alice.context));
+    expect(Buffer.from(last.established!.ssid)).toEqual(Buffer.from(done.established!.ssid));
+  });
+
+  it('a tampered one is ignored and leaves the WAITING_AUTH_I and its kept keys as they were', () => {
+    const { alice, bob, authR } = upToWaitingAuthR();
+    const kept = keptState(alice, bob);
+    const tampered = edited(authR, (m) => {
+      if (m.kind !== 'auth-r') return m;
+      const c1 = Uint8Array.from(m.body.sigma.c1);
+      c1[0] = (c1[0] ?? 0) ^ 1;
+      return { ...m, body: { ...m.body, sigma: { ...m.body.sigma, c1 } } };
+    });
+    const out = receiveDakeMessage(kept.state, tampered, bob.context);
+    expect(out.rejected?.reason).toBe('bad-ring-signature');
+    expect(out.state).toBe(kept.state);
+    expect(out.consumed).toEqual([]);
   });
 });
 
@@ -497,35 +684,50 @@ describe('the shared session state (phi) compatibility point', () => {
 });
 
 describe('the rules table, state x message', () => {
-  it('walks every cell: what each state does with an Identity, an Auth-R and an Auth-I', () => {
-    // Messages of one consistent run, fed to fresh copies of each state.
-    const { alice, bob, authR } = upToWaitingAuthR();
-    const authI = receiveDakeMessage(bob.state, decode(authR), bob.context).send!;
-    const addressedIdentity = startDake(DAKE_START, bob.context, ALICE_TAG).send!;
-    const states: Record<DakeState['kind'], [DakeState, DakeContext]> = {
-      start: [DAKE_START, alice.context],
-      'waiting-auth-r': [bob.state, bob.context],
-      'waiting-auth-i': [alice.state, alice.context],
-    };
-    const outcome = (t: DakeTransition): string =>
-      t.established !== undefined ? 'established' : t.rejected !== undefined ? `ignored:${t.rejected.reason}` : `${t.state.kind}+${decode(t.send).kind}`;
-    const table: Record<DakeState['kind'], Record<'identity' | 'auth-r' | 'auth-i', string>> = {
-      start: { identity: 'waiting-auth-i+auth-r', 'auth-r': 'ignored:unexpected-message', 'auth-i': 'ignored:unexpected-message' },
-      // Bob's own state: an Identity from Bob's peer instance decides by the hashed B (either cell is legal), the Auth-R completes.
-      'waiting-auth-r': { identity: 'either', 'auth-r': 'established', 'auth-i': 'ignored:unexpected-message' },
-      'waiting-auth-i': { identity: 'waiting-auth-i+auth-r', 'auth-r': 'ignored:unexpected-message', 'auth-i': 'established' },
-    };
-    const messages = { identity: addressedIdentity, 'auth-r': authR, 'auth-i': authI };
-    for (const [kind, [state, context]] of Object.entries(states) as [DakeState['kind'], [DakeState, DakeContext]][]) {
-      for (const [messageKind, bytes] of Object.entries(messages) as ['identity' | 'auth-r' | 'auth-i', Uint8Array][]) {
-        const expected = table[kind][messageKind];
-        let message = decode(bytes);
-        // Bob's state receives an Identity from Alice (not his own, which would be 'reflected').
-        if (kind === 'waiting-auth-r' && messageKind === 'identity') message = decode(startDake(DAKE_START, alice.context, BOB_TAG).send);
-        const got = outcome(receiveDakeMessage(state, message, context));
-        if (expected === 'either') expect(['waiting-auth-i+auth-r', 'waiting-auth-r+identity']).toContain(got);
-        else expect(`${kind} x ${messageKind}: ${got}`).toBe(`${kind} x ${messageKind}: ${expected}`);
+  for (const asOtr4j of [true, false]) {
+    it(`walks every cell: what each state does with an Identity, an Auth-R and an Auth-I (SIMULTANEOUS_START_AS_OTR4J ${String(asOtr4j)})`, () => {
+      // Messages of one consistent run, fed to fresh copies of each state.
+      const { alice, bob, authR } = upToWaitingAuthR();
+      const authI = receiveDakeMessage(bob.state, decode(authR), bob.context).send!;
+      const addressedIdentity = startDake(DAKE_START, bob.context, ALICE_TAG).send!;
+      const kept = keptState(alice, bob);
+      type Row = 'start' | 'waiting-auth-r' | 'waiting-auth-i' | 'waiting-auth-i, own Identity kept';
+      const states: Record<Row, [DakeState, DakeContext]> = {
+        start: [DAKE_START, alice.context],
+        'waiting-auth-r': [bob.state, bob.context],
+        'waiting-auth-i': [alice.state, alice.context],
+        'waiting-auth-i, own Identity kept': [kept.state, bob.context],
+      };
+      const outcome = (t: DakeTransition): string =>
+        t.established !== undefined
+          ? 'established'
+          : t.rejected !== undefined
+            ? `ignored:${t.rejected.reason}`
+            : `${t.state.kind}+${t.send === undefined ? 'nothing' : decode(t.send).kind}`;
+      const table: Record<Row, Record<'identity' | 'auth-r' | 'auth-i', string>> = {
+        start: { identity: 'waiting-auth-i+auth-r', 'auth-r': 'ignored:unexpected-message', 'auth-i': 'ignored:unexpected-message' },
+        // Bob's own state: an Identity from Bob's peer instance decides by the hashed B (either cell is legal), the Auth-R completes.
+        'waiting-auth-r': { identity: 'either', 'auth-r': 'established', 'auth-i': 'ignored:unexpected-message' },
+        'waiting-auth-i': { identity: 'waiting-auth-i+auth-r', 'auth-r': 'ignored:unexpected-message', 'auth-i': 'established' },
+        // Only the otr4j rule makes this state; an Auth-R answering the kept Identity completes it as the Auth-I of its Auth-R does.
+        'waiting-auth-i, own Identity kept': { identity: 'waiting-auth-i+auth-r', 'auth-r': 'established', 'auth-i': 'established' },
+      };
+      const either = asOtr4j ? ['waiting-auth-i+auth-r', 'waiting-auth-r+nothing'] : ['waiting-auth-i+auth-r', 'waiting-auth-r+identity'];
+      const messages = { identity: addressedIdentity, 'auth-r': authR, 'auth-i': authI };
+      for (const [kind, [state, context]] of Object.entries(states) as [Row, [DakeState, DakeContext]][]) {
+        if (!asOtr4j && kind === 'waiting-auth-i, own Identity kept') continue;
+        for (const [messageKind, bytes] of Object.entries(messages) as ['identity' | 'auth-r' | 'auth-i', Uint8Array][]) {
+          const expected = table[kind][messageKind];
+          let message = decode(bytes);
+          // Bob's state receives an Identity from Alice (not his own, which would be 'reflected').
+          if (kind === 'waiting-auth-r' && messageKind === 'identity') message = decode(startDake(DAKE_START, alice.context, BOB_TAG).send);
+          if (kind === 'waiting-auth-i, own Identity kept' && messageKind === 'identity') message = decode(startDake(DAKE_START, alice.context, BOB_TAG).send);
+          if (kind === 'waiting-auth-i, own Identity kept' && messageKind === 'auth-i') message = decode(kept.authI);
+          const got = outcome(receiveDakeMessage(state, message, context, asOtr4j));
+          if (expected === 'either') expect(either).toContain(got);
+          else expect(`${kind} x ${messageKind}: ${got}`).toBe(`${kind} x ${messageKind}: ${expected}`);
+        }
       }
-    }
-  });
+    });
+  }
 });
