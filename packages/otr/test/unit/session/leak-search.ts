@@ -1,4 +1,30 @@
-/** Searching dumps and byte arrays for 8-byte windows of secrets (the no-secret-leak tests). */
+/** Searching dumps and byte arrays for 8-byte windows of secrets (the no-secret-leak tests), and collecting what a host could see. */
+import { inspect } from 'node:util';
+import { expect } from 'vitest';
+import { UsageError, type Account } from '../../../src/index.js';
+import { internalConversationOf } from '../../../src/testing.js';
+
+/** Adds to `observed` the conversations of each account with its peer, as a debugging host might dump them at a quiet moment. */
+export function snapshotConversations(observed: unknown[], pairs: readonly (readonly [Account, string])[]): void {
+  for (const [account, peer] of pairs) {
+    const conversation = internalConversationOf(account, peer);
+    observed.push(conversation, conversation?.instances());
+    observed.push(inspect(conversation, { depth: Infinity, showHidden: true }));
+  }
+}
+
+/** Runs a call that must throw a UsageError, and adds the error in every form a host could print to `observed`. */
+export function observeUsageError(observed: unknown[], action: () => unknown): void {
+  try {
+    action();
+  } catch (error) {
+    expect(error).toBeInstanceOf(UsageError);
+    observed.push(error, String(error), (error as Error).message, (error as Error).stack, inspect(error, { depth: Infinity, showHidden: true }));
+    return;
+  }
+  throw new Error('expected a UsageError');
+}
+
 /** Hex windows of 8 bytes of every secret (uniform runs, which say nothing, left out). */
 export function secretWindows(secrets: readonly Uint8Array[]): Set<string> {
   const windows = new Set<string>();

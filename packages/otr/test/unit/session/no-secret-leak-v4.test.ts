@@ -10,11 +10,11 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { inspect } from 'node:util';
-import { Account, generateDsaKey, generateV4Identity, UsageError, type Outcome, type RandomSource } from '../../../src/index.js';
+import { Account, generateDsaKey, generateV4Identity, type Outcome, type RandomSource } from '../../../src/index.js';
 import { deterministicRandom, internalConversationOf } from '../../../src/testing.js';
 import { V4Channel } from '../../../src/v4/channel.js';
 import { classifyIncoming } from '../../../src/wire/index.js';
-import { byteArrays, holdsSecret, secretWindows, textLeaks } from './leak-search.js';
+import { byteArrays, holdsSecret, observeUsageError, secretWindows, snapshotConversations, textLeaks } from './leak-search.js';
 
 const consoleMethods = ['log', 'info', 'warn', 'error', 'debug', 'trace', 'dir', 'table'] as const;
 
@@ -76,16 +76,10 @@ describe('no key byte of a v4 conversation reaches the host, the logs or an insp
         for (const key of r.macKeysToReveal) if (!key.wiped) macKeys.push(Uint8Array.from(key.expose()));
       }
     };
-    const snapshot = (): void => {
-      for (const [account, peer] of [
-        [alice, 'bob'],
-        [bob, 'alice'],
-      ] as const) {
-        const conversation = internalConversationOf(account, peer);
-        observed.push(conversation, conversation?.instances());
-        observed.push(inspect(conversation, { depth: Infinity, showHidden: true }));
-      }
-    };
+    const snapshot = (): void => snapshotConversations(observed, [
+      [alice, 'bob'],
+      [bob, 'alice'],
+    ]);
     const pump = (): void => {
       while (queue.length > 0) {
         const next = queue.shift()!;
@@ -93,16 +87,7 @@ describe('no key byte of a v4 conversation reaches the host, the logs or an insp
       }
       harvest();
     };
-    const thrown = (action: () => unknown): void => {
-      try {
-        action();
-      } catch (error) {
-        expect(error).toBeInstanceOf(UsageError);
-        observed.push(error, String(error), (error as Error).message, (error as Error).stack, inspect(error, { depth: Infinity, showHidden: true }));
-        return;
-      }
-      throw new Error('expected a UsageError');
-    };
+    const thrown = (action: () => unknown): void => observeUsageError(observed, action);
 
     take('alice', alice.startOtr('bob', 0));
     pump();

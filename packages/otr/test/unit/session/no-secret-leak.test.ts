@@ -12,7 +12,7 @@ import { Account, generateDsaKey, UsageError, type Outcome, type RandomSource } 
 import { deterministicRandom, internalConversationOf } from '../../../src/testing.js';
 import { classifyIncoming } from '../../../src/wire/index.js';
 import type { V3Channel } from '../../../src/v3/index.js';
-import { byteArrays, holdsSecret, secretWindows, textLeaks } from './leak-search.js';
+import { byteArrays, holdsSecret, observeUsageError, secretWindows, snapshotConversations, textLeaks } from './leak-search.js';
 
 function recording(seed: string, sink: Uint8Array[]): RandomSource {
   const inner = deterministicRandom(seed);
@@ -133,17 +133,10 @@ describe('no key byte reaches the host, the logs or an inspection, across a whol
         }
       }
     };
-    /** The sessions themselves, as a debugging host might dump them at a quiet moment. */
-    const snapshot = (): void => {
-      for (const [account, peer] of [
-        [alice, 'bob'],
-        [bob, 'alice'],
-      ] as const) {
-        const conversation = internalConversationOf(account, peer);
-        observed.push(conversation, conversation?.instances());
-        observed.push(inspect(conversation, { depth: Infinity, showHidden: true }));
-      }
-    };
+    const snapshot = (): void => snapshotConversations(observed, [
+      [alice, 'bob'],
+      [bob, 'alice'],
+    ]);
     const pump = (): void => {
       while (queue.length > 0) {
         const next = queue.shift()!;
@@ -151,16 +144,7 @@ describe('no key byte reaches the host, the logs or an inspection, across a whol
       }
       harvest();
     };
-    const thrown = (action: () => unknown): void => {
-      try {
-        action();
-      } catch (error) {
-        expect(error).toBeInstanceOf(UsageError);
-        observed.push(error, String(error), (error as Error).message, (error as Error).stack, inspect(error, { depth: Infinity, showHidden: true }));
-        return;
-      }
-      throw new Error('expected a UsageError');
-    };
+    const thrown = (action: () => unknown): void => observeUsageError(observed, action);
 
     take('alice', alice.endOtr('bob', 0));
     thrown(() => alice.startSmp('bob', 'shared secret', 'a\0b', 0));
