@@ -6,6 +6,33 @@
 export { StoreError, type StoreErrorCode } from './errors.js';
 export { defaultStateDir } from './paths.js';
 export { openStore } from './open-store.js';
+export { openHistory, escapeLike, History, type HistoryPage, type HistoryPeer, type PageOptions, type RecordResult } from './history/history.js';
+export {
+  DEFAULT_HISTORY_PAGE,
+  MAX_HISTORY_PAGE,
+  MAX_HISTORY_TEXT_LENGTH,
+  MAX_SEARCH_LENGTH,
+  isOtrProtocolText,
+  type DeliveryStatus,
+  type Direction,
+  type Encryption,
+  type EncryptionStatus,
+  type HistoryMessage,
+  type UserMessage,
+} from './history/messages.js';
+export { HISTORY_SCHEMA_VERSION } from './history/schema.js';
+export { openSipAccounts, SipAccounts, type NewSipAccount, type SipAccountSummary } from './accounts/sip-accounts.js';
+export {
+  MAX_SIP_ACCOUNTS,
+  SIP_TRANSPORTS,
+  formatHostPort,
+  normalizeCertificateFingerprint,
+  parseHostPortText,
+  type HostPort,
+  type SipAccount,
+  type SipTransport,
+} from './accounts/accounts-file.js';
+export { isSipAddress, normalizeSipAddress } from './accounts/sip-address.js';
 export {
   Store,
   type ClientProfileProblem,

@@ -25,6 +25,10 @@ export const FILES = {
   trust: 'trust.json',
   /** Per-contact settings and the global logging switch. */
   settings: 'settings.json',
+  /** SIP accounts: address, password, proxy, relay, transport (accounts/accounts-file.ts). */
+  accounts: 'accounts.json',
+  /** The message history, an SQLite database (history/schema.ts). */
+  history: 'history.sqlite',
   /** The exclusive lock of a running process. */
   lock: 'lock',
 } as const;

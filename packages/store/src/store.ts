@@ -232,6 +232,11 @@ export class Store {
     return run;
   }
 
+  /** True once `close()` has begun: everything kept beside the store (history, SIP accounts) refuses to work then. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
   #assertOpen(): void {
     if (this.#closed) throw new StoreError('invalid', `the store of ${this.dir} is closed`, this.dir);
   }
