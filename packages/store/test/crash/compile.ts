@@ -40,5 +40,7 @@ export function compileStore(out: string): string {
   symlinkSync(join(out, 'packages', 'otr'), join(out, 'node_modules', '@sotto', 'otr'));
   // @sotto/otr's dependencies (the Ed448 arithmetic of OTRv4), as installed in the repository.
   symlinkSync(join(PACKAGES, '..', 'node_modules', '@noble'), join(out, 'node_modules', '@noble'));
+  // @sotto/store's SQLite (the history database).
+  symlinkSync(join(PACKAGES, '..', 'node_modules', 'node-sqlite3-wasm'), join(out, 'node_modules', 'node-sqlite3-wasm'));
   return join(out, 'packages', 'store', 'src', 'index.js');
 }
