@@ -51,7 +51,7 @@ import {
 import { encodeInstanceTagsFile } from './files/instance-tags-file.js';
 import { encodeTrustFile, type TrustTable } from './files/trust-file.js';
 import { encodeSettingsFile, type ContactSettings, type Settings } from './files/settings-file.js';
-import { applySeen, applyTrust, isVerifiedStatus, placeContact, type FingerprintRecord, type TrustStatus } from './trust.js';
+import { MAX_CONTACTS_PER_ACCOUNT, applySeen, applyTrust, isVerifiedStatus, placeContact, type FingerprintRecord, type TrustStatus } from './trust.js';
 import { applyImportPlan, type ImportPlan, type ImportReport } from './import-plan.js';
 
 /** Everything a store holds, as loaded from its files. */
@@ -558,12 +558,27 @@ export class Store {
     return { requireEncryption: this.#contents.settings.contacts.get(account)?.get(contact)?.requireEncryption ?? false };
   }
 
-  /** Saves the contact's settings. */
+  /**
+   * Saves the contact's settings (for SIP, contact and account are SIP
+   * addresses; `requireEncryption` is "always use OTR"). Settings equal to
+   * the defaults are dropped from the file. Names are checked as by
+   * recordSeen; an account keeps settings for at most
+   * MAX_CONTACTS_PER_ACCOUNT contacts ('invalid' beyond).
+   */
   setContactSettings(account: string, contact: string, settings: ContactSettings): Promise<void> {
     return this.#serialize(async () => {
+      requireSafeNames(account, contact);
+      if (typeof settings.requireEncryption !== 'boolean') throw new StoreError('invalid', 'requireEncryption must be true or false');
       const current = this.#contents.settings;
       const contacts = new Map(current.contacts);
-      contacts.set(account, new Map(contacts.get(account) ?? []).set(contact, { requireEncryption: settings.requireEncryption }));
+      const byContact = new Map(contacts.get(account) ?? []);
+      if (settings.requireEncryption) byContact.set(contact, { requireEncryption: true });
+      else byContact.delete(contact);
+      if (byContact.size > MAX_CONTACTS_PER_ACCOUNT) {
+        throw new StoreError('invalid', `${escapeUnsafe(account)} already has settings for ${MAX_CONTACTS_PER_ACCOUNT} contacts; nothing was saved`);
+      }
+      if (byContact.size === 0) contacts.delete(account);
+      else contacts.set(account, byContact);
       await this.#commitSettings({ ...current, contacts });
     });
   }
