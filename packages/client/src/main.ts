@@ -1,11 +1,12 @@
 /**
- * The `sotto` command: dispatches to `chat`, `relay`, `keys` and `trust`.
+ * The `sotto` command: dispatches to `chat`, `relay`, `keys`, `trust`,
+ * `account`, `history` and `logging`.
  * Every failure ends as one clear line on stderr and a non-zero exit status
  * (2 for a bad command line), never a stack trace.
  */
 import { chatCommand } from './commands/chat-command.js';
 import { relayCommand } from './commands/relay-command.js';
-import { keysCommand, trustCommand } from './commands/store-commands.js';
+import { accountCommand, historyCommand, keysCommand, loggingCommand, trustCommand } from './commands/store-commands.js';
 import { OptionError } from './cli/args.js';
 import { describeError } from './cli/errors.js';
 import { MAIN_HELP } from './cli/help.js';
@@ -16,6 +17,9 @@ const COMMANDS: Record<string, (args: readonly string[], io: Io) => Promise<numb
   relay: relayCommand,
   keys: keysCommand,
   trust: trustCommand,
+  account: accountCommand,
+  history: historyCommand,
+  logging: loggingCommand,
 };
 
 /** Runs `sotto ARGS`; resolves to the exit status. */
@@ -31,7 +35,7 @@ export async function main(args: readonly string[], io: Io = processIo()): Promi
       return 2;
     }
     const command = COMMANDS[name];
-    if (command === undefined) throw new OptionError(`unknown command "${name}": use chat, relay, keys or trust (see sotto --help)`);
+    if (command === undefined) throw new OptionError(`unknown command "${name}": use chat, relay, keys, trust, account, history or logging (see sotto --help)`);
     return await command(rest, io);
   } catch (error) {
     const report = describeError(error);

@@ -10,6 +10,9 @@ Commands:
   relay     run an echo-network relay
   keys      show, import, export or regenerate your long-term key
   trust     list, verify or forget your contacts' fingerprints
+  account   add, list or remove your SIP accounts
+  history   show recorded messages with their lock, or search them
+  logging   turn message history on or off, or show whether it is on
 
 Run "sotto <command> --help" for a command's options.
 `;
@@ -107,4 +110,60 @@ verify      mark PEER's FINGERPRINT as verified (40 hex digits; spaces allowed,
 forget      drop one fingerprint of PEER, or all of them
 
 PEER is the address the peer chats from (e.g. 127.0.0.1:40123).
+`;
+
+/** `sotto account --help`. */
+export const ACCOUNT_HELP = `Usage: sotto account add sip:user@domain [--password-file F] [--proxy HOST:PORT]
+                         [--transport tcp|tls] [--msrp-relay HOST:PORT]
+                         [--msrp-transport tcp|tls] [--ca-file PEM]
+                         [--cert-fingerprint SHA256] [--state-dir DIR]
+       sotto account list [--state-dir DIR]
+       sotto account remove sip:user@domain [--state-dir DIR]
+
+add      a SIP account. Without --password-file the password is asked for on the
+         terminal (not shown as you type); it is never read from a pipe.
+         --proxy             the outbound proxy (default: the domain's server)
+         --transport         SIP over tcp or tls (default tls)
+         --msrp-relay        the MSRP relay for chat sessions (RFC 4976)
+         --msrp-transport    tcp or tls to the relay (default: as --transport)
+         --ca-file           trust the certificate authorities in this PEM file
+                             instead of the system's
+         --cert-fingerprint  trust the server certificate with this SHA-256
+                             fingerprint (a self-hosted server)
+list     your accounts and their servers; never the passwords
+remove   forget an account (its keys, trust and history stay)
+
+Like other SIP clients, sotto keeps the password so it can register without
+asking: it is stored as given in accounts.json, mode 0600 in a 0700 directory,
+so it is as safe as that file.
+`;
+
+/** `sotto history --help`. */
+export const HISTORY_HELP = `Usage: sotto history show sip:user@domain [--search TEXT] [--limit N]
+                         [--account sip:you@domain] [--state-dir DIR]
+       sotto history show --search TEXT [--account sip:you@domain] [--state-dir DIR]
+       sotto history peers [--account sip:you@domain] [--state-dir DIR]
+
+show     the messages with a contact, newest last (the last 100; --limit N for
+         up to 1000), each with its lock: [plain], [otr unverified] or
+         [otr verified], its direction, time and, for what you sent, whether
+         it was delivered; the contact's fingerprint when it changes.
+         --search TEXT keeps only messages containing TEXT (letters in any case)
+peers    everyone you have recorded messages with
+
+Messages are recorded only while logging is on (sotto logging on), in
+history.sqlite in the state directory (readable with: sqlite3 -readonly FILE).
+`;
+
+/** `sotto logging --help`. */
+export const LOGGING_HELP = `Usage: sotto logging on|off|status [--state-dir DIR]
+
+on       record every message you send and receive, with its encryption status,
+         in history.sqlite in the state directory (mode 0600)
+off      record nothing from now on (what was recorded stays; delete
+         history.sqlite to remove it)
+status   whether messages are being recorded
+
+Logging is off until you turn it on. OTR's own protocol messages are never
+recorded.
 `;
