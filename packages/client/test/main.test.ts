@@ -71,7 +71,9 @@ describe('sotto', () => {
     expect(shown.status).toBe(0);
     const human = /default: ((?:[0-9A-F]{8} ){4}[0-9A-F]{8})/.exec(shown.stdout)?.[1] ?? '';
     expect(human).not.toBe('');
-    const humanV4 = /^ +OTRv4: ((?:[0-9A-F]{8} ){13}[0-9A-F]{8})/m.exec(shown.stdout)?.[1] ?? '';
+    // Two lines of seven groups of eight.
+    const v4Lines = /^ +OTRv4: ((?:[0-9A-F]{8} ){6}[0-9A-F]{8})\n +((?:[0-9A-F]{8} ){6}[0-9A-F]{8}) \(since/m.exec(shown.stdout);
+    const humanV4 = v4Lines === null ? '' : `${v4Lines[1]} ${v4Lines[2]}`;
     expect(humanV4).not.toBe('');
     const relay = await startRelay({ port: 0, log: () => undefined });
     const driver = await InProcessDriver.start(['--relay', `${relay.host}:${relay.port}`, '--state-dir', dir]);

@@ -5,7 +5,7 @@
  * The client parses arguments, opens the store with --state-dir, prints.
  */
 import { StoreError } from './errors.js';
-import { humanFingerprint, requireFingerprint } from './fingerprint-text.js';
+import { displayFingerprint, FINGERPRINT_HEX_LENGTH, humanFingerprint, requireFingerprint } from './fingerprint-text.js';
 import type { ImportReport } from './import-plan.js';
 import { exportBlinkPem, exportBlinkPotr, importBlinkPem, importBlinkPotr } from './migrate/blink.js';
 import { exportLibotr, importLibotr, libotrFilesIn, type ExportReport } from './migrate/libotr.js';
@@ -19,9 +19,10 @@ export type KeyFormat = 'libotr' | 'blink-potr' | 'blink-pem';
 const describeStatus = (record: FingerprintRecord): string =>
   record.status === 'smp' ? 'verified (SMP)' : record.status === 'manual' ? 'verified (by hand)' : 'unverified';
 
-/** The line under an account's key giving its OTRv4 fingerprint (14 groups of 8 hex), when it has one. */
+/** The lines under an account's key giving its OTRv4 fingerprint (two lines of 7 groups of 8 hex), when it has one. */
 function v4Line(info: KeyInfo, indent = '  '): string[] {
-  return info.v4 === undefined ? [] : [`${indent}OTRv4: ${humanFingerprint(info.v4.fingerprint)} (since ${info.v4.createdAt})`];
+  const label = `${indent}OTRv4: `;
+  return info.v4 === undefined ? [] : [`${label}${displayFingerprint(info.v4.fingerprint, label.length)} (since ${info.v4.createdAt})`];
 }
 
 /** `sotto keys show [account]`: our fingerprints (OTRv3 and OTRv4), instance tags and retired keys. */
@@ -59,10 +60,10 @@ export async function keysRegenerate(
   const fingerprint = after?.fingerprint ?? '';
   const v4Fingerprint = after?.v4?.fingerprint ?? '';
   const text =
-    `${account}: new key ${humanFingerprint(fingerprint)}\n  OTRv4: ${humanFingerprint(v4Fingerprint)}` +
+    `${account}: new key ${humanFingerprint(fingerprint)}\n  OTRv4: ${displayFingerprint(v4Fingerprint, 9)}` +
     (old === undefined
       ? ''
-      : `\n${oldV4 === undefined ? `the old key ${humanFingerprint(old)} is` : `the old keys ${humanFingerprint(old)} and OTRv4 ${humanFingerprint(oldV4)} are`} kept in retired-keys.json; contacts will see new fingerprints and must verify you again`);
+      : `\n${oldV4 === undefined ? `the old key ${humanFingerprint(old)} is` : `the old keys ${humanFingerprint(old)} and OTRv4\n  ${displayFingerprint(oldV4, 2)}\nare`} kept in retired-keys.json; contacts will see new fingerprints and must verify you again`);
   return { account, ...(old === undefined ? {} : { old }), fingerprint, ...(oldV4 === undefined ? {} : { oldV4 }), v4Fingerprint, text };
 }
 
@@ -183,7 +184,7 @@ export function trustList(store: Store, account: string, contact?: string): { co
     lines.push(escapeUnsafe(entry.contact));
     for (const record of entry.fingerprints) {
       const kind = record.kind === 'v4' ? ' (OTRv4)' : '';
-      lines.push(`  ${humanFingerprint(record.fingerprint)}${kind}  ${describeStatus(record)}  first seen ${record.firstSeen}, last seen ${record.lastSeen}`);
+      lines.push(`  ${displayFingerprint(record.fingerprint, 2)}${kind}  ${describeStatus(record)}  first seen ${record.firstSeen}, last seen ${record.lastSeen}`);
     }
   }
   return { contacts, text: lines.length === 0 ? `${escapeUnsafe(account)} has no fingerprints recorded` : lines.join('\n') };
@@ -196,7 +197,7 @@ export async function trustVerify(store: Store, account: string, contact: string
   const wasVerified = store.isVerified(account, contact, fingerprint);
   await store.setTrust(account, contact, fingerprint, 'manual', now, 'user');
   const text =
-    `${escapeUnsafe(contact)}: ${humanFingerprint(fingerprint)} ${wasVerified ? 'was already verified' : 'is now verified'}` +
+    `${escapeUnsafe(contact)}:${fingerprint.length === FINGERPRINT_HEX_LENGTH.v4 ? '\n  ' : ' '}${displayFingerprint(fingerprint, 2)} ${wasVerified ? 'was already verified' : 'is now verified'}` +
     (seenBefore ? '' : ` (not seen in a conversation yet; it will be trusted when ${escapeUnsafe(contact)} uses it)`);
   return { fingerprint, seenBefore, text };
 }

@@ -63,6 +63,21 @@ export function humanFingerprint(hex: string, groupsPerLine?: number): string {
   return lines.join('\n');
 }
 
+/** Groups per line of an OTRv4 fingerprint shown to a person: two lines of seven (the fourteen groups are 126 columns on one line, and wrap in a terminal). */
+export const V4_FINGERPRINT_GROUPS_PER_LINE = 7;
+
+/**
+ * A fingerprint (hex, any case) for a person to read in a terminal: v3 on
+ * one line (libotr's five groups); v4 as two lines of seven groups, the
+ * second indented by `indent` spaces so it lines up under the first (give
+ * the width of what precedes the fingerprint on its line).
+ */
+export function displayFingerprint(hex: string, indent = 0): string {
+  const canonical = hex.toLowerCase();
+  if (fingerprintKind(canonical) === 'v3') return humanFingerprint(canonical);
+  return humanFingerprint(canonical, V4_FINGERPRINT_GROUPS_PER_LINE).split('\n').join(`\n${' '.repeat(Math.max(0, indent))}`);
+}
+
 /** Bytes of an even-length hex string (the caller has validated it). */
 export function hexToBytes(hex: string): Uint8Array {
   const out = new Uint8Array(hex.length >> 1);

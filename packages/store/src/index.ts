@@ -47,7 +47,15 @@ export type { FingerprintRecord, TrustChange, TrustStatus } from './trust.js';
 export type { ContactSettings } from './files/settings-file.js';
 export type { ImportReport } from './import-plan.js';
 export type { MergeResult } from './trust.js';
-export { FINGERPRINT_HEX_LENGTH, fingerprintKind, normalizeFingerprint, humanFingerprint, type FingerprintKind } from './fingerprint-text.js';
+export {
+  FINGERPRINT_HEX_LENGTH,
+  fingerprintKind,
+  normalizeFingerprint,
+  humanFingerprint,
+  displayFingerprint,
+  V4_FINGERPRINT_GROUPS_PER_LINE,
+  type FingerprintKind,
+} from './fingerprint-text.js';
 export { MAX_NAME_LENGTH, describeCharacter, escapeUnsafe, hasUnsafeCharacter, replaceUnsafe } from './safe-text.js';
 export { LIBOTR_FILES, exportLibotr, importLibotr, libotrFilesIn, type ExportReport, type LibotrExportOptions, type LibotrImportOptions } from './migrate/libotr.js';
 export { BLINK_FILES, exportBlinkPem, exportBlinkPotr, importBlinkPem, importBlinkPotr } from './migrate/blink.js';

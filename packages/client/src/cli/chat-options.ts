@@ -45,12 +45,19 @@ const SPEC = {
 export const CLIENT_VERSIONS: readonly ProtocolVersion[] = [...IMPLEMENTED_VERSIONS].sort((a, b) => a - b);
 
 /**
- * The versions allowed without --versions: every version the client speaks
- * (the driver contract's default), so v4 is preferred wherever the peer
- * allows it, v3 is spoken with a peer that has no v4, and v2 with a peer
- * that has neither.
+ * The versions the interactive chat allows without --versions: 3 and 4, so
+ * v4 is preferred wherever the peer allows it and v3 is spoken with a peer
+ * that has no v4 (issue: "the default prefers v4 while still speaking v3,
+ * and v2 on request"). Version 2 only when asked (--versions 2,3,4).
  */
-export const DEFAULT_VERSIONS: Versions = new Set(CLIENT_VERSIONS);
+export const DEFAULT_VERSIONS: Versions = new Set<ProtocolVersion>([3, 4]);
+
+/**
+ * The versions the --json driver allows without --versions: every version
+ * the client speaks, as shared/interop/DRIVER.md requires ("default: every
+ * version the client supports").
+ */
+export const DRIVER_DEFAULT_VERSIONS: Versions = new Set(CLIENT_VERSIONS);
 
 /**
  * Parses --versions: a comma-separated list of numbers, the versions the
@@ -105,7 +112,7 @@ export function parseChatOptions(args: readonly string[]): ChatOptions {
     relayGiven: relayText !== undefined,
     json: parsed.switches.has('--json'),
     policy: policy === undefined ? 'opportunistic' : parsePolicy(policy),
-    versions: versions === undefined ? DEFAULT_VERSIONS : parseVersions(versions),
+    versions: versions === undefined ? (parsed.switches.has('--json') ? DRIVER_DEFAULT_VERSIONS : DEFAULT_VERSIONS) : parseVersions(versions),
     maxMessageSize: size === undefined ? 0 : parseMaxMessageSize(size),
     stateDir: nonEmpty(value('--state-dir'), '--state-dir'),
     localPort: localPort === undefined ? undefined : parsePort(localPort, '--local-port'),

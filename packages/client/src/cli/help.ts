@@ -32,7 +32,8 @@ Options:
                              manual: OTR only when asked (/otr start, or the peer starts it)
                              opportunistic: also announce OTR and start it when the peer can
                              always: never send unencrypted; start OTR first
-  --versions LIST          OTR versions to use, e.g. 3 or 3,4 (default 2,3,4: v4 preferred)
+  --versions LIST          OTR versions to use, e.g. 3 or 2,3,4 (default 3,4: v4 preferred,
+                           v3 with a peer without v4; v2 only when listed; with --json 2,3,4)
   --max-message-size N     split OTR messages longer than N characters (0 = never; at least 64)
   --state-dir DIR          where your key, instance tag and trust live
                            (default $XDG_CONFIG_HOME/sotto, or ~/.config/sotto, and

@@ -76,6 +76,8 @@ async function chatWith(options: ChatOptions, identity: Identity, notes: string[
   let receive = (from: string, text: string): void => {
     if (waiting.length < MAX_WAITING_MESSAGES) waiting.push([from, text]);
   };
+  // A rejoin from a new port changes our address; the OTRv4 DAKE binds it, so the account must learn the new one.
+  let addressChanged: (address: string) => void = () => undefined;
   const link = await RelayLink.open({
     relay: options.relay,
     mayHost: !options.relayGiven,
@@ -85,6 +87,7 @@ async function chatWith(options: ChatOptions, identity: Identity, notes: string[
     ...(options.localPort === undefined ? {} : { localPort: options.localPort }),
     onMessage: (from, text) => receive(from, text),
     onNote: (text) => note(text),
+    onAddress: (address) => addressChanged(address),
   });
   const host = new ChatHost({
     privateKey: identity.privateKey,
@@ -101,6 +104,7 @@ async function chatWith(options: ChatOptions, identity: Identity, notes: string[
   });
   host.attach((to, text) => link.send(to, text));
   receive = (from, text) => host.receive(from, text);
+  addressChanged = (address) => host.setAddress(address);
   for (const [from, text] of waiting.splice(0)) host.receive(from, text);
 
   let ui: { done: Promise<void>; close(): void; peers(): string[] };

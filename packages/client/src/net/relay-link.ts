@@ -27,6 +27,8 @@ export interface RelayLinkOptions {
   readonly onMessage: (from: string, text: string) => void;
   /** Something the user should know (a relay started here, a rejoin, a new address). */
   readonly onNote: (text: string) => void;
+  /** Our address changed: the relay was rejoined from another port (never with `keepAddress`). */
+  readonly onAddress?: (address: string) => void;
 }
 
 /** How long a rejoin may wait for the old local port. */
@@ -145,6 +147,7 @@ export class RelayLink {
         return;
       }
       this.#connection = next;
+      if (next.address !== oldAddress) this.options.onAddress?.(next.address);
       this.options.onNote(
         next.address === oldAddress
           ? `The relay went away (${reason}); rejoined it with the same address.`

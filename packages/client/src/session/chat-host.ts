@@ -122,6 +122,15 @@ export class ChatHost {
     this.#timer.reschedule();
   }
 
+  /**
+   * Our address changed (the relay was rejoined from another port): the
+   * OTRv4 DAKEs begun from now on bind the new one, the name peers now give
+   * us. Nothing to do without version 4.
+   */
+  setAddress(address: string): void {
+    if (this.#account.ourV4Fingerprint !== undefined) this.#account.setV4Address(address);
+  }
+
   /** Our fingerprints by key family enabled: "3" (DSA, v2 and v3; 40 hex) when 2 or 3 is allowed, "4" (112 hex) when 4 is. */
   get fingerprints(): Fingerprints {
     const versions = this.#options.versions;

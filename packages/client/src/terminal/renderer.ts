@@ -5,6 +5,7 @@
  * question, error text) goes through sanitize.ts first, so a peer can neither
  * drive the terminal nor hide or reorder what is shown.
  */
+import { displayFingerprint } from '@sotto/store';
 import type { DriverEvent } from '../session/driver-events.js';
 import type { LockState } from '../session/conversations.js';
 import { displayAddress, sanitize } from './sanitize.js';
@@ -29,9 +30,24 @@ export function wantsColour(env: NodeJS.ProcessEnv, isTerminal: boolean): boolea
   return isTerminal && (env.NO_COLOR === undefined || env.NO_COLOR === '') && env.TERM !== 'dumb';
 }
 
-/** A fingerprint in groups of eight upper-case hex digits: libotr's five groups for 40 hex digits (v2, v3), fourteen for OTRv4's 112. */
-export function humanFingerprint(hex: string): string {
-  return (hex.toUpperCase().match(/.{1,8}/g) ?? []).join(' ');
+/**
+ * A fingerprint in groups of eight upper-case hex digits: libotr's five
+ * groups on one line for 40 hex digits (v2, v3); OTRv4's 112 as two lines
+ * of seven groups (fourteen on one line are 126 columns and wrap), the
+ * second indented by `indent` spaces.
+ */
+export function humanFingerprint(hex: string, indent = 0): string {
+  return displayFingerprint(hex, indent);
+}
+
+/** Whether a fingerprint (hex) is an OTRv4 one, shown on lines of its own. */
+function isV4(hex: string): boolean {
+  return hex.length === 112;
+}
+
+/** An OTRv4 fingerprint under a text: on two lines of seven groups, indented by two spaces. */
+function fingerprintBelow(hex: string): string {
+  return `\n  ${humanFingerprint(hex, 2)}`;
 }
 
 /** Which OTR key family a fingerprint (hex) belongs to, for the user: "OTRv4" for 112 hex digits, else "OTRv3" (the DSA key, also used by v2). */
@@ -76,23 +92,28 @@ export function renderEvent(event: DriverEvent, p: Palette): string | undefined 
     }
     case 'secure': {
       const head = `${p.green('Private conversation')} with ${p.bold(peer)} (OTR v${event.version}, session id ${event.ssid}).`;
-      const fingerprint = `Their fingerprint: ${humanFingerprint(event.fingerprint)}`;
-      return event.trusted
-        ? `${head} ${fingerprint} ${p.green('(verified)')}`
-        : `${head} ${fingerprint} ${p.yellow('(unverified: verify with /smp, or compare fingerprints another way and /trust)')}`;
+      const status = event.trusted ? p.green('(verified)') : p.yellow('(unverified: verify with /smp, or compare fingerprints another way and /trust)');
+      return isV4(event.fingerprint)
+        ? `${head} Their fingerprint ${status}:${fingerprintBelow(event.fingerprint)}`
+        : `${head} Their fingerprint: ${humanFingerprint(event.fingerprint)} ${status}`;
     }
-    case 'fingerprint-changed':
+    case 'fingerprint-changed': {
       if (event.crossVersion === true) {
         const family = fingerprintFamily(event.fingerprint);
+        const advice = 'You verified their key of the other OTR version; verify this one too (compare fingerprints and /trust, or /smp) before you trust this conversation.';
         return p.yellow(
-          `${peer} now uses ${family}, not verified yet: its ${family} fingerprint is ${humanFingerprint(event.fingerprint)}. ` +
-            'You verified their key of the other OTR version; verify this one too (compare fingerprints and /trust, or /smp) before you trust this conversation.',
+          isV4(event.fingerprint)
+            ? `${peer} now uses ${family}, not verified yet. ${advice} Its ${family} fingerprint:${fingerprintBelow(event.fingerprint)}`
+            : `${peer} now uses ${family}, not verified yet: its ${family} fingerprint is ${humanFingerprint(event.fingerprint)}. ${advice}`,
         );
       }
+      const advice = 'This can be a new device or someone intercepting you. Verify them again with /smp (or compare fingerprints and /trust) before you trust this conversation.';
       return p.red(
-        `WARNING: ${peer} uses a different key than the one you verified (now ${humanFingerprint(event.fingerprint)}). ` +
-          'This can be a new device or someone intercepting you. Verify them again with /smp (or compare fingerprints and /trust) before you trust this conversation.',
+        isV4(event.fingerprint)
+          ? `WARNING: ${peer} uses a different key than the one you verified. ${advice} Their fingerprint now:${fingerprintBelow(event.fingerprint)}`
+          : `WARNING: ${peer} uses a different key than the one you verified (now ${humanFingerprint(event.fingerprint)}). ${advice}`,
       );
+    }
     case 'insecure':
       return `${p.dim('You ended the private conversation with')} ${peer}${p.dim('; messages are now sent unencrypted.')}`;
     case 'finished':
@@ -108,7 +129,11 @@ export function renderEvent(event: DriverEvent, p: Palette): string | undefined 
     case 'smp-aborted':
       return p.yellow(`Verification with ${peer} stopped.`);
     case 'trusted':
-      return p.green(`${peer}'s ${fingerprintFamily(event.fingerprint)} fingerprint ${humanFingerprint(event.fingerprint)} is now verified.`);
+      return p.green(
+        isV4(event.fingerprint)
+          ? `${peer}'s ${fingerprintFamily(event.fingerprint)} fingerprint is now verified:${fingerprintBelow(event.fingerprint)}`
+          : `${peer}'s ${fingerprintFamily(event.fingerprint)} fingerprint ${humanFingerprint(event.fingerprint)} is now verified.`,
+      );
     case 'not-sent':
       return p.yellow(
         event.reason === 'finished'

@@ -26,6 +26,24 @@ export interface TerminalChatOptions {
   readonly env: NodeJS.ProcessEnv;
 }
 
+/** Each line of a (multi-line) text in bold, so no colour code spans a line break. */
+function boldLines(text: string, p: Palette): string {
+  return text
+    .split('\n')
+    .map((line) => line.replace(/^( *)(.*)$/, (_, indent: string, rest: string) => `${indent}${p.bold(rest)}`))
+    .join('\n');
+}
+
+/**
+ * A line of /otr info naming a fingerprint: "  LABEL: FP (OTRv3) STATUS" for
+ * v3; for OTRv4 "  LABEL (OTRv4) STATUS:" and the fingerprint under it, two lines of seven groups (so an 80-column terminal does not
+ * wrap it).
+ */
+function fingerprintLine(label: string, hex: string, status?: string): string {
+  const tail = `(${fingerprintFamily(hex)})${status === undefined ? '' : ` ${status}`}`;
+  return hex.length === 112 ? `  ${label.replace(/:\s*$/, '')} ${tail}:\n    ${humanFingerprint(hex, 4)}` : `  ${label} ${humanFingerprint(hex)} ${tail}`;
+}
+
 /** The running terminal chat. */
 export class TerminalChat {
   readonly #options: TerminalChatOptions;
@@ -58,8 +76,14 @@ export class TerminalChat {
     for (const note of notes) this.#screen.print(p.dim(note));
     this.#screen.print(`Your address:     ${p.bold(displayAddress(this.#options.address()))}  (give it to the person you want to talk to)`);
     const own = this.#options.host.fingerprints;
-    if (own['4'] !== undefined) this.#screen.print(`Your fingerprint: ${p.bold(humanFingerprint(own['4']))}  (OTRv4)`);
-    if (own['3'] !== undefined) this.#screen.print(`${own['4'] === undefined ? 'Your fingerprint:' : '                 '} ${p.bold(humanFingerprint(own['3']))}  (OTRv3)`);
+    if (own['4'] === undefined) {
+      if (own['3'] !== undefined) this.#screen.print(`Your fingerprint: ${p.bold(humanFingerprint(own['3']))}  (OTRv3)`);
+    } else {
+      // An OTRv4 fingerprint takes two lines of seven groups (on one line it wraps); the families are labelled in front.
+      this.#screen.print('Your fingerprints:');
+      this.#screen.print(`  OTRv4: ${boldLines(humanFingerprint(own['4'], 9), p)}`);
+      if (own['3'] !== undefined) this.#screen.print(`  OTRv3: ${p.bold(humanFingerprint(own['3']))}`);
+    }
     this.#screen.print(p.dim(`Identity and trust in ${this.#options.stateDir}. Policy: ${this.#options.host.policy}. Type /to ADDR to pick a peer, /help for commands.`));
     this.#refreshPrompt();
     return new Promise((resolve) => {
@@ -219,14 +243,12 @@ export class TerminalChat {
     }
     if (view.fingerprint !== undefined) {
       const verified = this.#options.host.isVerified(peer, view.fingerprint);
-      lines.push(
-        `  their fingerprint: ${humanFingerprint(view.fingerprint)} (${fingerprintFamily(view.fingerprint)}) ${verified ? this.#paint.green('verified') : this.#paint.yellow('unverified')}`,
-      );
+      lines.push(fingerprintLine('their fingerprint:', view.fingerprint, verified ? this.#paint.green('verified') : this.#paint.yellow('unverified')));
     }
     // Ours for the session's version; without a session, every one enabled.
     const own = this.#options.host.fingerprints;
     const ours = status.version === undefined ? [own['4'], own['3']] : [own[status.version === 4 ? '4' : '3']];
-    for (const hex of ours) if (hex !== undefined) lines.push(`  your fingerprint:  ${humanFingerprint(hex)} (${fingerprintFamily(hex)})`);
+    for (const hex of ours) if (hex !== undefined) lines.push(fingerprintLine('your fingerprint: ', hex));
     if (status.smp !== 'idle') lines.push(`  verification: ${status.smp === 'awaiting-answer' ? 'waiting for your /smp answer' : 'in progress'}`);
     lines.push(`  policy: ${this.#options.host.policy}`);
     this.#screen.print(lines.join('\n'));

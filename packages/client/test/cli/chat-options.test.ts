@@ -10,13 +10,20 @@ describe('sotto chat options', () => {
       relayGiven: false,
       json: false,
       policy: 'opportunistic',
-      versions: new Set([2, 3, 4]),
+      versions: new Set([3, 4]),
       maxMessageSize: 0,
       stateDir: undefined,
       localPort: undefined,
       account: DEFAULT_ACCOUNT,
       help: false,
     });
+  });
+
+  it('the interactive default --versions is 3,4 (v2 only when asked); the --json driver keeps every version, as DRIVER.md says', () => {
+    expect(parseChatOptions([]).versions).toEqual(new Set([3, 4]));
+    expect(parseChatOptions(['--json']).versions).toEqual(new Set([2, 3, 4]));
+    expect(parseChatOptions(['--versions', '2,3,4']).versions).toEqual(new Set([2, 3, 4]));
+    expect(parseChatOptions(['--json', '--versions', '3,4']).versions).toEqual(new Set([3, 4]));
   });
 
   it('parses every driver flag', () => {

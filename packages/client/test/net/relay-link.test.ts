@@ -1,4 +1,5 @@
 /** Joining the default relay: starting one when none listens, and taking over when it goes away. */
+import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { RelayLink, type RelayLinkOptions } from '../../src/net/relay-link.js';
 import { startRelay } from '../../src/relay/server.js';
@@ -90,6 +91,26 @@ describe('RelayLink', () => {
     a.link.send(b.link.address, 'three');
     expect(await b.next()).toBe(`${a.link.address} three`);
     await Promise.all([a.link.close(), b.link.close()]);
+    await relay.close();
+  });
+
+  it('a rejoin from a new port reports the new address to onAddress (the account must bind it)', async () => {
+    const port = await freePort();
+    let relay = await startRelay({ port, log: () => undefined });
+    const addresses: string[] = [];
+    const a = await peer(port, { mayHost: false, localPort: await freePort(), onAddress: (address) => addresses.push(address) });
+    const oldAddress = a.link.address;
+    // Something else takes our old port (allowed while our connection still holds it), so the rejoin needs a new one.
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(Number(oldAddress.slice(oldAddress.lastIndexOf(':') + 1)), '127.0.0.1', resolve));
+    await relay.close();
+    relay = await startRelay({ port, log: () => undefined });
+    await until(() => addresses.length > 0);
+    expect(addresses).toEqual([a.link.address]);
+    expect(a.link.address).not.toBe(oldAddress);
+    expect(a.notes.join('\n')).toContain(`Your address is now ${a.link.address}`);
+    await a.link.close();
+    await new Promise((resolve) => blocker.close(resolve));
     await relay.close();
   });
 

@@ -63,10 +63,37 @@ describe('terminal rendering', () => {
     const V4 = 'ab'.repeat(56);
     const line = renderEvent({ event: 'fingerprint-changed', peer: '127.0.0.1:1', fingerprint: V4, crossVersion: true }, palette(false)) ?? '';
     expect(line).toContain('127.0.0.1:1 now uses OTRv4, not verified yet');
-    expect(line).toContain(humanFingerprint(V4));
-    expect(humanFingerprint(V4).split(' ')).toHaveLength(14);
+    expect(line).toContain(humanFingerprint(V4, 2));
+    expect(humanFingerprint(V4).split(/\s+/)).toHaveLength(14);
     expect(line).not.toMatch(/different key|intercepting/);
     const trusted = renderEvent({ event: 'trusted', peer: '127.0.0.1:1', fingerprint: V4 }, palette(false)) ?? '';
     expect(trusted).toContain('OTRv4 fingerprint');
+  });
+
+  it('v4 fingerprints are printed as two lines of seven groups of eight, not one line that wraps', () => {
+    const V4 = '0123456789abcdef'.repeat(7);
+    const half1 = '01234567 89ABCDEF '.repeat(4).slice(0, 62);
+    const half2 = '89ABCDEF 01234567 '.repeat(4).slice(0, 62);
+    expect(humanFingerprint(V4)).toBe(`${half1}\n${half2}`);
+    expect(humanFingerprint(V4, 4)).toBe(`${half1}\n    ${half2}`);
+    const p = palette(false);
+    const events: DriverEvent[] = [
+      { event: 'secure', peer: '127.0.0.1:1', version: 4, fingerprint: V4, ssid: '00'.repeat(8), trusted: false },
+      { event: 'secure', peer: '127.0.0.1:1', version: 4, fingerprint: V4, ssid: '00'.repeat(8), trusted: true },
+      { event: 'fingerprint-changed', peer: '127.0.0.1:1', fingerprint: V4 },
+      { event: 'fingerprint-changed', peer: '127.0.0.1:1', fingerprint: V4, crossVersion: true },
+      { event: 'trusted', peer: '127.0.0.1:1', fingerprint: V4 },
+    ];
+    for (const event of events) {
+      const lines = (renderEvent(event, p) ?? '').split('\n');
+      // The fingerprint's two lines, each of seven groups, indented by two spaces, and nothing else on them.
+      const groups = lines.map((line) => line.match(/\b[0-9A-F]{8}\b/g)?.length ?? 0);
+      expect(groups.filter((count) => count > 0)).toEqual([7, 7]);
+      expect(lines.filter((line) => /\b[0-9A-F]{8}\b/.test(line))).toEqual([`  ${half1}`, `  ${half2}`]);
+    }
+    // v3 stays on one line, as libotr shows it.
+    expect(renderEvent({ event: 'secure', peer: 'a', version: 3, fingerprint: FP, ssid: '00'.repeat(8), trusted: false }, p)).toContain(
+      `Their fingerprint: ${humanFingerprint(FP)} (unverified`,
+    );
   });
 });

@@ -26,6 +26,13 @@ interface Chat {
   waitFor(pattern: RegExp): Promise<RegExpExecArray>;
 }
 
+/** An OTRv4 fingerprint as the chat prints it: two lines of seven groups of eight (the second indented); captures both halves. */
+const V4_LINES = '((?:[0-9A-F]{8} ){6}[0-9A-F]{8})\\n +((?:[0-9A-F]{8} ){6}[0-9A-F]{8})';
+/** A pattern for a known OTRv4 fingerprint (its two halves) as the chat prints it. */
+const v4Pattern = (halves: readonly [string, string]): string => `${halves[0]}\\n +${halves[1]}`;
+/** Our own fingerprints at start: "Your fingerprints:", then OTRv4 on two lines and OTRv3 on one. */
+const OWN_V4 = new RegExp(`Your fingerprints:\\n {2}OTRv4: ${V4_LINES}\\n`);
+
 const all: MemoryIo[] = [];
 const others = (): string => all.map((io) => `${io.stdout()}\n${io.stderr()}`).join('\n----\n');
 
@@ -61,7 +68,8 @@ it('walks through the README: talk, go private, verify with SMP, end, quit', asy
   const bob = chat();
   const aliceAddress = (await alice.waitFor(/Your address: +(\S+)/))[1] ?? '';
   const bobAddress = (await bob.waitFor(/Your address: +(\S+)/))[1] ?? '';
-  const aliceFingerprint = (await alice.waitFor(/Your fingerprint: ((?:[0-9A-F]{8} ){13}[0-9A-F]{8}) {2}\(OTRv4\)/))[1] ?? '';
+  const ownV4 = await alice.waitFor(OWN_V4);
+  const aliceFingerprint = v4Pattern([ownV4[1] ?? '', ownV4[2] ?? '']);
 
   bob.type(`/to ${aliceAddress}`);
   await bob.waitFor(/Talking to \S+ \(plaintext\)/);
@@ -69,8 +77,8 @@ it('walks through the README: talk, go private, verify with SMP, end, quit', asy
   await alice.waitFor(new RegExp(`\\[unencrypted\\] ${bobAddress}: hello alice`));
 
   // Bob's plaintext carried the whitespace tag: under the default (opportunistic) policy Alice starts OTR at once.
-  const first = (await alice.waitFor(new RegExp(`Private conversation with ${bobAddress} \\(OTR v4, session id ([0-9a-f]{16})\\)\\. Their fingerprint: [0-9A-F ]{125} \\(unverified`)))[1];
-  await bob.waitFor(new RegExp(`Private conversation with ${aliceAddress} .*Their fingerprint: ${aliceFingerprint} \\(unverified`));
+  const first = (await alice.waitFor(new RegExp(`Private conversation with ${bobAddress} \\(OTR v4, session id ([0-9a-f]{16})\\)\\. Their fingerprint \\(unverified[^\\n]*\\):\\n {2}${V4_LINES}`)))[1];
+  await bob.waitFor(new RegExp(`Private conversation with ${aliceAddress} .*Their fingerprint \\(unverified[^\\n]*\\):\\n {2}${aliceFingerprint}`));
   // Alice's first correspondent became her current peer; /otr start now refreshes the keys.
   alice.type('/otr start');
   await alice.waitFor(/Refreshing the private conversation/);
@@ -109,18 +117,19 @@ it('an OTRv4 conversation by default: the version in /otr info, both fingerprint
   const alice = chat();
   const bob = chat();
   const aliceAddress = (await alice.waitFor(/Your address: +(\S+)/))[1] ?? '';
-  const aliceV4 = (await alice.waitFor(/Your fingerprint: ((?:[0-9A-F]{8} ){13}[0-9A-F]{8}) {2}\(OTRv4\)/))[1] ?? '';
-  await alice.waitFor(/^ +(?:[0-9A-F]{8} ){4}[0-9A-F]{8} {2}\(OTRv3\)$/m);
+  const ownV4 = await alice.waitFor(OWN_V4);
+  const aliceV4 = v4Pattern([ownV4[1] ?? '', ownV4[2] ?? '']);
+  await alice.waitFor(/^ {2}OTRv3: (?:[0-9A-F]{8} ){4}[0-9A-F]{8}$/m);
   const bobAddress = (await bob.waitFor(/Your address: +(\S+)/))[1] ?? '';
 
   bob.type(`/to ${aliceAddress}`);
   bob.type('hello alice');
-  await alice.waitFor(new RegExp(`Private conversation with ${bobAddress} \\(OTR v4, session id [0-9a-f]{16}\\)\\. Their fingerprint: (?:[0-9A-F]{8} ){13}[0-9A-F]{8} \\(unverified`));
-  await bob.waitFor(new RegExp(`Private conversation with ${aliceAddress} \\(OTR v4, .*Their fingerprint: ${aliceV4} \\(unverified`));
+  await alice.waitFor(new RegExp(`Private conversation with ${bobAddress} \\(OTR v4, session id [0-9a-f]{16}\\)\\. Their fingerprint \\(unverified[^\\n]*\\):\\n {2}${V4_LINES}`));
+  await bob.waitFor(new RegExp(`Private conversation with ${aliceAddress} \\(OTR v4, .*Their fingerprint \\(unverified[^\\n]*\\):\\n {2}${aliceV4}`));
   bob.type('/otr info');
   await bob.waitFor(new RegExp(`${aliceAddress}: encrypted \\(v4\\), unverified, OTR version 4`));
-  await bob.waitFor(new RegExp(`their fingerprint: ${aliceV4} \\(OTRv4\\) unverified`));
-  await bob.waitFor(/your fingerprint: +(?:[0-9A-F]{8} ){13}[0-9A-F]{8} \(OTRv4\)/);
+  await bob.waitFor(new RegExp(`their fingerprint \\(OTRv4\\) unverified:\\n {4}${aliceV4}`));
+  await bob.waitFor(new RegExp(`your fingerprint \\(OTRv4\\):\\n {4}${V4_LINES}`));
 
   bob.type('/smp the lake');
   await alice.waitFor(/wants to verify your identity with a shared secret\. Reply with \/smp answer SECRET\./);

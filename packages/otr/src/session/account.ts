@@ -145,6 +145,18 @@ export class Account {
     this.#conversation(peer, undefined).policy = checked;
   }
 
+  /**
+   * Changes our address as peers know it (`v4.address`), for example after
+   * the transport gave us a new one: DAKEs begun from now on bind it in
+   * their shared session state; sessions already established are unchanged.
+   * UsageError without a v4 identity or for a non-string.
+   */
+  setV4Address(address: string): void {
+    this.#live();
+    if (this.#v4 === undefined) throw new UsageError('bad-options', 'the account has no v4 identity');
+    this.#v4.setAddress(address);
+  }
+
   /** Changes the transport's maximum message size (0 = unlimited). */
   setMaxMessageSize(size: number): void {
     this.#live();

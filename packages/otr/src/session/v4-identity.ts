@@ -109,7 +109,7 @@ export class AccountV4Identity {
   readonly identityKey: Ed448KeyPair;
   readonly forgingKey: Ed448Point;
   readonly fingerprint: Uint8Array;
-  readonly address: string;
+  #address: string;
   readonly #versions: ClientProfileVersions;
   #profile: OwnClientProfile | undefined;
 
@@ -128,7 +128,7 @@ export class AccountV4Identity {
     this.identityKey = options.identityKey;
     this.forgingKey = forging instanceof Ed448KeyPair ? forging.publicKey : forging;
     this.fingerprint = ed448Fingerprint(this.identityKey.publicKey, this.forgingKey);
-    this.address = options.address;
+    this.#address = options.address;
     this.#versions = versions;
     if (options.profile !== undefined) {
       // Expiry is checked against the clock at the first call (the constructor has none).
@@ -136,6 +136,17 @@ export class AccountV4Identity {
       const usable = !('problem' in loaded) && loaded.forgingKey.equals(this.forgingKey) && loaded.profile.versions === versions;
       this.#profile = usable ? loaded : undefined;
     }
+  }
+
+  /** Our address as peers know it (bound by the DAKEs begun from now on). */
+  get address(): string {
+    return this.#address;
+  }
+
+  /** Replaces our address (the transport gave us a new one). */
+  setAddress(address: string): void {
+    if (typeof address !== 'string') throw new UsageError('bad-argument', 'v4.address must be a string');
+    this.#address = address;
   }
 
   /** When the profile must be replaced: its refresh deadline, or 0 when there is none yet (the first call makes it). */

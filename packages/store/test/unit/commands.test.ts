@@ -1,7 +1,7 @@
 /** The functions behind `sotto keys ...` and `sotto trust ...`: data, text and errors. */
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { humanFingerprint, keysExport, keysImport, keysRegenerate, keysShow, openStore, trustForget, trustList, trustVerify, type Store } from '../../src/index.js';
+import { displayFingerprint, humanFingerprint, keysExport, keysImport, keysRegenerate, keysShow, openStore, trustForget, trustList, trustVerify, type Store } from '../../src/index.js';
 import { BLINK_FIXTURES, LIBOTR_FIXTURES } from '../helpers/external-tools.js';
 import { removeTempDirs, tempDir } from '../helpers/temp-dir.js';
 
@@ -18,6 +18,47 @@ async function withStore<T>(run: (store: Store) => Promise<T>): Promise<T> {
     await store.close();
   }
 }
+
+/** The lines of a text holding an OTRv4 fingerprint's groups of eight upper-case hex digits, and how many groups each has. */
+function groupsPerLine(text: string): number[] {
+  return text
+    .split('\n')
+    .map((line) => line.match(/\b[0-9A-F]{8}\b/g)?.length ?? 0)
+    .filter((count) => count > 0);
+}
+
+describe('v4 fingerprints are shown as two lines of seven groups of eight', () => {
+  const V4 = '0123456789abcdef'.repeat(7);
+
+  it('displayFingerprint: two lines of seven groups, the second indented; v3 stays on one line', () => {
+    const lines = displayFingerprint(V4, 9).split('\n');
+    expect(lines).toEqual([V4.toUpperCase().slice(0, 56).match(/.{8}/g)?.join(' '), `         ${V4.toUpperCase().slice(56).match(/.{8}/g)?.join(' ')}`]);
+    expect(lines.every((line) => line.length <= 80)).toBe(true);
+    expect(displayFingerprint(FP, 9)).toBe(humanFingerprint(FP));
+  });
+
+  it('keys show and keys regenerate print the OTRv4 fingerprint on two lines of seven groups', async () => {
+    await withStore(async (store) => {
+      await store.getOrCreateKey('alice');
+      await keysRegenerate(store, 'alice');
+      const regenerated = await keysRegenerate(store, 'alice');
+      // new v3 (5), new v4 (7 + 7), old v3 (5) with old v4 (7 + 7) on the lines that follow.
+      expect(groupsPerLine(regenerated.text)).toEqual([5, 7, 7, 5, 7, 7]);
+      // The key, then the two retired ones (the first without OTRv4 keys).
+      expect(groupsPerLine(keysShow(store, 'alice').text)).toEqual([5, 7, 7, 5, 5, 7, 7]);
+      expect(keysShow(store, 'alice').text.split('\n').every((line) => line.length <= 80 || !/[0-9A-F]{8}/.test(line.slice(80)))).toBe(true);
+    });
+  });
+
+  it('trust list and trust verify print an OTRv4 fingerprint on two lines of seven groups', async () => {
+    await withStore(async (store) => {
+      const verified = await trustVerify(store, 'alice', 'bob', V4, NOW);
+      expect(groupsPerLine(verified.text)).toEqual([7, 7]);
+      await store.recordSeen('alice', 'bob', FP, NOW);
+      expect(groupsPerLine(trustList(store, 'alice').text)).toEqual([7, 7, 5]);
+    });
+  });
+});
 
 describe('keys commands', () => {
   it('show lists fingerprints in libotr\'s human form, with instance tags and retired keys', async () => {
@@ -43,7 +84,7 @@ describe('keys commands', () => {
       expect(shown.retired).toMatchObject([{ fingerprint: regenerated.old, reason: 'regenerated' }]);
       expect(shown.text).toMatch(
         new RegExp(
-          `^alice: ${humanFingerprint(regenerated.fingerprint)} \\(since .*instance tag ${tag.toString(16).padStart(8, '0')}\\)\\n  OTRv4: ${humanFingerprint(regenerated.v4Fingerprint)} \\(since .*\\)\\nretired alice: ${humanFingerprint(regenerated.old ?? '')}`,
+          `^alice: ${humanFingerprint(regenerated.fingerprint)} \\(since .*instance tag ${tag.toString(16).padStart(8, '0')}\\)\\n  OTRv4: ${displayFingerprint(regenerated.v4Fingerprint, 9)} \\(since .*\\)\\nretired alice: ${humanFingerprint(regenerated.old ?? '')}`,
         ),
       );
     });

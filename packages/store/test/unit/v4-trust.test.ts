@@ -7,7 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { exportBlinkPotr, exportLibotr, humanFingerprint, normalizeFingerprint, openStore, trustList, trustVerify } from '../../src/index.js';
+import { displayFingerprint, exportBlinkPotr, exportLibotr, humanFingerprint, normalizeFingerprint, openStore, trustList, trustVerify } from '../../src/index.js';
 import { parsePotrTrustedPeers } from '../../src/formats/potr-trusted-peers.js';
 import { MAX_FINGERPRINTS_PER_CONTACT } from '../../src/trust.js';
 import { removeTempDirs, tempDir } from '../helpers/temp-dir.js';
@@ -48,7 +48,7 @@ describe('OTRv4 trust', () => {
     expect(store.fingerprints('alice', 'bob').map((record) => record.kind)).toEqual(['v4', 'v3']);
     await trustVerify(store, 'alice', 'bob', humanFingerprint(V4), T1);
     expect(store.isVerified('alice', 'bob', V4)).toBe(true);
-    expect(trustList(store, 'alice', 'bob').text).toContain(`${humanFingerprint(V4)} (OTRv4)  verified (by hand)`);
+    expect(trustList(store, 'alice', 'bob').text).toContain(`${displayFingerprint(V4, 2)} (OTRv4)  verified (by hand)`);
     await store.close();
     const reopened = await openStore(dir);
     expect(reopened.fingerprints('alice', 'bob').map((record) => [record.kind, record.status])).toEqual([

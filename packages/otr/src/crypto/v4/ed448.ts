@@ -13,6 +13,7 @@
  * noble's constant-time ladder, by public scalars (verification) the faster
  * variable-time one.
  */
+import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { mulAddUnsafe } from '@noble/curves/abstract/curve.js';
 import { ed448 } from '@noble/curves/ed448.js';
 import type { RandomSource } from '../random.js';
@@ -46,22 +47,36 @@ export function resetEd448OperationCounts(): void {
   counts.subgroupChecks = 0;
 }
 
-/** Module-private access to the noble point inside an {@link Ed448Point}, and construction from one. */
+/** Module-private access to the noble point inside an {@link Ed448Point}, and construction from one or from a trusted encoding. */
 let innerOf: (point: Ed448Point) => NoblePoint;
 let wrap: (point: NoblePoint, encoded?: Uint8Array) => Ed448Point;
+let wrapEncoded: (encoded: Uint8Array) => Ed448Point;
 
-/** A point of Ed448-Goldilocks in the prime-order subgroup (public; the identity only as an arithmetic result). */
+/**
+ * A point of Ed448-Goldilocks in the prime-order subgroup (public; the
+ * identity only as an arithmetic result). A point computed by OpenSSL
+ * ({@link opensslBasePoint}) starts as its encoding and is decoded into
+ * noble's form only if arithmetic needs it (a public key that is only sent
+ * or hashed never is).
+ */
 export class Ed448Point {
   static {
-    innerOf = (point) => point.#point;
+    innerOf = (point) => point.#inner();
     wrap = (point, encoded) => new Ed448Point(point, encoded);
+    wrapEncoded = (encoded) => new Ed448Point(undefined, encoded);
   }
-  readonly #point: NoblePoint;
+  #point: NoblePoint | undefined;
   #encoded: Uint8Array | undefined;
 
-  private constructor(point: NoblePoint, encoded?: Uint8Array) {
+  private constructor(point: NoblePoint | undefined, encoded?: Uint8Array) {
     this.#point = point;
     this.#encoded = encoded;
+  }
+
+  /** The noble point; decoded from the (trusted, canonical) encoding on first use. */
+  #inner(): NoblePoint {
+    this.#point ??= NOBLE.fromBytes(this.#encoded as Uint8Array, false);
+    return this.#point;
   }
 
   /** The base point G. */
@@ -71,33 +86,33 @@ export class Ed448Point {
 
   /** The POINT encoding (57 bytes, little-endian); a fresh copy. */
   encode(): Uint8Array {
-    this.#encoded ??= this.#point.toBytes();
+    this.#encoded ??= this.#inner().toBytes();
     return Uint8Array.from(this.#encoded);
   }
 
   /** True for the identity element. */
   isIdentity(): boolean {
-    return this.#point.is0();
+    return this.#inner().is0();
   }
 
   /** Equality of the points (projective comparison; not secret-dependent for public points). */
   equals(other: Ed448Point): boolean {
-    return this.#point.equals(other.#point);
+    return this.#inner().equals(other.#inner());
   }
 
   /** this + other. */
   add(other: Ed448Point): Ed448Point {
-    return new Ed448Point(this.#point.add(other.#point));
+    return new Ed448Point(this.#inner().add(other.#inner()));
   }
 
   /** -this. */
   negate(): Ed448Point {
-    return new Ed448Point(this.#point.negate());
+    return new Ed448Point(this.#inner().negate());
   }
 
   /** this - other. */
   subtract(other: Ed448Point): Ed448Point {
-    return new Ed448Point(this.#point.subtract(other.#point));
+    return new Ed448Point(this.#inner().subtract(other.#inner()));
   }
 }
 
@@ -277,6 +292,61 @@ export function multiplyAddPublic(a: Uint8Array | undefined, terms: readonly (re
 }
 
 /**
+ * G * s for the secret scalar s that RFC 8032 (section 5.2.5) derives from
+ * a 57-byte `seed`: s = the lower 57 bytes of SHAKE-256(seed, 114), pruned.
+ * OpenSSL computes exactly that when it derives an Ed448 public key from a
+ * private key, several times faster than noble's base-point table (measured:
+ * 0.12 ms against 0.39 ms), so every base-point multiplication by a scalar
+ * derived this way from a fresh seed goes through it:
+ * {@link generateEcdhKeyPair}, {@link randomScalarAndBasePoint} and
+ * long-term keys (eddsa.ts). The point comes back as its encoding (decoded
+ * into noble's form only if arithmetic needs it).
+ *
+ * The key goes in as a JWK: OpenSSL parses it straight into a raw key,
+ * where a PKCS#8 DER key goes through OpenSSL's decoder search and costs
+ * more than the multiplication itself (0.43 ms). Node 20 wants the JWK's
+ * `x` member as a string and, for a private key, reads only `d`; we give an
+ * empty `x`, which no Ed448 key has, so a Node that used it or checked it
+ * against `d` would throw or answer with something other than 57 bytes.
+ * Either way, and whenever the self-test of {@link OPENSSL_BASE_POINT_WORKS}
+ * (RFC 8032's first Ed448 vector) failed at load, the answer is undefined
+ * and the caller multiplies with noble. The base64url copy of the seed is a
+ * JavaScript string, which (like the bigint temporaries of noble's
+ * arithmetic) cannot be wiped.
+ */
+function opensslBasePoint(seed: Uint8Array): Ed448Point | undefined {
+  if (!OPENSSL_BASE_POINT_WORKS) return undefined;
+  const encoded = opensslPublicKeyOfSeed(seed);
+  return encoded === undefined ? undefined : wrapEncoded(encoded);
+}
+
+function opensslPublicKeyOfSeed(seed: Uint8Array): Uint8Array | undefined {
+  try {
+    const d = Buffer.from(seed.buffer, seed.byteOffset, seed.byteLength).toString('base64url');
+    const privateKey = createPrivateKey({ key: { kty: 'OKP', crv: 'Ed448', d, x: '' }, format: 'jwk' });
+    const x = createPublicKey(privateKey).export({ format: 'jwk' }).x;
+    if (typeof x !== 'string') return undefined;
+    const encoded = new Uint8Array(Buffer.from(x, 'base64url'));
+    return encoded.length === POINT_BYTES ? encoded : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether OpenSSL derives RFC 8032's first Ed448 test vector (section 7.4, "Blank") correctly through {@link opensslPublicKeyOfSeed}. */
+const OPENSSL_BASE_POINT_WORKS: boolean = (() => {
+  const seed = Buffer.from('6c82a562cb808d10d632be89c8513ebf6c929f34ddfa8c9f63c9960ef6e348a3528c8a3fcc2f044e39a3fc5b94492f8f032e7549a20098f95b', 'hex');
+  const expected = '5fd7449b59b461fd2ce787ec616ad46a1da1342485a70e1f8a0ea75d80e96778edf124769b46c7061bd6783df1e50f6cd1fa1abeafe8256180';
+  const derived = opensslPublicKeyOfSeed(seed);
+  return derived !== undefined && Buffer.from(derived).toString('hex') === expected;
+})();
+
+/** Whether base-point multiplications from seeds run in OpenSSL (false: noble does them all); for the tests. */
+export function opensslBasePointInUse(): boolean {
+  return OPENSSL_BASE_POINT_WORKS;
+}
+
+/**
  * The secret scalar of a 57-byte symmetric key, as RFC 8032 and "Public keys,
  * Shared Prekeys, Forging keys and Fingerprints" derive it:
  * h = SHAKE-256(sym_key, 114), prune its lower 57 bytes, read them
@@ -295,19 +365,76 @@ export function secretScalarFromSymmetricKey(symmetricKey: Uint8Array): Secret {
 }
 
 /**
+ * A symmetric key's secret scalar and its public point G * s: the point
+ * from OpenSSL's derivation from the key itself ({@link opensslBasePoint}),
+ * or noble's multiplication if OpenSSL cannot. Counted as one base-point
+ * multiplication either way.
+ */
+export function keyPairFromSymmetricKey(symmetricKey: Uint8Array): { readonly secret: Secret; readonly publicKey: Ed448Point } {
+  const secret = secretScalarFromSymmetricKey(symmetricKey);
+  const fromOpenssl = opensslBasePoint(symmetricKey);
+  if (fromOpenssl === undefined) return { secret, publicKey: multiplyBase(secret.expose()) };
+  counts.baseMultiplications++;
+  return { secret, publicKey: fromOpenssl };
+}
+
+/**
  * A random value in Z_q as "Considerations while working with elliptic curve
  * parameters" asks: 57 random bytes, h = SHAKE-256(value, 57), pruned, read
  * little-endian, reduced mod q. For the ring signature's and SMP's randoms.
  */
 export function randomScalar(random: RandomSource): Secret {
   const value = random(SCALAR_BYTES);
+  try {
+    return scalarOfRandomValue(value);
+  } finally {
+    value.fill(0);
+  }
+}
+
+/** h = SHAKE-256(value, 57), pruned, little-endian, mod q. */
+function scalarOfRandomValue(value: Uint8Array): Secret {
   const digest = shake256(SCALAR_BYTES, value);
   try {
     pruneInPlace(digest);
     return new Secret(reduceScalar(digest));
   } finally {
-    value.fill(0);
     digest.fill(0);
+  }
+}
+
+/**
+ * {@link randomScalar} and G times it, for the randoms whose point the
+ * protocol needs (the ring signature's T_i and G * r_j, the SMP's G * a2,
+ * G * r2 and the like). Same random draws, same scalar.
+ *
+ * Why OpenSSL's Ed448 key derivation gives this point. "Considerations
+ * while working with elliptic curve parameters" makes the scalar from the
+ * 57-byte value as h = SHAKE-256(value, 57), pruned (the two low bits of
+ * the first byte cleared, the last byte cleared, the top bit of the second
+ * to last byte set), read little-endian. RFC 8032, section 5.2.5, makes
+ * the Ed448 secret scalar from the 57-byte private key as the lower 57
+ * bytes of SHAKE-256(key, 114), pruned by the same three rules, read
+ * little-endian, and the public key as the encoding of G times it. SHAKE-256
+ * is an extendable-output function: SHAKE-256(M, d) is the first d bits
+ * of one output stream that does not depend on d (FIPS 202, sections 4
+ * and 6.2: the sponge is squeezed and truncated to d bits), so
+ * SHAKE-256(value, 57) is exactly the lower 57 bytes of
+ * SHAKE-256(value, 114). With the private key = value, both derivations
+ * give the same integer s, not merely the same distribution, and the
+ * public key OpenSSL derives is the encoding of G * s = G * (s mod q).
+ * The tests check the point against noble's G * s for many values.
+ */
+export function randomScalarAndBasePoint(random: RandomSource): { readonly scalar: Secret; readonly point: Ed448Point } {
+  const value = random(SCALAR_BYTES);
+  try {
+    const scalar = scalarOfRandomValue(value);
+    const fromOpenssl = opensslBasePoint(value);
+    if (fromOpenssl === undefined) return { scalar, point: multiplyBase(scalar.expose()) };
+    counts.baseMultiplications++;
+    return { scalar, point: fromOpenssl };
+  } finally {
+    value.fill(0);
   }
 }
 
@@ -319,13 +446,15 @@ export interface EcdhKeyPair {
 
 /**
  * generateECDH() of "Generating ECDH and DH keys": r = 57 random bytes,
- * s = pruned lower half of SHAKE-256(r, 114), public G * s; r and h wiped.
+ * s = pruned lower half of SHAKE-256(r, 114), public G * s (RFC 8032's
+ * derivation with r as the private key: OpenSSL's, {@link opensslBasePoint});
+ * r and h wiped.
  */
 export function generateEcdhKeyPair(random: RandomSource): EcdhKeyPair {
   const r = random(SCALAR_BYTES);
   try {
-    const secret = secretScalarFromSymmetricKey(r);
-    return { publicKey: multiplyBase(secret.expose()), secret };
+    const { secret, publicKey } = keyPairFromSymmetricKey(r);
+    return { publicKey, secret };
   } finally {
     r.fill(0);
   }

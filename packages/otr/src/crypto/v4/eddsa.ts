@@ -4,8 +4,9 @@
  * Fingerprints", "Create a Client Profile Signature", "Verify a Client
  * Profile Signature"). Signing and verification run in OpenSSL
  * (node:crypto), many times faster than the same in JavaScript; the public
- * point H comes from our own Ed448 arithmetic (ed448.ts), and the tests
- * check that both agree.
+ * point H comes from OpenSSL's key derivation too (ed448.ts,
+ * keyPairFromSymmetricKey, with noble's multiplication as the fallback),
+ * and the tests check it against noble's G * sk.
  *
  * The private key is the 57-byte symmetric key `sym_key` (RFC 8032's
  * secret key). The secret scalar `sk` is derived from it once and kept for
@@ -17,7 +18,7 @@ import { createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
 import { UsageError } from '../../errors.js';
 import type { RandomSource } from '../random.js';
 import { Secret } from '../secret.js';
-import { Ed448Point, multiplyBase, POINT_BYTES, secretScalarFromSymmetricKey } from './ed448.js';
+import { Ed448Point, keyPairFromSymmetricKey, POINT_BYTES } from './ed448.js';
 import { hwc, USAGE } from './kdf.js';
 import { SCALAR_BYTES } from './scalar.js';
 
@@ -76,8 +77,8 @@ export class Ed448KeyPair {
   /** The key pair of a 57-byte symmetric key; takes ownership of `symmetricKey`. */
   static fromSymmetricKey(symmetricKey: Secret): Ed448KeyPair {
     if (symmetricKey.length !== SYMMETRIC_KEY_BYTES) throw new UsageError('bad-argument', 'an Ed448 symmetric key is 57 bytes');
-    const secretScalar = secretScalarFromSymmetricKey(symmetricKey.expose());
-    return new Ed448KeyPair(symmetricKey, secretScalar, multiplyBase(secretScalar.expose()));
+    const { secret, publicKey } = keyPairFromSymmetricKey(symmetricKey.expose());
+    return new Ed448KeyPair(symmetricKey, secret, publicKey);
   }
 
   /** A fresh key pair: the symmetric key is 57 bytes from `random`. */

@@ -21,7 +21,7 @@
 import { UsageError } from '../../errors.js';
 import { constantTimeEqual } from '../constant-time.js';
 import type { RandomSource } from '../random.js';
-import { Ed448Point, hashToScalar, multiplyBase, multiplyBaseAndAddPublic, multiplyPoint, randomScalar } from './ed448.js';
+import { Ed448Point, hashToScalar, multiplyBaseAndAddPublic, multiplyPoint, randomScalar, randomScalarAndBasePoint } from './ed448.js';
 import { USAGE } from './kdf.js';
 import { CryptoRejection, isCryptoRejection } from './rejection.js';
 import { decodeScalar, ORDER_BYTES, SCALAR_BYTES, scalarAdd, scalarMul, scalarSub } from './scalar.js';
@@ -106,7 +106,8 @@ export function ringSign(random: RandomSource, signer: RingSigner, ring: Ring, m
   }
   const position = ring.findIndex((key) => key.equals(signer.publicKey));
   if (position < 0) throw new UsageError('bad-argument', 'the signing key is not in the ring');
-  const t = drawScalar(random);
+  const drawnT = drawScalarAndBasePoint(random);
+  const t = drawnT.scalar;
   const c: Uint8Array[] = [];
   const r: Uint8Array[] = [];
   const commitments: Ed448Point[] = [];
@@ -116,13 +117,13 @@ export function ringSign(random: RandomSource, signer: RingSigner, ring: Ring, m
       if (i === position) {
         c.push(new Uint8Array(SCALAR_BYTES));
         r.push(new Uint8Array(SCALAR_BYTES));
-        commitments.push(multiplyBase(t));
+        commitments.push(drawnT.point);
       } else {
         const ci = drawScalar(random);
-        const ri = drawScalar(random);
+        const ri = drawScalarAndBasePoint(random);
         c.push(ci);
-        r.push(ri);
-        commitments.push(multiplyBase(ri).add(multiplyPoint(key, ci)));
+        r.push(ri.scalar);
+        commitments.push(ri.point.add(multiplyPoint(key, ci)));
       }
     }
     const [t1, t2, t3] = commitments as [Ed448Point, Ed448Point, Ed448Point];
@@ -145,6 +146,14 @@ function drawScalar(random: RandomSource): Uint8Array {
   const copy = Uint8Array.from(secret.expose());
   secret.wipe();
   return copy;
+}
+
+/** A random scalar and G times it (in OpenSSL: ed448.ts, randomScalarAndBasePoint); a plain array (the caller wipes it). */
+function drawScalarAndBasePoint(random: RandomSource): { scalar: Uint8Array; point: Ed448Point } {
+  const { scalar, point } = randomScalarAndBasePoint(random);
+  const copy = Uint8Array.from(scalar.expose());
+  scalar.wipe();
+  return { scalar: copy, point };
 }
 
 /**

@@ -34,7 +34,7 @@ import { inspect } from 'node:util';
 import { UsageError } from '../../errors.js';
 import type { RandomSource } from '../random.js';
 import { Secret } from '../secret.js';
-import { decodePoint, Ed448Point, multiplyBase, multiplyPoint } from './ed448.js';
+import { decodePoint, Ed448Point, multiplyPoint } from './ed448.js';
 import { hwc, USAGE } from './kdf.js';
 import { isCryptoRejection } from './rejection.js';
 import { decodeScalar, pruneInPlace, reduceScalar, SCALAR_BYTES } from './scalar.js';
@@ -42,7 +42,7 @@ import {
   checkEqualCoords,
   checkEqualLogs,
   checkKnowLog,
-  drawScalar,
+  drawScalarAndBasePoint,
   pointsEqualConstantTime,
   proveEqualCoords,
   proveEqualLogs,
@@ -246,8 +246,7 @@ function scalarsInRange(...values: Uint8Array[]): boolean {
 
 /** Our G * a2 etc.: a fresh random scalar and its point. */
 function drawHalf(random: RandomSource): { scalar: Uint8Array; point: Ed448Point } {
-  const scalar = drawScalar(random);
-  return { scalar, point: multiplyBase(scalar) };
+  return drawScalarAndBasePoint(random);
 }
 
 /** Step 1 (Alice starts): message 1 = G2a, c2, d2, G3a, c3, d3; draws a2, a3, r2, r3. */
@@ -289,9 +288,10 @@ export function smpV4Step2b(request: SmpV4BobRequest, secret: Secret, random: Ra
     const proof3 = proveKnowLog(SMP_HASH.bob3, b3.scalar, random);
     // G2a and G3a passed every check and b2, b3 are non-zero, so G2 and G3 are never the identity.
     const generators: SmpGenerators = { g2: multiplyPoint(request.point('g2a'), b2.scalar), g3: multiplyPoint(request.point('g3a'), b3.scalar) };
-    r4 = drawScalar(random);
+    const drawn4 = drawScalarAndBasePoint(random);
+    r4 = drawn4.scalar;
     const pb = multiplyPoint(generators.g3, r4);
-    const qb = multiplyBase(r4).add(multiplyPoint(generators.g2, y));
+    const qb = drawn4.point.add(multiplyPoint(generators.g2, y));
     const coords = proveEqualCoords(SMP_HASH.bobCoords, generators, r4, y, random);
     const message = {
       g2b: b2.point.encode(),
@@ -334,10 +334,11 @@ export function smpV4Step3(
   const generators: SmpGenerators = { g2: multiplyPoint(points.g2b, state.scalar('a2')), g3: multiplyPoint(points.g3b, a3) };
   if (generators.g2.isIdentity() || generators.g3.isIdentity()) return 'bad-group-element';
   if (!checkEqualCoords(SMP_HASH.bobCoords, generators, points.pb, points.qb, { c: message.cp, d5: message.d5, d6: message.d6 })) return 'bad-proof';
-  const r4 = drawScalar(random);
+  const drawn4 = drawScalarAndBasePoint(random);
+  const r4 = drawn4.scalar;
   try {
     const pa = multiplyPoint(generators.g3, r4);
-    const qa = multiplyBase(r4).add(multiplyPoint(generators.g2, x));
+    const qa = drawn4.point.add(multiplyPoint(generators.g2, x));
     const coords = proveEqualCoords(SMP_HASH.aliceCoords, generators, r4, x, random);
     const qab = qa.subtract(points.qb);
     const ra = multiplyPoint(qab, a3);

@@ -25,7 +25,7 @@
  */
 import { constantTimeEqual } from '../constant-time.js';
 import type { RandomSource } from '../random.js';
-import { Ed448Point, hashToScalar, multiplyAddPublic, multiplyBase, multiplyPoint, randomScalar } from './ed448.js';
+import { Ed448Point, hashToScalar, multiplyAddPublic, multiplyPoint, randomScalar, randomScalarAndBasePoint } from './ed448.js';
 import { scalarMul, scalarSub } from './scalar.js';
 
 /** The first byte of each SMP hash ("SMP Hash Function"), binding each proof to its place in the protocol. */
@@ -60,6 +60,14 @@ export function drawScalar(random: RandomSource): Uint8Array {
   return copy;
 }
 
+/** A fresh random scalar (as {@link drawScalar}) and G times it, computed by OpenSSL (ed448.ts, randomScalarAndBasePoint); the caller wipes the scalar. */
+export function drawScalarAndBasePoint(random: RandomSource): { scalar: Uint8Array; point: Ed448Point } {
+  const { scalar, point } = randomScalarAndBasePoint(random);
+  const copy = Uint8Array.from(scalar.expose());
+  scalar.wipe();
+  return { scalar: copy, point };
+}
+
 /** r - x * c mod q. */
 function response(r: Uint8Array, x: Uint8Array, c: Uint8Array): Uint8Array {
   return scalarSub(r, scalarMul(x, c));
@@ -68,12 +76,12 @@ function response(r: Uint8Array, x: Uint8Array, c: Uint8Array): Uint8Array {
 
 /** Proof of knowledge of x in X = G * x: c = HashToScalar(i || G * r), d = r - x c. */
 export function proveKnowLog(i: SmpHashId, x: Uint8Array, random: RandomSource): { c: Uint8Array; d: Uint8Array } {
-  const r = drawScalar(random);
+  const r = drawScalarAndBasePoint(random);
   try {
-    const c = smpHashToScalar(i, multiplyBase(r));
-    return { c, d: response(r, x, c) };
+    const c = smpHashToScalar(i, r.point);
+    return { c, d: response(r.scalar, x, c) };
   } finally {
-    r.fill(0);
+    r.scalar.fill(0);
   }
 }
 
@@ -100,13 +108,13 @@ export function proveEqualCoords(
   secret: Uint8Array,
   random: RandomSource,
 ): { c: Uint8Array; d5: Uint8Array; d6: Uint8Array } {
-  const r5 = drawScalar(random);
+  const r5 = drawScalarAndBasePoint(random);
   const r6 = drawScalar(random);
   try {
-    const c = smpHashToScalar(i, multiplyPoint(generators.g3, r5), multiplyBase(r5).add(multiplyPoint(generators.g2, r6)));
-    return { c, d5: response(r5, r4, c), d6: response(r6, secret, c) };
+    const c = smpHashToScalar(i, multiplyPoint(generators.g3, r5.scalar), r5.point.add(multiplyPoint(generators.g2, r6)));
+    return { c, d5: response(r5.scalar, r4, c), d6: response(r6, secret, c) };
   } finally {
-    r5.fill(0);
+    r5.scalar.fill(0);
     r6.fill(0);
   }
 }
@@ -136,12 +144,12 @@ export function checkEqualCoords(
  * c = HashToScalar(i || G * r7 || (Qa - Qb) * r7), d7 = r7 - x3 c. Draws r7.
  */
 export function proveEqualLogs(i: SmpHashId, qab: Ed448Point, x3: Uint8Array, random: RandomSource): { c: Uint8Array; d7: Uint8Array } {
-  const r7 = drawScalar(random);
+  const r7 = drawScalarAndBasePoint(random);
   try {
-    const c = smpHashToScalar(i, multiplyBase(r7), multiplyPoint(qab, r7));
-    return { c, d7: response(r7, x3, c) };
+    const c = smpHashToScalar(i, r7.point, multiplyPoint(qab, r7.scalar));
+    return { c, d7: response(r7.scalar, x3, c) };
   } finally {
-    r7.fill(0);
+    r7.scalar.fill(0);
   }
 }
 

@@ -19,11 +19,14 @@ import {
   generateEcdhKeyPair,
   hashToScalar,
   isCryptoRejection,
+  keyPairFromSymmetricKey,
   multiplyAddPublic,
   multiplyBase,
   multiplyPoint,
   multiplyPointPublic,
+  opensslBasePointInUse,
   randomScalar,
+  randomScalarAndBasePoint,
   rejectionReason,
   resetEd448OperationCounts,
   scalarAdd,
@@ -224,5 +227,60 @@ describe('point arithmetic', () => {
     decodePoint(pair.publicKey.encode());
     multiplyPoint(pair.publicKey, pair.secret.expose());
     expect(ed448OperationCounts()).toEqual({ baseMultiplications: 1, pointMultiplications: 1, subgroupChecks: 1 });
+  });
+});
+
+describe('base-point multiplications from a seed run in OpenSSL and equal noble\'s G * s', () => {
+  it('OpenSSL\'s derivation is in use on this Node', () => {
+    expect(opensslBasePointInUse()).toBe(true);
+  });
+
+  it('RFC 8032 section 7.4: the public key of each secret key', () => {
+    for (const c of rfc) {
+      const { secret, publicKey } = keyPairFromSymmetricKey(fromHex(c.secretKey));
+      expect(hex(publicKey.encode())).toBe(c.publicKey);
+      expect(hex(multiplyBase(secret.expose()).encode())).toBe(c.publicKey);
+    }
+  });
+
+  it('keyPairFromSymmetricKey: OpenSSL\'s G * s equals noble\'s for 300 seeds, and the point does arithmetic', () => {
+    const random = deterministicRandom('openssl-base-kat');
+    for (let i = 0; i < 300; i++) {
+      const seed = random(57);
+      const { secret, publicKey } = keyPairFromSymmetricKey(seed);
+      expect(fromLe(secret.expose())).toBe(fromLe(secretScalarFromSymmetricKey(seed).expose()));
+      const noble = multiplyBase(secret.expose());
+      expect(hex(publicKey.encode())).toBe(hex(noble.encode()));
+      if (i % 50 === 0) expect(publicKey.add(Ed448Point.BASE).equals(noble.add(Ed448Point.BASE))).toBe(true);
+    }
+  });
+
+  it('randomScalarAndBasePoint: the scalar of randomScalar (same draws) and noble\'s G times it, for 300 draws', () => {
+    const a = deterministicRandom('openssl-random-scalar');
+    const b = deterministicRandom('openssl-random-scalar');
+    for (let i = 0; i < 300; i++) {
+      const { scalar, point } = randomScalarAndBasePoint(a);
+      expect(hex(scalar.expose())).toBe(hex(randomScalar(b).expose()));
+      expect(hex(point.encode())).toBe(hex(multiplyBase(scalar.expose()).encode()));
+    }
+  });
+
+  it('generateEcdhKeyPair: the public key is G * secret, and a lazily decoded point compares and adds like any other', () => {
+    const random = deterministicRandom('openssl-ecdh');
+    for (let i = 0; i < 50; i++) {
+      const pair = generateEcdhKeyPair(random);
+      const noble = multiplyBase(pair.secret.expose());
+      expect(pair.publicKey.equals(noble)).toBe(true);
+      expect(pair.publicKey.isIdentity()).toBe(false);
+      expect(pair.publicKey.negate().add(noble).isIdentity()).toBe(true);
+    }
+  });
+
+  it('still counts one base multiplication each', () => {
+    resetEd448OperationCounts();
+    generateEcdhKeyPair(deterministicRandom('count-openssl'));
+    randomScalarAndBasePoint(deterministicRandom('count-openssl'));
+    keyPairFromSymmetricKey(new Uint8Array(57).fill(7));
+    expect(ed448OperationCounts()).toEqual({ baseMultiplications: 3, pointMultiplications: 0, subgroupChecks: 0 });
   });
 });
