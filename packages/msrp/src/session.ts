@@ -158,8 +158,8 @@ export class MsrpSession {
         toPath: this.toPath,
         fromPath: [this.ownUri],
         headers: [
-          { name: 'Message-ID', value: messageId },
           { name: 'Byte-Range', value: chunk.byteRange },
+          { name: 'Message-ID', value: messageId },
           { name: 'Failure-Report', value: reports.failure },
           { name: 'Success-Report', value: reports.success },
           { name: 'Content-Type', value: contentType },
@@ -270,7 +270,7 @@ export class MsrpSession {
       method: 'SEND',
       toPath: this.toPath,
       fromPath: [this.ownUri],
-      headers: [{ name: 'Message-ID', value: newIdent(this.random) }, { name: 'Byte-Range', value: '1-0/0' }, ...extra],
+      headers: [{ name: 'Byte-Range', value: '1-0/0' }, { name: 'Message-ID', value: newIdent(this.random) }, ...extra],
     }));
     this.transactions.add(transactionId, purpose, now + this.responseTimeoutMs);
     this.lastSent = now;
