@@ -99,7 +99,7 @@ describe('relay client (RFC 4976)', () => {
       if (last.write[0] === undefined) break;
       tid = request(last.write[0]).transactionId;
     }
-    expect(last.events).toEqual([{ kind: 'relay-failed', status: 401, reason: 'unauthorized' }]);
+    expect(last?.events).toEqual([{ kind: 'relay-failed', status: 401, reason: 'unauthorized' }]);
   });
 
   it('times out an unanswered AUTH and ignores responses to other transactions', () => {
