@@ -1,6 +1,5 @@
 /** fast-check arbitraries for MSRP frames, shared by the property tests and the fuzz targets. */
 import fc from 'fast-check';
- 
 import { bodyContainsEndLine, type Frame, type Header } from '../src/index.js';
 
 const identChar = fc.constantFrom(...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-+%='.split(''));
