@@ -167,12 +167,10 @@ export class MsrpSession {
         body: chunk.body,
         flag: chunk.flag,
       }));
-      if (reports.failure !== 'no') {
-        const deadline = reports.failure === 'yes' ? now + this.responseTimeoutMs : undefined;
-        this.transactions.add(transactionId, { kind: 'chunk', messageId }, deadline);
-      }
+      if (reports.failure === 'yes') this.transactions.add(transactionId, { kind: 'chunk', messageId }, now + this.responseTimeoutMs);
+      else if (reports.failure === 'partial') this.transactions.addErrorsOnly(transactionId, { kind: 'chunk', messageId });
     }
-    if (reports.failure === 'yes' || reports.success === 'yes') this.remember(messageId, { chunksLeft: chunks.length, reports });
+    if (reports.failure !== 'no' || reports.success === 'yes') this.remember(messageId, { chunksLeft: chunks.length, reports });
     this.lastSent = now;
     return { ...outcome, messageId };
   }
@@ -205,7 +203,11 @@ export class MsrpSession {
     const outcome = emptyOutcome();
     if (this.closed) return outcome;
     this.closed = true;
-    for (const messageId of this.outgoing.keys()) outcome.events.push({ kind: 'not-delivered', messageId, reason: 'closed', status: 0 });
+    for (const [messageId, message] of this.outgoing) {
+      // Failure-Report: partial without a success REPORT never confirms anything: silence is all it gets.
+      if (message.reports.failure === 'partial' && message.reports.success === 'no') continue;
+      outcome.events.push({ kind: 'not-delivered', messageId, reason: 'closed', status: 0 });
+    }
     this.outgoing.clear();
     this.transactions.clear();
     this.reassembly.clear();

@@ -18,8 +18,7 @@ export type TransactionPurpose =
 
 interface Pending {
   readonly purpose: TransactionPurpose;
-  /** Deadline (host clock), or `undefined` when no 200 is expected (Failure-Report: partial). */
-  readonly deadline: number | undefined;
+  readonly deadline: number;
 }
 
 /** What a response means for its transaction. */
@@ -43,9 +42,18 @@ export class Transactions {
     return this.pending.size < MAX_PENDING_TRANSACTIONS;
   }
 
-  /** Records a request sent at `now`. */
-  add(transactionId: string, purpose: TransactionPurpose, deadline: number | undefined): void {
+  /** Records a request that awaits a response until `deadline`. */
+  add(transactionId: string, purpose: TransactionPurpose, deadline: number): void {
     this.pending.set(transactionId, { purpose, deadline });
+  }
+
+  /**
+   * Records a request that gets only error responses (Failure-Report:
+   * partial): no deadline, kept among the bounded answered ids, so it
+   * never fills the pending table.
+   */
+  addErrorsOnly(transactionId: string, purpose: TransactionPurpose): void {
+    this.remember(transactionId, purpose);
   }
 
   /** Matches a response with `status` to its transaction. */
@@ -67,7 +75,7 @@ export class Transactions {
   /** The earliest deadline, if any. */
   nextDeadline(): number | undefined {
     let next: number | undefined;
-    for (const { deadline } of this.pending.values()) if (deadline !== undefined && (next === undefined || deadline < next)) next = deadline;
+    for (const { deadline } of this.pending.values()) if (next === undefined || deadline < next) next = deadline;
     return next;
   }
 
@@ -75,7 +83,7 @@ export class Transactions {
   expire(now: number): TransactionPurpose[] {
     const expired: TransactionPurpose[] = [];
     for (const [id, { purpose, deadline }] of this.pending) {
-      if (deadline !== undefined && deadline <= now) {
+      if (deadline <= now) {
         this.pending.delete(id);
         expired.push(purpose);
       }

@@ -250,3 +250,29 @@ describe('session over a relay connection', () => {
     expect(kinds(ready.events)).toEqual(['relay-ready']);
   });
 });
+
+describe('session: Failure-Report partial', () => {
+  it('Failure-Report: partial sends never fill the pending-transaction table', () => {
+    const { alice } = pair();
+    for (let i = 0; i < 5000; i++) alice.sendMessage('text/plain', enc('x'), { reports: { failure: 'partial', success: 'no' } }, 1);
+    expect(alice.sendMessage('text/plain', enc('x'), {}, 1).write).toHaveLength(1);
+  });
+
+  it('an error response to a Failure-Report: partial SEND marks the message not delivered', () => {
+    const { alice } = pair();
+    const sent = alice.sendMessage('text/plain', enc('x'), { reports: { failure: 'partial', success: 'no' } }, 1);
+    const tid = (requests(sent)[0] as RequestFrame).transactionId;
+    expect(alice.receive(enc(`MSRP ${tid} 413 Message Too Large\r\nTo-Path: msrp://192.0.2.2:2855/77eb61da385b539776ec;tcp\r\nFrom-Path: msrp://192.0.2.2:49488/e12508a56e68271c77d1;tcp\r\n-------${tid}$\r\n`), 2).events)
+      .toEqual([{ kind: 'not-delivered', messageId: sent.messageId, reason: 'response', status: 413 }]);
+  });
+});
+
+describe('session: close', () => {
+  it('reports messages still awaiting an outcome as not delivered (closed), and nothing for unconfirmable ones', () => {
+    const { alice } = pair();
+    const waiting = alice.sendMessage('text/plain', enc('a'), {}, 1);
+    alice.sendMessage('text/plain', enc('b'), { reports: { failure: 'partial', success: 'no' } }, 1);
+    expect(alice.close().events).toEqual([{ kind: 'not-delivered', messageId: waiting.messageId, reason: 'closed', status: 0 }]);
+    expect(() => alice.sendMessage('text/plain', enc('c'), {}, 2)).toThrow('closed');
+  });
+});
