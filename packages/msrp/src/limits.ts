@@ -26,6 +26,10 @@ export const RECEIVE_SLICE_BYTES = 64 * 1024;
 export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 /** Messages being reassembled at once per session (interleaved chunked messages). */
 export const MAX_MESSAGES_IN_REASSEMBLY = 16;
+/** Bookkeeping counted per held chunk on top of its bytes, so that tiny chunks cannot hold far more memory than the byte bound says. */
+export const CHUNK_OVERHEAD_BYTES = 128;
+/** Chunks of one message held ahead of a gap (out of order); MSRP over one connection arrives in order, so more is an attack. */
+export const MAX_OUT_OF_ORDER_CHUNKS = 32;
 /** Bytes held by all messages in reassembly of one session together. */
 export const MAX_REASSEMBLY_BYTES = 32 * 1024 * 1024;
 /** Default body bytes per chunk we send: Kamailio's relay drops frames whose body exceeds 10240 bytes; msrplib switches to `1-*\/N` above 2048. */

@@ -7,13 +7,17 @@
  * whether more follows (`+`), the message ends (`$`) or is aborted (`#`).
  * Chunks of several messages may interleave. A message completes once its
  * `$` chunk arrived and its bytes from 1 to the end are all present; it is
- * then handed out whole. Bounds: messages at once, bytes held by all of
- * them, and the size of one message (declared total or received end); a
- * chunk that would pass one drops its message with a typed reason.
+ * then handed out whole. Coverage is tracked as the contiguous prefix
+ * received so far, so in-order chunks cost constant time each; chunks
+ * ahead of a gap wait in a short list (limits.MAX_OUT_OF_ORDER_CHUNKS).
+ * Bounds: messages at once, bytes held by all of them (each chunk counted
+ * with limits.CHUNK_OVERHEAD_BYTES of bookkeeping), and the size of one
+ * message (declared total or received end); a chunk that would pass one
+ * drops its message with a typed reason.
  */
 import type { ByteRange } from './byte-range.js';
 import type { ContinuationFlag } from './frame.js';
-import { MAX_MESSAGE_BYTES, MAX_MESSAGES_IN_REASSEMBLY, MAX_REASSEMBLY_BYTES } from './limits.js';
+import { CHUNK_OVERHEAD_BYTES, MAX_MESSAGE_BYTES, MAX_MESSAGES_IN_REASSEMBLY, MAX_OUT_OF_ORDER_CHUNKS, MAX_REASSEMBLY_BYTES } from './limits.js';
 import type { DropReason } from './outcome.js';
 import type { ReportRequest } from './report-headers.js';
 
@@ -54,8 +58,17 @@ export type ReassemblyResult =
   | { readonly kind: 'complete'; readonly messageId: string; readonly contentType: string; readonly body: Uint8Array; readonly context: MessageContext }
   | { readonly kind: 'dropped'; readonly messageId: string; readonly reason: DropReason; readonly context: MessageContext };
 
+interface Piece {
+  readonly start: number;
+  readonly bytes: Uint8Array;
+}
+
 interface InProgress {
-  readonly pieces: { readonly start: number; readonly bytes: Uint8Array }[];
+  readonly pieces: Piece[];
+  /** Bytes 1..covered are all present. */
+  covered: number;
+  /** Pieces that start after a gap. */
+  readonly ahead: Piece[];
   contentType: string | undefined;
   held: number;
   /** The last byte position, once the `$` chunk arrived. */
@@ -102,23 +115,34 @@ export class Reassembly {
         return { kind: 'complete', messageId, contentType: chunk.contentType ?? '', body, context: chunk.context };
       }
       if (this.messages.size >= this.limits.maxMessages) return { kind: 'dropped', messageId, reason: 'too-many-messages', context: chunk.context };
-      message = { pieces: [], contentType: chunk.contentType, held: 0, end: undefined, context: chunk.context };
+      message = { pieces: [], covered: 0, ahead: [], contentType: chunk.contentType, held: 0, end: undefined, context: chunk.context };
       this.messages.set(messageId, message);
     }
-    if (this.heldBytes + body.length > this.limits.maxBytes) {
+    const cost = body.length + CHUNK_OVERHEAD_BYTES;
+    if (this.heldBytes + cost > this.limits.maxBytes) {
       this.forget(messageId, message);
       return { kind: 'dropped', messageId, reason: 'reassembly-full', context: message.context };
     }
     if (body.length > 0) {
-      message.pieces.push({ start: range.start, bytes: body });
-      message.held += body.length;
-      this.heldBytes += body.length;
+      const piece = { start: range.start, bytes: body };
+      message.pieces.push(piece);
+      message.held += cost;
+      this.heldBytes += cost;
+      if (piece.start <= message.covered + 1) {
+        message.covered = Math.max(message.covered, last);
+        absorb(message);
+      } else {
+        message.ahead.push(piece);
+        if (message.ahead.length > MAX_OUT_OF_ORDER_CHUNKS) {
+          this.forget(messageId, message);
+          return { kind: 'dropped', messageId, reason: 'reassembly-full', context: message.context };
+        }
+      }
     }
     message.contentType ??= chunk.contentType;
     if (flag === '$') message.end = last;
-    if (message.end === undefined) return { kind: 'pending' };
+    if (message.end === undefined || message.covered < message.end) return { kind: 'pending' };
     const whole = assemble(message.pieces, message.end);
-    if (whole === undefined) return { kind: 'pending' };
     this.forget(messageId, message);
     return { kind: 'complete', messageId, contentType: message.contentType ?? '', body: whole, context: message.context };
   }
@@ -135,16 +159,25 @@ export class Reassembly {
   }
 }
 
-/** The bytes 1..end when the pieces cover them all, else `undefined`. */
-function assemble(pieces: readonly { readonly start: number; readonly bytes: Uint8Array }[], end: number): Uint8Array | undefined {
-  const sorted = [...pieces].sort((a, b) => a.start - b.start);
-  let covered = 0;
-  for (const piece of sorted) {
-    if (piece.start > covered + 1) return undefined;
-    covered = Math.max(covered, piece.start + piece.bytes.length - 1);
+/** Moves pieces that now touch the covered prefix into it (repeatedly: each may close the next gap). */
+function absorb(message: InProgress): void {
+  for (let progressed = true; progressed;) {
+    progressed = false;
+    for (let i = 0; i < message.ahead.length; i++) {
+      const piece = message.ahead[i];
+      if (piece !== undefined && piece.start <= message.covered + 1) {
+        message.covered = Math.max(message.covered, piece.start + piece.bytes.length - 1);
+        message.ahead.splice(i, 1);
+        progressed = true;
+        break;
+      }
+    }
   }
-  if (covered < end) return undefined;
+}
+
+/** The bytes 1..end (the pieces cover them: see `covered`). */
+function assemble(pieces: readonly Piece[], end: number): Uint8Array {
   const out = new Uint8Array(end);
-  for (const piece of sorted) if (piece.start <= end) out.set(piece.bytes.subarray(0, Math.max(0, end - piece.start + 1)), piece.start - 1);
+  for (const piece of pieces) if (piece.start <= end) out.set(piece.bytes.subarray(0, end - piece.start + 1), piece.start - 1);
   return out;
 }
