@@ -28,6 +28,7 @@
  */
 import { fromUtf8, hasControl, utf8 } from './bytes.js';
 import { ByteQueue } from './byte-queue.js';
+import { bodyEnd, isFlag, prefixOf, startsWith } from './end-line.js';
 import type { FrameErrorCode } from './errors.js';
 import type { ContinuationFlag, Frame, Header } from './frame.js';
 import { isIdent } from './ident.js';
@@ -77,15 +78,12 @@ type Start =
 
 type State =
   | { readonly name: 'start' }
-  | { readonly name: 'headers'; readonly start: Start; readonly headers: Header[]; headerBytes: number; readonly endLine: Uint8Array }
-  | { readonly name: 'body'; readonly start: Start; readonly headers: Header[]; readonly endLine: Uint8Array; scanFrom: number; fresh: boolean }
-  | { readonly name: 'discard'; readonly endLine: Uint8Array; scanFrom: number }
+  | { readonly name: 'headers'; readonly start: Start; readonly headers: Header[]; headerBytes: number; readonly endLine: Uint8Array; readonly marker: Uint8Array }
+  | { readonly name: 'body'; readonly start: Start; readonly headers: Header[]; readonly endLine: Uint8Array; readonly marker: Uint8Array; scanFrom: number; fresh: boolean }
+  | { readonly name: 'discard'; readonly marker: Uint8Array; scanFrom: number }
   | { readonly name: 'broken' }
   | { readonly name: 'seek' };
 
-function isFlag(byte: number | undefined): boolean {
-  return byte === 0x24 || byte === 0x2b || byte === 0x23;
-}
 
 /** One connection's incremental parser. */
 export class FrameParser {
@@ -115,8 +113,12 @@ export class FrameParser {
   /** Feeds bytes; returns the frames and errors completed by them, in order. */
   push(bytes: Uint8Array): ParseResult[] {
     const results: ParseResult[] = [];
+    if (this.state.name === 'broken') {
+      if (bytes.length > 0) this.fail(results, { code: 'stream-broken', fatal: true });
+      return results;
+    }
     for (let offset = 0; offset < bytes.length; offset += RECEIVE_SLICE_BYTES) {
-      if (this.state.name === 'broken') break;
+      if (this.broken) break;
       this.queue.append(bytes.subarray(offset, offset + RECEIVE_SLICE_BYTES));
       this.drain(results);
     }
@@ -177,7 +179,7 @@ export class FrameParser {
     const start: Start = method !== undefined
       ? { type: 'request', transactionId, method }
       : { type: 'response', transactionId, status: Number(statusText), comment: comment ?? '' };
-    this.state = { name: 'headers', start, headers: [], headerBytes: lineEnd + 2, endLine: utf8(`-------${transactionId}`) };
+    this.state = { name: 'headers', start, headers: [], headerBytes: lineEnd + 2, endLine: utf8(`-------${transactionId}`), marker: bodyEnd(transactionId) };
     return true;
   }
 
@@ -192,7 +194,7 @@ export class FrameParser {
     const view = this.queue.view();
     if (lineEnd === 0) {
       this.queue.consume(2);
-      this.state = { name: 'body', start: state.start, headers: state.headers, endLine: state.endLine, scanFrom: 0, fresh: true };
+      this.state = { name: 'body', start: state.start, headers: state.headers, endLine: state.endLine, marker: state.marker, scanFrom: 0, fresh: true };
       return true;
     }
     if (lineEnd === state.endLine.length + 1 && isFlag(view[lineEnd - 1]) && startsWith(view, state.endLine)) {
@@ -233,14 +235,14 @@ export class FrameParser {
         return true;
       }
     }
-    const marker = crlfThen(state.endLine);
+    const marker = state.marker;
     for (;;) {
       const at = this.queue.indexOf(marker, state.scanFrom);
       if (at < 0) {
         state.scanFrom = Math.max(state.scanFrom, this.queue.length - marker.length + 1);
         if (this.queue.length > this.limits.maxBodyBytes + marker.length + 3) {
           this.fail(results, { code: 'body-too-large', fatal: false, ...describe(state.start), headers: state.headers });
-          this.state = { name: 'discard', endLine: state.endLine, scanFrom: 0 };
+          this.state = { name: 'discard', marker: state.marker, scanFrom: 0 };
           return true;
         }
         return false;
@@ -277,11 +279,11 @@ export class FrameParser {
     this.queue.consume(this.queue.length);
     this.queue.append(CRLF);
     this.queue.append(rest);
-    this.state = { name: 'discard', endLine: state.endLine, scanFrom: 0 };
+    this.state = { name: 'discard', marker: state.marker, scanFrom: 0 };
   }
 
   private discard(state: Extract<State, { name: 'discard' }>): boolean {
-    const marker = crlfThen(state.endLine);
+    const marker = state.marker;
     for (;;) {
       const at = this.queue.indexOf(marker, state.scanFrom);
       if (at < 0) {
@@ -320,33 +322,6 @@ export class FrameParser {
     this.state = { name: 'start' };
     return true;
   }
-}
-
-const markers = new Map<string, Uint8Array>();
-function crlfThen(endLine: Uint8Array): Uint8Array {
-  const key = fromUtf8(endLine);
-  let marker = markers.get(key);
-  if (marker === undefined) {
-    marker = new Uint8Array(endLine.length + 2);
-    marker.set(CRLF);
-    marker.set(endLine, 2);
-    if (markers.size > 64) markers.clear();
-    markers.set(key, marker);
-  }
-  return marker;
-}
-
-function startsWith(view: Uint8Array, prefix: Uint8Array): boolean {
-  if (view.length < prefix.length) return false;
-  for (let i = 0; i < prefix.length; i++) if (view[i] !== prefix[i]) return false;
-  return true;
-}
-
-/** True when `view` is a prefix of `full` (so more bytes could still complete it). */
-function prefixOf(view: Uint8Array, full: Uint8Array): boolean {
-  const n = Math.min(view.length, full.length);
-  for (let i = 0; i < n; i++) if (view[i] !== full[i]) return false;
-  return true;
 }
 
 function describe(start: Start): { transactionId: string; method?: string } {
