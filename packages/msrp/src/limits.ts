@@ -48,7 +48,7 @@ export const MAX_ANSWERED_TRANSACTIONS = 1024;
 export const MAX_MESSAGES_AWAITING_REPORT = 1024;
 /** Refresh a relay AUTH this long before it expires (RFC 4976 section 5.2 asks for a refresh before expiry). */
 export const RELAY_REFRESH_MARGIN_MS = 60 * 1000;
-/** Relay AUTH attempts in a row that end in 401 before giving up (wrong password, or a relay that never accepts). */
+/** Relay AUTHs with credentials in a row that may end in 401 before giving up (a wrong password, or a relay that never accepts; stale nonces count too, so one stale retry fits). */
 export const MAX_AUTH_CHALLENGES = 2;
 /** 423 Interval Out-of-Bounds answers in a row before giving up. */
 export const MAX_INTERVAL_RETRIES = 2;

@@ -116,7 +116,7 @@ export class RelayClient {
     if (frame.status === 401) {
       const challenge = parseDigestChallenge(headerValue(frame, 'WWW-Authenticate') ?? '');
       if (challenge === undefined) return this.fail(outcome, 401, 'bad-response');
-      if (state.challenges >= MAX_AUTH_CHALLENGES && !challenge.stale) return this.fail(outcome, 401, 'unauthorized');
+      if (state.challenges >= MAX_AUTH_CHALLENGES) return this.fail(outcome, 401, 'unauthorized');
       this.sendAuth(outcome, now, challenge, state.challenges + 1, state.intervals);
       return outcome;
     }

@@ -109,3 +109,18 @@ describe('relay client (RFC 4976)', () => {
     expect(client.onDeadline(client.nextDeadline()!).events).toEqual([{ kind: 'relay-failed', status: 408, reason: 'timeout' }]);
   });
 });
+
+describe('relay client: endless challenges', () => {
+  it('a relay answering stale=true forever does not keep us AUTHing forever', () => {
+    const client = new RelayClient({ relayUri: uri('msrp://127.0.0.1:2855;tcp'), localUri: uri('msrp://127.0.0.1:9/abcd1234;tcp'), username: 'u', password: 'p', random: seededRandom(3) });
+    let tid = request(client.start(0).write[0]!).transactionId;
+    let auths = 1;
+    for (let i = 0; i < 20; i++) {
+      const out = client.receive(enc(`MSRP ${tid} 401 Unauthorized\r\nWWW-Authenticate: Digest realm="r", nonce="n${i}", qop="auth", stale=true\r\n-------${tid}$\r\n`), i);
+      if (out.write[0] === undefined) break;
+      tid = request(out.write[0]).transactionId;
+      auths++;
+    }
+    expect(auths).toBeLessThanOrEqual(3);
+  });
+});
