@@ -103,6 +103,21 @@ export default tseslint.config(
       'no-restricted-properties': ['error', { object: 'Math', property: 'random', message: 'use the injected RandomSource' }],
     },
   },
+  // packages/msrp is sans-I/O like packages/otr; node:crypto (MD5 digest and
+  // the default random source) only in src/digest.ts.
+  {
+    files: ['packages/msrp/src/**/*.ts'],
+    ignores: ['packages/msrp/src/digest.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [...ioModules, ...cryptoModules.filter((m) => !m.includes('*'))], patterns: [{ group: ['@noble/*'], message: 'packages/msrp uses no @noble/*' }] }] },
+  },
+  { files: ['packages/msrp/src/digest.ts'], rules: { 'no-restricted-imports': ['error', { paths: ioModules }] } },
+  {
+    files: ['packages/msrp/src/**/*.ts'],
+    rules: {
+      'no-restricted-globals': ['error', ...impureGlobals.map((g) => ({ ...g, message: 'packages/msrp is sans-I/O: the host supplies time, randomness and I/O.' }))],
+      'no-restricted-properties': ['error', { object: 'Math', property: 'random', message: 'use the injected RandomSource' }],
+    },
+  },
   {
     files: ['**/test/**/*.ts', 'bench/**/*.ts', '**/*.test.ts'],
     rules: {
