@@ -86,21 +86,21 @@ export interface ChatSdpInput {
   /** Relays' Use-Path URIs first, our own URI last. */
   readonly path: readonly string[];
   readonly acceptTypes: readonly string[];
-  readonly acceptWrappedTypes?: readonly string[];
-  readonly setup?: MsrpSetup;
+  readonly acceptWrappedTypes?: readonly string[] | undefined;
+  readonly setup?: MsrpSetup | undefined;
   /** Default: the port of the last path URI, else 2855 (as sipsimple). */
-  readonly port?: number;
+  readonly port?: number | undefined;
   /** c= address. Default: the host of the last path URI. */
-  readonly connectionAddress?: string;
+  readonly connectionAddress?: string | undefined;
   /** o= session id and version (digits). Default "0". */
-  readonly sessionId?: string;
-  readonly sessionVersion?: string;
+  readonly sessionId?: string | undefined;
+  readonly sessionVersion?: string | undefined;
   /** o= address. Default: the c= address. */
-  readonly originAddress?: string;
+  readonly originAddress?: string | undefined;
   /** s= line. Default "-". */
-  readonly sessionName?: string;
+  readonly sessionName?: string | undefined;
   /** a=sendonly etc.; sendrecv (the default) writes no line. */
-  readonly direction?: MediaDirection;
+  readonly direction?: MediaDirection | undefined;
 }
 
 /** sipsimple's chat stream types (chat.py ChatStream). */
