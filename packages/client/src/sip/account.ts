@@ -67,8 +67,8 @@ class Events<M extends Record<string, unknown>> {
       set = new Set();
       this.listeners.set(event, set);
     }
-    set.add(listener as Listener<never>);
-    return () => set.delete(listener as Listener<never>);
+    set.add(listener);
+    return () => set.delete(listener);
   }
   protected emit<K extends keyof M>(event: K, value: M[K]): void {
     for (const listener of [...(this.listeners.get(event) ?? [])]) (listener as Listener<M[K]>)(value);
@@ -98,24 +98,32 @@ function contactIsFocus(message: IncomingRequestMessage | IncomingResponseMessag
 
 /** One chat session (INVITE dialog), incoming or outgoing. */
 export class ChatSession extends Events<ChatSessionEvents> {
+  readonly direction: 'incoming' | 'outgoing';
+  /** The SIP.js session (for headers of the INVITE and its responses). */
+  readonly sip: Session;
   state: ChatSessionState;
   focus = false;
   private endInfo: SessionEnded | undefined;
 
   /** @internal */
   constructor(
-    readonly direction: 'incoming' | 'outgoing',
-    readonly sip: Session,
+    private readonly dialog: { readonly incoming: Invitation } | { readonly outgoing: Inviter },
     private readonly context: ChatDescriptionContext,
     /** The peer's address (From of an incoming INVITE, the target of ours). */
     readonly remoteUri: string,
     readonly remoteDisplayName: string | undefined,
   ) {
     super();
+    this.direction = 'incoming' in dialog ? 'incoming' : 'outgoing';
+    this.sip = 'incoming' in dialog ? dialog.incoming : dialog.outgoing;
+    const direction = this.direction;
+    const sip = this.sip;
     this.state = direction === 'incoming' ? 'ringing' : 'offering';
     sip.stateChange.addListener((state) => {
       if (state === SessionState.Established && direction === 'incoming') this.established();
-      if (state === SessionState.Terminated) this.finish();
+      // SIP.js moves to Terminated before it hands the final response to the
+      // request delegate: let that run first, so the reason is known
+      if (state === SessionState.Terminated) setImmediate(() => this.finish());
     });
     sip.delegate = {
       onBye: () => this.setEnd({ by: 'remote', reason: 'hangup' }),
@@ -160,11 +168,11 @@ export class ChatSession extends Events<ChatSessionEvents> {
    * Resolves when the 200 OK is sent; `established` follows.
    */
   async accept(answer: ChatDescriptionSource): Promise<void> {
-    if (this.direction !== 'incoming') throw new SipUsageError('only an incoming session can be accepted');
+    if (!('incoming' in this.dialog)) throw new SipUsageError('only an incoming session can be accepted');
     if (this.state !== 'ringing') throw new SipUsageError(`cannot accept a session that is ${this.state}`);
     this.context.local = answer;
     try {
-      await (this.sip as Invitation).accept();
+      await this.dialog.incoming.accept();
     } catch (error) {
       this.setEnd({ by: 'error', reason: error instanceof SdpError ? 'bad SDP' : 'accept failed' });
       throw error instanceof Error ? error : new Error('accept failed');
@@ -173,11 +181,11 @@ export class ChatSession extends Events<ChatSessionEvents> {
 
   /** Reject an incoming session (default 486 Busy Here; 603 Decline for "no"). */
   async reject(statusCode = 486): Promise<void> {
-    if (this.direction !== 'incoming') throw new SipUsageError('only an incoming session can be rejected');
+    if (!('incoming' in this.dialog)) throw new SipUsageError('only an incoming session can be rejected');
     if (this.state !== 'ringing') throw new SipUsageError(`cannot reject a session that is ${this.state}`);
     if (statusCode < 400 || statusCode > 699) throw new SipUsageError('a rejection is a 4xx, 5xx or 6xx status');
     this.setEnd({ by: 'local', reason: 'rejected', statusCode });
-    await (this.sip as Invitation).reject({ statusCode });
+    await this.dialog.incoming.reject({ statusCode });
   }
 
   /**
@@ -188,9 +196,9 @@ export class ChatSession extends Events<ChatSessionEvents> {
     switch (this.sip.state) {
       case SessionState.Initial:
       case SessionState.Establishing:
-        if (this.direction === 'outgoing') {
+        if ('outgoing' in this.dialog) {
           this.setEnd({ by: 'local', reason: 'cancelled' });
-          await (this.sip as Inviter).cancel();
+          await this.dialog.outgoing.cancel();
         } else {
           await this.reject(603);
         }
@@ -262,6 +270,7 @@ export class SipAccount extends Events<SipAccountEvents> {
       transportOptions,
       contactParams: { transport: options.proxy.transport },
       userAgentString: options.userAgentString ?? 'sotto',
+      // SIP.js's log carries whole messages (digest responses included): off
       logBuiltinEnabled: false,
       logLevel: 'error',
       reconnectionAttempts: 0,
@@ -272,7 +281,9 @@ export class SipAccount extends Events<SipAccountEvents> {
         onDisconnect: (error) => this.disconnected(error),
       },
     });
-    this.transport = this.ua.transport as SipStreamTransport;
+    const transport = this.ua.transport;
+    if (!(transport instanceof SipStreamTransport)) throw new Error('SIP.js did not use our transport');
+    this.transport = transport;
     this.registerer = new Registerer(this.ua, { expires: options.registerExpires ?? DEFAULT_EXPIRES });
     this.registerer.stateChange.addListener((state) => {
       switch (state) {
@@ -320,7 +331,13 @@ export class SipAccount extends Events<SipAccountEvents> {
       this.setRegistration('registering');
       this.registerer.register({
         requestDelegate: {
-          onAccept: () => resolve(),
+          onAccept: () => {
+            // a refresh after a reconnect leaves SIP.js's registerer in its
+            // Registered state, so no state change tells us: say it here
+            this.failures = 0;
+            this.setRegistration('registered');
+            resolve();
+          },
           onReject: (response: IncomingResponse) => {
             const statusCode = response.message.statusCode ?? 0;
             const reasonPhrase = response.message.reasonPhrase ?? '';
@@ -379,7 +396,7 @@ export class SipAccount extends Events<SipAccountEvents> {
     const inviter = new Inviter(this.ua, targetUri, { extraHeaders: [...(options.extraHeaders ?? [])] });
     const context: ChatDescriptionContext = { local: offer, localSdp: undefined, remote: undefined, remoteSdp: undefined };
     this.contexts.set(inviter, context);
-    const session = new ChatSession('outgoing', inviter, context, targetUri.toString(), undefined);
+    const session = new ChatSession({ outgoing: inviter }, context, targetUri.toString(), undefined);
     this.track(session);
     inviter.invite({
       requestDelegate: {
@@ -428,7 +445,7 @@ export class SipAccount extends Events<SipAccountEvents> {
     }
     const context: ChatDescriptionContext = { local: undefined, localSdp: undefined, remote, remoteSdp: request.body };
     this.contexts.set(invitation, context);
-    const session = new ChatSession('incoming', invitation, context, from, request.from.displayName || undefined);
+    const session = new ChatSession({ incoming: invitation }, context, from, request.from.displayName || undefined);
     session.focus = contactIsFocus(request);
     this.track(session);
     void invitation.progress().catch(() => undefined); // 180 Ringing

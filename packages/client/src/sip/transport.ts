@@ -191,7 +191,7 @@ export class SipStreamTransport implements Transport {
         pinned = this.options.tls?.trustedFingerprint256 === undefined ? undefined : normalizeFingerprint(this.options.tls.trustedFingerprint256);
         ca = kind === 'tls' ? this.tlsCa() : undefined;
       } catch (error) {
-        reject(error instanceof SipTransportError ? this.report(error) : error);
+        reject(error instanceof SipTransportError ? this.report(error) : new SipTransportError('connect-failed', 'cannot prepare the connection'));
         return;
       }
       this.decoder = new SipStreamDecoder(this.options.limits ?? DEFAULT_SIP_FRAMING_LIMITS);
@@ -350,7 +350,6 @@ export class SipStreamTransport implements Transport {
     return new Promise((resolve) => {
       socket.once('close', () => resolve());
       socket.end();
-      socket.destroySoon?.();
       setTimeout(() => socket.destroy(), 1000).unref();
       this.setState(TransportState.Disconnected);
     });

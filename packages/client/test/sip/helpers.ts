@@ -1,5 +1,5 @@
 /** Helpers for the SIP tests: accounts on a harness Kamailio, chat descriptions, waiting for events. */
-import { SipAccount, type ChatSession, type SipAccountOptions } from '../../src/sip/account.js';
+import { SipAccount, type ChatSession, type SessionEnded, type SessionEstablished, type SipAccountOptions } from '../../src/sip/account.js';
 import { BLINK_ACCEPT_TYPES, BLINK_ACCEPT_WRAPPED_TYPES, type ChatSdpInput, type MsrpSdpTransport } from '../../src/sip/sdp.js';
 import { SIP_PASSWORD, type Kamailio } from './kamailio/harness.js';
 
@@ -47,13 +47,28 @@ export function next<T>(on: (listener: (value: T) => void) => () => void, accept
 }
 
 export function nextIncoming(sip: SipAccount): Promise<ChatSession> {
-  return next((l) => sip.on('incoming', l));
+  return next<ChatSession>((l) => sip.on('incoming', l));
 }
 
-export function ended(session: ChatSession) {
-  return next((l) => session.on('ended', l));
+export function ended(session: ChatSession): Promise<SessionEnded> {
+  return next<SessionEnded>((l) => session.on('ended', l));
 }
 
-export function established(session: ChatSession) {
-  return next((l) => session.on('established', l));
+export function established(session: ChatSession): Promise<SessionEstablished> {
+  return next<SessionEstablished>((l) => session.on('established', l));
+}
+
+/** Resolves once `sip` is registered over a live connection. */
+export function registered(sip: SipAccount): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (sip.registrationState === 'registered' && sip.transport.isConnected()) {
+      resolve();
+      return;
+    }
+    const off = sip.on('registration', (r) => {
+      if (r.state !== 'registered') return;
+      off();
+      resolve();
+    });
+  });
 }
