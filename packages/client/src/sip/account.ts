@@ -318,12 +318,23 @@ export class SipAccount extends Events<SipAccountEvents> {
     this.emit('registration', { state, expires: state === 'registered' ? this.options.registerExpires ?? DEFAULT_EXPIRES : undefined });
   }
 
-  /** Connects and registers; resolves once registered the first time (rejects if the first attempt fails). */
+  /**
+   * Connects and registers; resolves once registered. If the first connection
+   * or REGISTER fails, everything is stopped again and the error is thrown
+   * (a SipTransportError, or SipRegistrationError with the status). Once
+   * started, a lost connection or registration is retried with backoff
+   * until stop().
+   */
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
-    await this.ua.start();
-    await this.register();
+    try {
+      await this.ua.start();
+      await this.register();
+    } catch (error) {
+      await this.stop();
+      throw error;
+    }
   }
 
   private register(): Promise<void> {

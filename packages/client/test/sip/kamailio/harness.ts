@@ -58,8 +58,9 @@ export interface Kamailio {
   readonly msrpsRelay: { host: string; port: number } | undefined;
   /** The CA certificate (PEM) that signed the server certificate (only with `tls`). */
   readonly caPem: string | undefined;
-  /** The server certificate (PEM), for tests that pin it (only with `tls`). */
+  /** The server certificate (PEM) and its SHA-256 fingerprint (openssl's AA:BB:... form), for tests that pin it (only with `tls`). */
   readonly certPem: string | undefined;
+  readonly certFingerprint256: string | undefined;
   /** The SIP domain (users are sip:<name>@sotto.test). */
   readonly domain: string;
   stop(): Promise<void>;
@@ -177,10 +178,13 @@ export async function startKamailio(options: KamailioOptions = {}): Promise<Kama
 
   let caPem: string | undefined;
   let certPem: string | undefined;
+  let certFingerprint256: string | undefined;
   if (options.tls === true) {
     const files = await makeCertificates(dir);
     caPem = await readFile(files.ca, 'utf8');
     certPem = await readFile(files.cert, 'utf8');
+    const { stdout } = await run('openssl', ['x509', '-in', files.cert, '-noout', '-fingerprint', '-sha256']);
+    certFingerprint256 = /=([0-9A-F:]+)/.exec(stdout)?.[1];
     const tlsCfg = join(dir, 'kamailio-tls.cfg');
     await writeFile(tlsCfg, template(cfg, {
       ...common, SIP_TLS_PORT: String(sipTlsPort), MSRP_PORT: String(msrpsPort), MSRP_ADDR: `${host}:${msrpsPort}`,
@@ -222,6 +226,7 @@ export async function startKamailio(options: KamailioOptions = {}): Promise<Kama
     msrpsRelay: options.tls === true ? { host, port: msrpsPort } : undefined,
     caPem,
     certPem,
+    certFingerprint256,
     domain: SIP_DOMAIN,
     log,
     async stop() {

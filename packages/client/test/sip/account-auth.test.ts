@@ -1,0 +1,50 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startKamailio, type Kamailio } from './kamailio/harness.js';
+import { account, chatOffer, ended, established, nextIncoming } from './helpers.js';
+import { SipRegistrationError, type SipAccount } from '../../src/sip/account.js';
+
+let kam: Kamailio;
+let alice: SipAccount;
+let bob: SipAccount;
+
+beforeAll(async () => {
+  kam = await startKamailio({ sipAuth: true });
+  alice = account(kam, 'alice');
+  bob = account(kam, 'bob');
+  await Promise.all([alice.start(), bob.start()]);
+});
+afterAll(async () => {
+  await Promise.allSettled([alice.stop(), bob.stop()]);
+  await kam.stop();
+});
+
+describe('SIP over TCP with digest authentication', () => {
+  it('REGISTER answers the 401 challenge', () => {
+    expect(alice.registrationState).toBe('registered');
+    expect(bob.registrationState).toBe('registered');
+  });
+
+  it('a wrong password is refused and reported', async () => {
+    const mallory = account(kam, 'mallory', { password: 'wrong' });
+    const failed = new Promise<{ statusCode?: number | undefined }>((resolve) => mallory.on('registration-failed', resolve));
+    try {
+      await expect(mallory.start()).rejects.toBeInstanceOf(SipRegistrationError);
+      expect((await failed).statusCode).toBeGreaterThanOrEqual(400);
+    } finally {
+      await mallory.stop();
+    }
+  });
+
+  it('INVITE answers the 407 challenge; accept and BYE from the callee', async () => {
+    const incoming = nextIncoming(bob);
+    const call = alice.call(`sip:bob@${kam.domain}`, chatOffer('a1'));
+    const session = await incoming;
+    const up = established(call);
+    await session.accept(chatOffer('b1', 'passive'));
+    expect((await up).remote.media.path).toEqual(['msrp://127.0.0.1:2855/b1;tcp']);
+    const [x, y] = [ended(call), ended(session)];
+    await session.hangup();
+    expect(await x).toEqual({ by: 'remote', reason: 'hangup' });
+    expect(await y).toEqual({ by: 'local', reason: 'hangup' });
+  });
+});

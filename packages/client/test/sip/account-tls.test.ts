@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startKamailio, type Kamailio } from './kamailio/harness.js';
+import { account, chatOffer, ended, established, nextIncoming } from './helpers.js';
+import { SipTransportError } from '../../src/sip/transport.js';
+import type { SipAccount } from '../../src/sip/account.js';
+
+let kam: Kamailio;
+let alice: SipAccount;
+let bob: SipAccount;
+
+beforeAll(async () => {
+  kam = await startKamailio({ tls: true, sipAuth: true });
+  alice = account(kam, 'alice', { transport: 'tls' });
+  bob = account(kam, 'bob', { transport: 'tls' });
+  await Promise.all([alice.start(), bob.start()]);
+});
+afterAll(async () => {
+  await Promise.allSettled([alice.stop(), bob.stop()]);
+  await kam.stop();
+});
+
+async function startError(sip: SipAccount): Promise<SipTransportError> {
+  const errors: SipTransportError[] = [];
+  sip.on('error', (error) => errors.push(error));
+  try {
+    await sip.start();
+  } catch {
+    // the typed error is what counts
+  } finally {
+    await sip.stop();
+  }
+  const error = errors[0];
+  if (error === undefined) throw new Error('no transport error');
+  return error;
+}
+
+describe('SIP over TLS (a CA made with openssl at test time) with digest', () => {
+  it('registers verifying the server against the given CA', () => {
+    expect(alice.registrationState).toBe('registered');
+    expect(bob.registrationState).toBe('registered');
+  });
+
+  it('INVITE with a TCP/TLS/MSRP offer, accept, BYE from the caller', async () => {
+    const incoming = nextIncoming(bob);
+    const call = alice.call(`sip:bob@${kam.domain}`, chatOffer('a1', 'active', 'TCP/TLS/MSRP'));
+    const session = await incoming;
+    expect(session.remote?.media.transport).toBe('TCP/TLS/MSRP');
+    const up = established(call);
+    await session.accept(chatOffer('b1', 'passive', 'TCP/TLS/MSRP'));
+    const answer = await up;
+    expect(answer.remote.media.path).toEqual(['msrps://127.0.0.1:2855/b1;tcp']);
+    const [x, y] = [ended(call), ended(session)];
+    await call.hangup();
+    expect(await x).toEqual({ by: 'local', reason: 'hangup' });
+    expect(await y).toEqual({ by: 'remote', reason: 'hangup' });
+  });
+
+  it('without the CA, the system CAs do not trust the test server: tls-untrusted', async () => {
+    const eve = account(kam, 'eve', { transport: 'tls', extra: { tls: {} } });
+    expect((await startError(eve)).code).toBe('tls-untrusted');
+  });
+
+  it('trusting the server certificate by its SHA-256 fingerprint registers without the CA', async () => {
+    const fingerprint = kam.certFingerprint256 ?? '';
+    expect(fingerprint).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
+    const carol = account(kam, 'carol', { transport: 'tls', extra: { tls: { trustedFingerprint256: fingerprint.replace(/:/g, '').toLowerCase() } } });
+    try {
+      await carol.start();
+      expect(carol.registrationState).toBe('registered');
+    } finally {
+      await carol.stop();
+    }
+  });
+
+  it('a different pinned fingerprint is refused even though the CA would verify', async () => {
+    const dave = account(kam, 'dave', { transport: 'tls', extra: { tls: { caPem: kam.caPem, trustedFingerprint256: 'AB'.repeat(32) } } });
+    expect((await startError(dave)).code).toBe('tls-untrusted');
+  });
+
+  it('a name the certificate does not carry is refused', async () => {
+    const frank = account(kam, 'frank', { transport: 'tls', extra: { tls: { caPem: kam.caPem, serverName: 'elsewhere.example' } } });
+    expect((await startError(frank)).code).toBe('tls-untrusted');
+  });
+
+  it('an unreadable CA file is a typed error', async () => {
+    const gina = account(kam, 'gina', { transport: 'tls', extra: { tls: { caFile: '/nonexistent/ca.pem' } } });
+    expect((await startError(gina)).code).toBe('ca-file');
+  });
+});
