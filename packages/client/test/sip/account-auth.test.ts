@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startKamailio, type Kamailio } from './kamailio/harness.js';
+import { KamailioStartError, startKamailio, type Kamailio } from './kamailio/harness.js';
 import { account, chatOffer, ended, established, nextIncoming } from './helpers.js';
 import { SipRegistrationError, type SipAccount } from '../../src/sip/account.js';
 
@@ -47,4 +47,28 @@ describe('SIP over TCP with digest authentication', () => {
     expect(await x).toEqual({ by: 'remote', reason: 'hangup' });
     expect(await y).toEqual({ by: 'local', reason: 'hangup' });
   });
+
+  it('INVITE the other way: bob calls alice, alice accepts and hangs up', async () => {
+    const incoming = nextIncoming(alice);
+    const call = bob.call(`sip:alice@${kam.domain}`, chatOffer('b2'));
+    const session = await incoming;
+    expect(session.remoteUri).toBe(`sip:bob@${kam.domain}`);
+    const up = established(call);
+    await session.accept(chatOffer('a2', 'passive'));
+    await up;
+    const [x, y] = [ended(call), ended(session)];
+    await session.hangup();
+    expect(await x).toEqual({ by: 'remote', reason: 'hangup' });
+    expect(await y).toEqual({ by: 'local', reason: 'hangup' });
+  });
 });
+
+describe('the Kamailio harness', () => {
+  it('fails fast with the log when Kamailio cannot start', async () => {
+    const start = startKamailio({ editConfig: (cfg) => cfg.replace('loadmodule "msrp.so"', 'loadmodule "no-such-module.so"') });
+    const error = await start.then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(KamailioStartError);
+    expect((error as KamailioStartError).log).toContain('no-such-module');
+  });
+});
+

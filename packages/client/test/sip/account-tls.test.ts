@@ -1,3 +1,5 @@
+import { connect as netConnect } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKamailio, type Kamailio } from './kamailio/harness.js';
 import { account, chatOffer, ended, established, nextIncoming } from './helpers.js';
@@ -86,4 +88,33 @@ describe('SIP over TLS (a CA made with openssl at test time) with digest', () =>
     const gina = account(kam, 'gina', { transport: 'tls', extra: { tls: { caFile: '/nonexistent/ca.pem' } } });
     expect((await startError(gina)).code).toBe('ca-file');
   });
+
+  it('the msrps relay answers AUTH over TLS with an msrps Use-Path; the plain relay beside it with msrp', async () => {
+    const auth = async (secure: boolean) => {
+      const relay = secure ? kam.msrpsRelay : kam.msrpRelay;
+      if (relay === undefined) throw new Error('no relay');
+      const scheme = secure ? 'msrps' : 'msrp';
+      const socket = secure
+        ? tlsConnect({ host: relay.host, port: relay.port, ca: [kam.caPem ?? ''] })
+        : netConnect(relay.port, relay.host);
+      await new Promise<void>((resolve, reject) => { socket.once(secure ? 'secureConnect' : 'connect', resolve); socket.once('error', reject); });
+      let got = '';
+      const challenge = new Promise<string>((resolve) => socket.on('data', (d: Buffer) => { got += d.toString('latin1'); if (got.includes('-------t1$')) resolve(got); }));
+      socket.write(`MSRP t1 AUTH\r\nTo-Path: ${scheme}://127.0.0.1:${relay.port};tcp\r\nFrom-Path: ${scheme}://127.0.0.1:9/me;tcp\r\n-------t1$\r\n`);
+      const text = await challenge;
+      const nonce = /nonce="([^"]*)"/.exec(text)?.[1] ?? '';
+      got = '';
+      const ok = new Promise<string>((resolve) => socket.on('data', () => { if (got.includes('-------t2$')) resolve(got); }));
+      socket.write(`MSRP t2 AUTH\r\nTo-Path: ${scheme}://127.0.0.1:${relay.port};tcp\r\nFrom-Path: ${scheme}://127.0.0.1:9/me;tcp\r\nAuthorization: Digest username="u", realm="127.0.0.1", nonce="${nonce}", qop="auth", nc="00000001", cnonce="c", response="0", opaque="00"\r\n-------t2$\r\n`);
+      const answer = await ok;
+      socket.destroy();
+      return { challenge: text, answer };
+    };
+    const secure = await auth(true);
+    expect(secure.challenge).toMatch(/^MSRP \S+ 401/);
+    expect(secure.answer).toMatch(new RegExp(`Use-Path: msrps://127.0.0.1:${kam.msrpsRelay?.port ?? 0}/\\S+;tcp`));
+    const plain = await auth(false);
+    expect(plain.answer).toMatch(new RegExp(`Use-Path: msrp://127.0.0.1:${kam.msrpRelay.port}/\\S+;tcp`));
+  });
 });
+

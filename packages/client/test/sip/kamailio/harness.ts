@@ -45,6 +45,8 @@ export interface KamailioOptions {
   readonly sipAuth?: boolean;
   /** SIP over TLS and a TLS MSRP relay, with a CA made at start. */
   readonly tls?: boolean;
+  /** Changes the config text before it is written (for tests of this harness). */
+  readonly editConfig?: (cfg: string) => string;
 }
 
 export interface Kamailio {
@@ -166,7 +168,8 @@ async function stopInstance(instance: Instance): Promise<void> {
 
 export async function startKamailio(options: KamailioOptions = {}): Promise<Kamailio> {
   const dir = await mkdtemp(join(tmpdir(), 'sotto-kamailio-'));
-  const cfg = await readFile(CONFIG, 'utf8');
+  const original = await readFile(CONFIG, 'utf8');
+  const cfg = options.editConfig === undefined ? original : options.editConfig(original);
   const host = '127.0.0.1';
   const sipPort = await freePort();
   const msrpPort = await freePort();
