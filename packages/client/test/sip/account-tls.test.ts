@@ -1,11 +1,14 @@
 import { connect as netConnect } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKamailio, type Kamailio } from './kamailio/harness.js';
 import { account, chatOffer, ended, established, nextIncoming } from './helpers.js';
 import { SipTransportError } from '../../src/sip/transport.js';
 import type { SipAccount } from '../../src/sip/account.js';
 
+const run = promisify(execFile);
 let kam: Kamailio;
 let alice: SipAccount;
 let bob: SipAccount;
@@ -115,6 +118,17 @@ describe('SIP over TLS (a CA made with openssl at test time) with digest', () =>
     expect(secure.answer).toMatch(new RegExp(`Use-Path: msrps://127.0.0.1:${kam.msrpsRelay?.port ?? 0}/\\S+;tcp`));
     const plain = await auth(false);
     expect(plain.answer).toMatch(new RegExp(`Use-Path: msrp://127.0.0.1:${kam.msrpRelay.port}/\\S+;tcp`));
+  });
+
+  it('stopping a TLS Kamailio leaves none of its processes behind (its children can hang in shutdown)', async () => {
+    const other = await startKamailio({ tls: true, sipAuth: true });
+    const running = async () => (await run('ps', ['-eo', 'pid=,stat=,args='])).stdout.split('\n')
+      .filter((line) => line.includes(other.dir) && !/^\s*\d+\s+Z/.test(line));
+    expect((await running()).length).toBeGreaterThan(2);
+    await other.restart();
+    await other.stop();
+    const alive = await running();
+    expect(alive).toEqual([]);
   });
 });
 

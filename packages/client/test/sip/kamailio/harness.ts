@@ -16,7 +16,9 @@
  * given its own runtime directory (-Y) in the temporary directory, writes no
  * pid file, loads no control FIFO/socket module and listens on 127.0.0.1 only,
  * so nothing outside that directory is touched and parallel instances do not
- * meet. Stopping kills only the processes this harness started, by pid.
+ * meet. Each Kamailio leads its own process group, and stopping signals that
+ * group only: with tls.so, Kamailio 5.6's children sometimes hang in shutdown
+ * and would outlive their main process.
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -70,6 +72,8 @@ export interface Kamailio {
   restart(): Promise<void>;
   /** What the instances wrote (stderr and stdout), most recent LOG_LIMIT bytes each. */
   log(): string;
+  /** The temporary directory of this instance (configs, certificates, runtime dirs); removed by stop(). */
+  readonly dir: string;
 }
 
 /** Kamailio could not start: the message carries its log. */
@@ -130,7 +134,8 @@ async function startInstance(instance: Instance, allLogs: () => string): Promise
   instance.log = '';
   const args = ['-f', instance.cfgPath, '-DD', '-E', '-Y', instance.runDir, '-m', '32', '-M', '4',
     ...instance.defines.flatMap((d) => ['-A', d])];
-  const child = spawn('kamailio', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // its own process group, so that stopping reaches the children it forks
+  const child = spawn('kamailio', args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   instance.child = child;
   const append = (chunk: Buffer) => {
     instance.log += chunk.toString('utf8');
@@ -155,15 +160,32 @@ async function startInstance(instance: Instance, allLogs: () => string): Promise
   }
 }
 
+/** Signals the process group led by `pid` (the Kamailio we spawned and its children); false once it is gone. */
+function signalGroup(pid: number, signal: NodeJS.Signals): boolean {
+  try {
+    process.kill(-pid, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function stopInstance(instance: Instance): Promise<void> {
   const child = instance.child;
   instance.child = undefined;
-  if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(timer);
+  const pid = child?.pid;
+  if (child === undefined || pid === undefined) return;
+  if (child.exitCode === null && child.signalCode === null) {
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    signalGroup(pid, 'SIGTERM');
+    // with tls.so loaded, Kamailio 5.6's children can hang in shutdown
+    const timer = setTimeout(() => signalGroup(pid, 'SIGKILL'), 1_000);
+    await exited;
+    clearTimeout(timer);
+  }
+  // a main process that exits by itself has waited for its children; children
+  // still there now hang (the group is ours: nothing else is in it)
+  signalGroup(pid, 'SIGKILL');
 }
 
 export async function startKamailio(options: KamailioOptions = {}): Promise<Kamailio> {
@@ -232,6 +254,7 @@ export async function startKamailio(options: KamailioOptions = {}): Promise<Kama
     certFingerprint256,
     domain: SIP_DOMAIN,
     log,
+    dir,
     async stop() {
       await stopAll();
       await rm(dir, { recursive: true, force: true });
