@@ -236,6 +236,10 @@ export interface SipAccountEvents extends Record<string, unknown> {
 }
 
 const DEFAULT_EXPIRES = 600;
+/** How long one REGISTER may stay unanswered (RFC 3261 Timer F). */
+const REGISTER_LIMIT_MS = 32_000;
+/** How long each step of stop() may take. */
+const STOP_STEP_LIMIT_MS = 2_000;
 
 /** A SIP account: one connection to its proxy, its registration, its chat sessions. */
 export class SipAccount extends Events<SipAccountEvents> {
@@ -337,8 +341,31 @@ export class SipAccount extends Events<SipAccountEvents> {
     }
   }
 
+  /**
+   * One REGISTER. Settles on its final response, and also when the
+   * connection drops or no answer comes within REGISTER_LIMIT_MS: SIP.js
+   * never reports a REGISTER whose connection died, and waiting for it would
+   * stop every later retry.
+   */
   private register(): Promise<void> {
     return new Promise<void>((resolve, reject) => {
+      let settled = false;
+      const settle = (error?: Error) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        offConnection();
+        if (error === undefined) {
+          resolve();
+          return;
+        }
+        this.setRegistration('unregistered');
+        reject(error);
+      };
+      const timer = setTimeout(() => settle(new SipTransportError('connection-lost', 'no answer to REGISTER')), REGISTER_LIMIT_MS);
+      const offConnection = this.on('connection', ({ connected, error }) => {
+        if (!connected) settle(error ?? new SipTransportError('connection-lost', 'the SIP connection closed during REGISTER'));
+      });
       this.setRegistration('registering');
       this.registerer.register({
         requestDelegate: {
@@ -347,19 +374,17 @@ export class SipAccount extends Events<SipAccountEvents> {
             // Registered state, so no state change tells us: say it here
             this.failures = 0;
             this.setRegistration('registered');
-            resolve();
+            settle();
           },
           onReject: (response: IncomingResponse) => {
             const statusCode = response.message.statusCode ?? 0;
             const reasonPhrase = response.message.reasonPhrase ?? '';
             this.emit('registration-failed', { statusCode, reason: `${statusCode} ${reasonPhrase}` });
-            this.setRegistration('unregistered');
-            reject(new SipRegistrationError(statusCode, `registration refused: ${statusCode} ${reasonPhrase}`));
+            settle(new SipRegistrationError(statusCode, `registration refused: ${statusCode} ${reasonPhrase}`));
           },
         },
       }).catch((error: unknown) => {
-        this.setRegistration('unregistered');
-        reject(error instanceof Error ? error : new Error('cannot register'));
+        settle(error instanceof Error ? error : new Error('cannot register'));
       });
     });
   }
@@ -478,11 +503,21 @@ export class SipAccount extends Events<SipAccountEvents> {
         }).catch(() => { clearTimeout(timer); resolve(); });
       });
     }
-    await this.registerer.dispose().catch(() => undefined);
-    await this.ua.stop().catch(() => undefined);
-    await this.transport.dispose();
+    // SIP.js's dispose/stop wait for answers that a dead connection never
+    // brings: each step is bounded
+    // (with no connection, an outstanding REGISTER will never be answered)
+    await bounded(this.registerer.dispose(), this.transport.isConnected() ? STOP_STEP_LIMIT_MS : 0);
+    await bounded(this.ua.stop());
+    await bounded(this.transport.dispose());
     this.setRegistration('unregistered');
   }
+}
+
+/** Waits for `promise` (ignoring its outcome) at most `ms`. */
+async function bounded(promise: Promise<unknown>, ms = STOP_STEP_LIMIT_MS): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([promise.catch(() => undefined), new Promise<void>((resolve) => { timer = setTimeout(resolve, ms); })]);
+  clearTimeout(timer);
 }
 
 /** The registrar refused a REGISTER. */

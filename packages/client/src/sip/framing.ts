@@ -58,7 +58,17 @@ export class SipStreamDecoder {
     return this.buffer.length;
   }
 
-  /** Feeds bytes; returns the frames they complete. Throws SipFramingError only. */
+  /** The error that stopped this decoder, if any. */
+  get error(): SipFramingError | undefined {
+    return this.failed;
+  }
+
+  /**
+   * Feeds bytes; returns the frames they complete. Frames completed before
+   * bad bytes in the same chunk are returned, and the error is then in
+   * `error` (and thrown by the next push); with no frame to return, the
+   * error is thrown at once. Throws SipFramingError only.
+   */
   push(chunk: Uint8Array): SipFrame[] {
     if (this.failed !== undefined) throw this.failed;
     this.buffer = this.buffer.length === 0 ? Buffer.from(chunk) : Buffer.concat([this.buffer, chunk]);
@@ -71,8 +81,9 @@ export class SipStreamDecoder {
       }
     } catch (error) {
       this.buffer = Buffer.alloc(0);
-      if (error instanceof SipFramingError) this.failed = error;
-      throw error;
+      if (!(error instanceof SipFramingError)) throw error;
+      this.failed = error;
+      if (frames.length === 0) throw error;
     }
     return frames;
   }

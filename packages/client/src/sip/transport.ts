@@ -296,6 +296,11 @@ export class SipStreamTransport implements Transport {
           break;
       }
     }
+    const error = this.decoder.error;
+    if (error !== undefined && this.socket !== undefined) {
+      this.fatal(new SipTransportError(`framing:${error.code}`, error.message));
+      return;
+    }
     this.watchIncomplete();
   }
 
@@ -347,6 +352,10 @@ export class SipStreamTransport implements Transport {
     if (socket === undefined) return Promise.resolve();
     this.socket = undefined;
     this.stopTimers();
+    if (socket.destroyed) {
+      this.setState(TransportState.Disconnected);
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
       socket.once('close', () => resolve());
       socket.end();

@@ -3,6 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { DEFAULT_SIP_FRAMING_LIMITS, SipFramingError, SipStreamDecoder, type SipFrame } from '../../src/sip/framing.js';
 import { SipStreamTransport, SipTransportError, normalizeFingerprint, type SipTransportOptions } from '../../src/sip/transport.js';
+import { SipAccount } from '../../src/sip/account.js';
+import { parseRaw } from './raw-ua.js';
 
 const LIMITS = { maxHeaderBytes: 4096, maxBodyBytes: 8192 };
 
@@ -54,6 +56,14 @@ describe('SIP stream framing', () => {
     expect(error.code).toBe('header-too-large');
     expect(decoder.pendingBytes).toBe(0);
     expect(framingError(() => decoder.push(Buffer.from('\r\n'))).code).toBe('header-too-large');
+  });
+
+  it('messages framed before bad bytes in the same read are still delivered, then the error', () => {
+    const decoder = new SipStreamDecoder(LIMITS);
+    const frames = decoder.push(Buffer.from(`${message('first')}SIP/2.0 200 OK\r\nContent-Length: 10485760\r\n\r\n`));
+    expect(frames.map((f) => (f.kind === 'message' ? f.text : f.kind))).toEqual([message('first')]);
+    expect(decoder.error?.code).toBe('body-too-large');
+    expect(framingError(() => decoder.push(Buffer.from(message('x')))).code).toBe('body-too-large');
   });
 
   it('a huge Content-Length is refused before any body arrives', () => {
@@ -178,5 +188,73 @@ describe('hostile SIP server against the transport', () => {
   it('fingerprints are normalized and checked for shape', () => {
     expect(normalizeFingerprint('ab'.repeat(32))).toBe(Array.from({ length: 32 }, () => 'AB').join(':'));
     expect(() => normalizeFingerprint('abc')).toThrow(SipTransportError);
+  });
+
+  /** A registrar on a bare socket: answers REGISTER with 200; `hostile(n, socket)` may misbehave on connection n. */
+  async function registrar(hostile: (connection: number, socket: Socket, answered: number) => boolean): Promise<number> {
+    let connections = 0;
+    server = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+      connections += 1;
+      const connection = connections;
+      let answered = 0;
+      if (hostile(connection, socket, answered)) return;
+      const decoder = new SipStreamDecoder();
+      socket.on('data', (chunk: Buffer) => {
+        for (const frame of decoder.push(chunk)) {
+          if (frame.kind !== 'message' || !frame.text.startsWith('REGISTER ')) continue;
+          const request = parseRaw(frame.text);
+          socket.write([
+            'SIP/2.0 200 OK',
+            ...request.headers('via').map((v) => `Via: ${v}`),
+            `From: ${request.header('from') ?? ''}`,
+            `To: ${request.header('to') ?? ''};tag=reg`,
+            `Call-ID: ${request.header('call-id') ?? ''}`,
+            `CSeq: ${request.header('cseq') ?? ''}`,
+            `Contact: ${request.header('contact') ?? ''};expires=600`,
+            'Content-Length: 0', '', '',
+          ].join('\r\n'));
+          answered += 1;
+          hostile(connection, socket, answered);
+        }
+      });
+    });
+    await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    return typeof address === 'object' && address !== null ? address.port : 0;
+  }
+
+  it('a 200 OK in the same read as a 10 MiB Content-Length still registers; the account reports the typed error, reconnects and registers again', async () => {
+    const port = await registrar((connection, socket, answered) => {
+      if (connection === 1 && answered === 1) socket.write('SIP/2.0 200 OK\r\nContent-Length: 10485760\r\n\r\n');
+      return false;
+    });
+    const sip = new SipAccount({ aor: 'sip:alice@sotto.test', proxy: { host: '127.0.0.1', port, transport: 'tcp' }, reconnect: { initialDelayMs: 20, maxDelayMs: 100 } });
+    const errors: string[] = [];
+    const states: string[] = [];
+    sip.on('error', (e) => errors.push(e.code));
+    const again = new Promise<void>((resolve) => sip.on('registration', (r) => {
+      states.push(r.state);
+      if (r.state === 'registered' && states.includes('unregistered')) resolve();
+    }));
+    try {
+      await sip.start();
+      await again;
+      expect(errors).toContain('framing:body-too-large');
+      expect(sip.registrationState).toBe('registered');
+    } finally {
+      await sip.stop();
+    }
+  });
+
+  it('a first REGISTER whose connection dies unanswered makes start() fail with a typed error instead of waiting forever', async () => {
+    const port = await registrar((_connection, socket) => {
+      socket.on('data', () => socket.write('SIP/2.0 200 OK\r\nContent-Length: 10485760\r\n\r\n'));
+      return true;
+    });
+    const sip = new SipAccount({ aor: 'sip:alice@sotto.test', proxy: { host: '127.0.0.1', port, transport: 'tcp' } });
+    await expect(sip.start()).rejects.toBeInstanceOf(SipTransportError);
+    expect(sip.registrationState).toBe('unregistered');
   });
 });
