@@ -23,6 +23,8 @@ const TEST_PACKAGES = [
   'pkg-config', // finds libotr for the C programs
   'gcc', // builds the C programs
   'make', // builds the libotr peer
+  'kamailio', // the SIP registrar/proxy and MSRP relay of the SIP tests
+  'kamailio-tls-modules', // SIP over TLS and the msrps relay in those tests
 ];
 
 /** Whether `command` is an executable file on PATH. */
