@@ -528,7 +528,8 @@ export class ChatStream {
    * status when the content was unreadable.
    */
   #deliver(message: Unwrapped, text: string, body: Uint8Array, encryption: Encryption, out: Collector, fingerprint?: string): { code: number; comment: string } | undefined {
-    const sender = message.sender ?? this.#remote;
+    // Only a conference focus relays other participants (CPIM From names them); a 1:1 peer is its SIP identity, whatever its CPIM From claims.
+    const sender = this.focus ? (message.sender ?? this.#remote) : this.#remote;
     const recipient = message.recipients.length === 1 ? message.recipients[0] : undefined;
     const isPrivate = this.focus && recipient !== undefined && peerKey(recipient.uri) !== this.peer;
     const encrypted = encryption !== 'plaintext';

@@ -73,8 +73,8 @@ export type ChatEvent =
       readonly encryption: Encryption;
       /** The peer's fingerprint (lower-case hex) when encrypted. */
       readonly fingerprint?: string;
-      /** CPIM's From (a conference participant behind a focus), when wrapped. */
-      readonly sender?: ChatIdentity;
+      /** Who wrote it: the peer's SIP identity; from a conference focus, the participant CPIM's From names. */
+      readonly sender: ChatIdentity;
       /** CPIM's DateTime in ms, when wrapped and readable. */
       readonly timestamp?: number;
       /** True for a private message inside a conference (one CPIM To that is not the focus). */
@@ -92,7 +92,7 @@ export type ChatEvent =
       readonly lastActive?: number;
       readonly contentType?: string;
       readonly encrypted: boolean;
-      readonly sender?: ChatIdentity;
+      readonly sender: ChatIdentity;
     }
   | {
       /** The OTR state changed (secure, ended by us, finished by the peer) or the trust in the peer's key did. */

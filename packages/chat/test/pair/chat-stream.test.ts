@@ -239,6 +239,15 @@ describe('a conference focus', () => {
   });
 });
 
+describe('CPIM From of a 1:1 peer', () => {
+  it('cannot name another sender: the SIP identity is shown', () => {
+    const pair = new Pair({ bobPolicy: Policies.NEVER });
+    const cpim = enc.encode('From: Your Bank <sip:bank@example.org>\r\nTo: <sip:bob@127.0.0.1>\r\n\r\nContent-Type: text/plain\r\n\r\nplease log in');
+    const outcome = pair.bob.stream.receive({ contentType: 'message/cpim', body: cpim }, pair.tick());
+    expect(outcome.events).toEqual([expect.objectContaining({ kind: 'message', text: 'please log in', sender: { uri: 'sip:alice@127.0.0.1', displayName: 'alice' }, private: false })]);
+  });
+});
+
 describe('policy ALWAYS holds messages until secure', () => {
   it('a message sent before the AKE goes encrypted once secure, with its id', () => {
     const pair = new Pair({ alicePolicy: Policies.ALWAYS, bobPolicy: Policies.ALWAYS, alice: { startOtr: false }, bob: { startOtr: false } });
