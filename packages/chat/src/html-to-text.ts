@@ -26,8 +26,8 @@ const BLOCKS = new Set([
   'summary', 'table', 'tbody', 'thead', 'tfoot', 'tr', 'ul', 'caption',
 ]);
 
-/** Paragraph-like elements, followed by a blank line. */
-const PARAGRAPHS = new Set(['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'table', 'ul', 'ol', 'dl']);
+/** Elements set apart by a blank line (a <p> is a line: Qt writes each line of a message as one). */
+const PARAGRAPHS = new Set(['hr', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'table', 'ul', 'ol', 'dl']);
 
 /** Named character references a chat message plausibly holds (the rest stay as written). */
 const NAMED: Readonly<Record<string, string>> = {
@@ -77,17 +77,49 @@ function attribute(inside: string, name: string): string | undefined {
   return decodeHtmlEntities(match[2] ?? match[3] ?? match[4] ?? '');
 }
 
-/** Collects the output; line breaks are requested, text is appended, both collapse later. */
+// eslint-disable-next-line no-control-regex
+const CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+/**
+ * Collects the output. Block boundaries ask for line breaks, which are
+ * written only before the next text (so nested and adjacent blocks give one
+ * break, and nothing trails); <br> adds one; at most one blank line in a row.
+ * Spaces at the start and end of a line go.
+ */
 class Output {
   readonly #parts: string[] = [];
+  #pending = 0;
+  #empty = true;
+  #lineStart = true;
 
   /** A mark for {@link since}. */
   get mark(): number {
     return this.#parts.length;
   }
 
-  push(text: string): void {
-    if (text !== '') this.#parts.push(text);
+  /** Text; `pre` keeps its line breaks and leading spaces. */
+  text(raw: string, pre = false): void {
+    let text = raw.replace(CONTROLS, '').replace(/\u00a0/g, ' ');
+    if ((this.#lineStart || this.#pending > 0) && !pre) text = text.replace(/^ +/, '');
+    if (text === '') return;
+    if (this.#pending > 0 && !this.#empty) {
+      this.#trimLine();
+      this.#parts.push('\n'.repeat(this.#pending));
+    }
+    this.#pending = 0;
+    this.#parts.push(text);
+    this.#empty = false;
+    this.#lineStart = text.endsWith('\n');
+  }
+
+  /** A block boundary: `lines` 1 for a line break, 2 for a blank line. */
+  block(lines: 1 | 2): void {
+    this.#pending = Math.max(this.#pending, lines);
+  }
+
+  /** A <br>. */
+  lineBreak(): void {
+    this.#pending = Math.min(2, this.#pending + 1);
   }
 
   /** The text appended since `mark` was read. */
@@ -95,16 +127,15 @@ class Output {
     return this.#parts.slice(mark).join('');
   }
 
+  #trimLine(): void {
+    const last = this.#parts.length - 1;
+    const part = this.#parts[last];
+    if (part !== undefined) this.#parts[last] = part.trimEnd();
+  }
+
   finish(): string {
-    return this.#parts
-      .join('')
-      // eslint-disable-next-line no-control-regex
-      .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '')
-      .replace(/[ \t\u00a0]+/g, ' ')
-      .replace(/ ?\n ?/g, '\n')
-      .replace(/\n{3,}/g, '\n\n')
-      .replace(/^\n+|\n+$/g, '')
-      .trim();
+    this.#trimLine();
+    return this.#parts.join('');
   }
 }
 
@@ -119,7 +150,11 @@ export function htmlToText(input: string): HtmlText {
   while (index < html.length) {
     const lt = html.indexOf('<', index);
     const run = lt < 0 ? html.slice(index) : html.slice(index, lt);
-    if (run !== '') out.push(decodeHtmlEntities(preDepth > 0 ? run.replace(/\r\n?/g, '\n') : run.replace(/[\s]+/g, ' ')));
+    if (run !== '') {
+      // Source line breaks and tabs are white space; runs of plain spaces stay (Qt's rich text, which Blink sends, is pre-wrap).
+      const spaced = preDepth > 0 ? run.replace(/\r\n?/g, '\n') : run.replace(/\s+/g, (space) => (/[^ ]/.test(space) ? ' ' : space));
+      out.text(decodeHtmlEntities(spaced), preDepth > 0);
+    }
     if (lt < 0) break;
     if (html.startsWith('<!--', lt)) {
       const end = html.indexOf('-->', lt + 4);
@@ -133,7 +168,7 @@ export function htmlToText(input: string): HtmlText {
         const end = html.indexOf('>', lt);
         index = end < 0 ? html.length : end + 1;
       } else {
-        out.push('<');
+        out.text('<');
         index = lt + 1;
       }
       continue;
@@ -152,29 +187,30 @@ export function htmlToText(input: string): HtmlText {
       continue;
     }
     if (name === 'br') {
-      out.push('\n');
+      out.lineBreak();
     } else if (name === 'li') {
-      if (!closing) out.push('\n• ');
+      if (!closing) {
+        out.block(1);
+        out.text('• ');
+      }
     } else if (name === 'td' || name === 'th') {
-      if (closing) out.push('\t');
-    } else if (name === 'hr') {
-      out.push('\n\n');
+      if (closing) out.text(' ');
     } else if (name === 'a') {
       if (!closing) {
         const href = attribute(inside, 'href');
         link = href === undefined ? undefined : { href, mark: out.mark };
       } else if (link !== undefined) {
         const shown = out.since(link.mark).trim();
-        const href = link.href.trim();
-        if (href !== '' && shown !== href && shown !== href.replace(/^mailto:/i, '')) out.push(` <${href}>`);
+        const href = link.href.replace(CONTROLS, '').trim();
+        if (href !== '' && shown !== href && shown !== href.replace(/^mailto:/i, '')) out.text(` <${href}>`);
         link = undefined;
       }
     } else if (name === 'img' && !closing) {
-      const alt = attribute(inside, 'alt');
-      if (alt !== undefined && alt.trim() !== '') out.push(`[${alt.trim()}]`);
+      const alt = attribute(inside, 'alt')?.replace(CONTROLS, '').trim();
+      if (alt !== undefined && alt !== '') out.text(`[${alt}]`);
     } else if (BLOCKS.has(name)) {
       if (name === 'pre') preDepth = Math.max(0, preDepth + (closing ? -1 : 1));
-      out.push(PARAGRAPHS.has(name) ? '\n\n' : '\n');
+      out.block(PARAGRAPHS.has(name) ? 2 : 1);
     }
   }
   return { text: out.finish(), truncated };

@@ -9,15 +9,29 @@ describe('text/html reduced to text', () => {
   });
 
   it('block elements and br become line breaks, list items are marked', () => {
-    expect(text('<p>one</p><p>two<br>three</p><ul><li>a</li><li>b</li></ul><div>end</div>')).toBe('one\n\ntwo\nthree\n\n• a\n• b\n\nend');
+    expect(text('<p>one</p><p>two<br>three</p><ul><li>a</li><li>b</li></ul><div>end</div>')).toBe('one\ntwo\nthree\n\n• a\n• b\n\nend');
+    expect(text('<div><div><p>nested</p></div></div><p>next</p><br><br><br><br>after')).toBe('nested\nnext\n\nafter');
+  });
+
+  it("the Qt rich text Blink's chat window sends (QTextEdit.toHtml)", () => {
+    const qt =
+      '<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.0//EN" "http://www.w3.org/TR/REC-html40/strict.dtd">\n' +
+      '<html><head><meta name="qrichtext" content="1" /><meta charset="utf-8" /><style type="text/css">\np, li { white-space: pre-wrap; }\nhr { height: 1px; border-width: 0; }\n</style></head>' +
+      '<body style=" font-family:\'Noto Sans\'; font-size:10pt; font-weight:400; font-style:normal;">\n' +
+      '<p style=" margin-top:0px; margin-bottom:0px; margin-left:0px; margin-right:0px; -qt-block-indent:0; text-indent:0px;">hello  <span style=" font-weight:700;">world</span></p>\n' +
+      '<p style="-qt-paragraph-type:empty; margin-top:0px; margin-bottom:0px; margin-left:0px; margin-right:0px; -qt-block-indent:0; text-indent:0px;"><br /></p>\n' +
+      '<p style=" margin-top:0px; margin-bottom:0px; margin-left:0px; margin-right:0px; -qt-block-indent:0; text-indent:0px;">second &lt;line&gt;</p>\n' +
+      '<p style=" margin-top:0px; margin-bottom:0px; margin-left:0px; margin-right:0px; -qt-block-indent:0; text-indent:0px;">third</p></body></html>';
+    expect(text(qt)).toBe('hello  world\n\nsecond <line>\nthird');
   });
 
   it('script, style and head content is dropped', () => {
     expect(text('<head><title>t</title><style>p{}</style></head><script>alert("<b>x</b>")</script>visible<STYLE>.a{}</STYLE>')).toBe('visible');
   });
 
-  it('source white space collapses; pre keeps its line breaks', () => {
-    expect(text('a \n\t b<pre>x\n  y</pre>')).toBe('a b\n\nx\ny');
+  it('source line breaks are white space; spaces typed in Qt stay; pre keeps its lines', () => {
+    expect(text('a \n\t b<pre>x\n  y</pre>')).toBe('a b\n\nx\n  y');
+    expect(text('two  spaces')).toBe('two  spaces');
   });
 
   it("a link's address is shown after its text when they differ", () => {
