@@ -1,7 +1,7 @@
 import { Policies } from '@sotto/otr';
 import { describe, expect, it } from 'vitest';
 import { ChatUsageError, decodeCpim, type ChatPayload } from '../../src/index.js';
-import { BLINK_OTR_QUERY } from '../vectors/blink.js';
+import { BLINK_OTR_QUERY, BLINK_OTR_QUERY_TIME } from '../vectors/blink.js';
 import { Pair, type Side } from './harness.js';
 
 const enc = new TextEncoder();
@@ -69,6 +69,21 @@ describe('OTR at stream start from both sides (as Blink)', () => {
     expect(outcome.send).toHaveLength(1);
     expect(outcome.send[0]).toMatchObject({ kind: 'otr', reports: false });
     expect(inner(outcome.send[0]!).text.startsWith('?OTR:AAMC')).toBe(true);
+  });
+
+  it("the query payload at stream start is framed byte for byte as Blink's", () => {
+    const pair = new Pair();
+    const payload = pair.alice.stream.start(BLINK_OTR_QUERY_TIME).send[0]!;
+    const blinkQuery = inner({ contentType: 'message/cpim', body: enc.encode(BLINK_OTR_QUERY), reports: false, kind: 'otr' }).text;
+    expect(dec.decode(payload.body)).toBe(BLINK_OTR_QUERY.replace(blinkQuery, inner(payload).text));
+  });
+
+  it('every received payload goes through OTR, whatever its content type', () => {
+    const pair = securePair();
+    const encrypted = pair.alice.stream.sendMessage('not really an image', pair.tick()).send[0]!;
+    const outcome = pair.bob.stream.receive({ contentType: 'image/png', body: enc.encode(inner(encrypted).text) }, pair.tick());
+    expect(outcome.status.code).toBe(200);
+    expect(outcome.events).toEqual([expect.objectContaining({ kind: 'message', contentType: 'image/png', encryption: 'encrypted-unverified', body: enc.encode('not really an image') })]);
   });
 
   it('MANUAL sends no query at the start', () => {
