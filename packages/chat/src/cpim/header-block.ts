@@ -46,12 +46,14 @@ export function readHeaderBlock(bytes: Uint8Array, start: number, options: Heade
   for (;;) {
     const line = lineAt(bytes, offset, limit);
     if (line === undefined) {
-      if (bytes.length <= limit && options.lenientEnd) {
-        // The input ends inside the headers: a last header line without its end, or a body with no headers.
-        const rest = bytes.subarray(offset);
-        const last = rest.length === 0 ? undefined : headerLine(rest);
-        if (last !== undefined && headers.length < options.maxHeaders) return decoded({ headers: [...headers, last], next: bytes.length });
-        return decoded({ headers, next: offset });
+      if (options.lenientEnd) {
+        // No line end in reach: a body without headers (whatever its length), or a last header line without its end.
+        if (!startsWithHeaderName(bytes.subarray(offset, Math.min(bytes.length, limit)))) return decoded({ headers, next: offset });
+        if (bytes.length <= limit) {
+          const last = headerLine(bytes.subarray(offset));
+          if (last !== undefined && headers.length < options.maxHeaders) return decoded({ headers: [...headers, last], next: bytes.length });
+          return decoded({ headers, next: offset });
+        }
       }
       if (bytes.length <= limit) return failed('unterminated-headers', 'the header block has no blank line after it');
       return failed('unterminated-headers', `no blank line within ${options.maxBytes} bytes of headers`);
@@ -73,6 +75,16 @@ export function readHeaderBlock(bytes: Uint8Array, start: number, options: Heade
     }
     offset = line.next;
   }
+}
+
+/** Whether `bytes` starts with a header name and its colon. */
+function startsWithHeaderName(bytes: Uint8Array): boolean {
+  for (let index = 0; index < bytes.length; index++) {
+    const byte = bytes[index] as number;
+    if (byte === COLON) return index > 0;
+    if (byte <= SPACE || byte > 0x7e) return false;
+  }
+  return false;
 }
 
 /** `Name: value` with a name of visible ASCII other than the colon, or undefined. */

@@ -144,6 +144,13 @@ describe('CPIM: lenient decoding', () => {
     expect(dec.decode(message.body)).toBe('just text\nmore');
   });
 
+  it('a headerless inner part with a long single-line body is read', () => {
+    const long = 'x'.repeat(limits.MAX_MIME_HEADER_BYTES + 100);
+    const message = decode(`To: <sip:b@x>\r\n\r\n${long}`);
+    expect(message.contentType).toBe('text/plain');
+    expect(dec.decode(message.body)).toBe(long);
+  });
+
   it('a quoted display name and an escaped quote are read', () => {
     expect(decode('From: "Bob \\"B\\" Smith" <sip:bob@x>\r\n\r\n\r\n').from).toEqual({ uri: 'sip:bob@x', displayName: 'Bob "B" Smith' });
   });
