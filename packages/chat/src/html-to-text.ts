@@ -29,8 +29,8 @@ const BLOCKS = new Set([
 /** Elements set apart by a blank line (a <p> is a line: Qt writes each line of a message as one). */
 const PARAGRAPHS = new Set(['hr', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'table', 'ul', 'ol', 'dl']);
 
-/** Named character references a chat message plausibly holds (the rest stay as written). */
-const NAMED: Readonly<Record<string, string>> = {
+/** Named character references a chat message plausibly holds (the rest stay as written); a Map, so no inherited property is a name. */
+const NAMED: ReadonlyMap<string, string> = new Map(Object.entries({
   amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', ensp: ' ', emsp: ' ', thinsp: ' ', shy: '',
   copy: '©', reg: '®', trade: '™', hellip: '…', mdash: '—', ndash: '–', minus: '−', lsquo: '‘', rsquo: '’', sbquo: '‚',
   ldquo: '“', rdquo: '”', bdquo: '„', laquo: '«', raquo: '»', lsaquo: '‹', rsaquo: '›', bull: '•', middot: '·', deg: '°',
@@ -38,7 +38,7 @@ const NAMED: Readonly<Record<string, string>> = {
   Dagger: '‡', larr: '←', rarr: '→', uarr: '↑', darr: '↓', harr: '↔', iexcl: '¡', iquest: '¿', frac12: '½', frac14: '¼',
   frac34: '¾', sup2: '²', sup3: '³', micro: 'µ', acute: '´', uml: '¨', cedil: '¸', ordf: 'ª', ordm: 'º', not: '¬',
   zwnj: '', zwj: '', lrm: '', rlm: '',
-};
+}));
 
 /** Decodes the character references of one text run; unknown ones stay as written. */
 export function decodeHtmlEntities(text: string): string {
@@ -50,7 +50,7 @@ export function decodeHtmlEntities(text: string): string {
       if (code === 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return '\ufffd';
       return String.fromCodePoint(code);
     }
-    return NAMED[body] ?? whole;
+    return NAMED.get(body) ?? whole;
   });
 }
 

@@ -27,7 +27,8 @@ interface Building {
 }
 
 const NAME = /^[A-Za-z_:][A-Za-z0-9_:.-]*$/;
-const PREDEFINED: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+/** The predefined entities (a Map, so no inherited property is an entity). */
+const PREDEFINED: ReadonlyMap<string, string> = new Map([['lt', '<'], ['gt', '>'], ['amp', '&'], ['quot', '"'], ['apos', "'"]]);
 
 /** Characters XML 1.0 allows (section 2.2); a reference to any other is refused. */
 function allowedCodePoint(code: number): boolean {
@@ -49,7 +50,7 @@ function decodeEntities(raw: string): string | undefined {
     let replacement: string | undefined;
     if (entity.startsWith('#x') || entity.startsWith('#X')) replacement = fromCode(/^[0-9A-Fa-f]{1,6}$/.test(entity.slice(2)) ? parseInt(entity.slice(2), 16) : -1);
     else if (entity.startsWith('#')) replacement = fromCode(/^[0-9]{1,7}$/.test(entity.slice(1)) ? parseInt(entity.slice(1), 10) : -1);
-    else replacement = PREDEFINED[entity];
+    else replacement = PREDEFINED.get(entity);
     if (replacement === undefined) return undefined;
     out += replacement;
     index = semicolon + 1;

@@ -48,6 +48,10 @@ describe('text/html reduced to text', () => {
     expect(text('a\u001b[31mred&#27;[0m\u0007b\u009bc')).toBe('a[31mred[0mbc');
   });
 
+  it('references named after Object.prototype members stay as written', () => {
+    expect(text('&constructor; &toString; &__proto__; &hasOwnProperty;')).toBe('&constructor; &toString; &__proto__; &hasOwnProperty;');
+  });
+
   it('a lone < is text, an unclosed tag ends the text', () => {
     expect(text('1 < 2')).toBe('1 < 2');
     expect(text('ok <b unclosed')).toBe('ok');

@@ -80,6 +80,12 @@ describe('is-composing: lenient and safe decoding', () => {
     expect(decode(billionLaughs)).toMatchObject({ ok: false, code: 'forbidden-xml' });
   });
 
+  it('refuses entities named after Object.prototype members', () => {
+    for (const name of ['constructor', 'toString', '__proto__', 'valueOf']) {
+      expect(decode(`<isComposing><state>active</state><contenttype>&${name};</contenttype></isComposing>`)).toMatchObject({ ok: false, code: 'forbidden-xml' });
+    }
+  });
+
   it('refuses an undeclared entity', () => {
     expect(decode('<isComposing><state>&xxe;</state></isComposing>')).toMatchObject({ ok: false, code: 'forbidden-xml' });
   });
