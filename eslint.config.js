@@ -119,6 +119,18 @@ export default tseslint.config(
     },
   },
   {
+    // packages/chat is sans-I/O like packages/otr: no I/O, timers or clock, and no cryptography of its own.
+    files: ['packages/chat/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [...ioModules, ...cryptoModules.filter((m) => !m.includes('*'))],
+        patterns: [{ group: ['@noble/*'], message: 'cryptography stays inside packages/otr/src/crypto/' }],
+      }],
+      'no-restricted-globals': ['error', ...impureGlobals.map((rule) => ({ ...rule, message: 'packages/chat is sans-I/O: the host supplies time, randomness and I/O.' }))],
+      'no-restricted-properties': ['error', { object: 'Math', property: 'random', message: 'use the injected RandomSource' }],
+    },
+  },
+  {
     files: ['**/test/**/*.ts', 'bench/**/*.ts', '**/*.test.ts'],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',
