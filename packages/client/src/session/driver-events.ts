@@ -13,7 +13,8 @@ export interface Fingerprints {
 /** One event, as the driver protocol spells it (with one field for the terminal only: see fingerprint-changed). */
 export type DriverEvent =
   | { event: 'ready'; address: string; fingerprint: string; fingerprints: Fingerprints }
-  | { event: 'message'; from: string; text: string; encrypted: boolean }
+  /** `content_type`: the inner content type, in SIP mode only (DRIVER.md, "SIP mode"). */
+  | { event: 'message'; from: string; text: string; encrypted: boolean; content_type?: string }
   | { event: 'secure'; peer: string; version: number; fingerprint: string; ssid: string; trusted: boolean }
   /**
    * `crossVersion` (not in the driver protocol: the JSON driver leaves it
