@@ -47,7 +47,8 @@ export const MAX_TYPED_ADDRESS = 256;
 export function normalizeSipAddress(typed: string): string | undefined {
   if (typed.length > MAX_TYPED_ADDRESS) return undefined;
   const withScheme = /^[a-z][a-z0-9+.-]*:/i.test(typed) ? typed : `sip:${typed}`;
-  const match = /^sip:([^\s@:;?<>"]+)@([a-z0-9.-]+|\[[0-9a-f:.]+\])$/i.exec(withScheme);
+  // RFC 3261's user: unreserved, escaped and user-unreserved characters (no ";" or "?", which start parameters and headers).
+  const match = /^sip:([A-Za-z0-9\-_.!~*'()%&=+$,/]+)@([a-z0-9.-]+|\[[0-9a-f:.]+\])$/i.exec(withScheme);
   if (match === null) return undefined;
   const [, user = '', domain = ''] = match;
   return `sip:${user}@${domain.toLowerCase()}`;

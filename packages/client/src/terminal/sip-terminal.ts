@@ -556,7 +556,7 @@ export class SipTerminal {
       lines.push('  their fingerprint: none yet (no private conversation)');
     }
     const own = this.#engine.fingerprints;
-    for (const hex of [own['4'], own['3']]) if (hex !== undefined) lines.push(fingerprintLine('your fingerprint ', hex));
+    for (const hex of [own['4'], own['3']]) if (hex !== undefined) lines.push(fingerprintLine('your fingerprint', hex));
     if (session !== undefined) lines.push(`  always use OTR with ${shortName(peer)}: ${session.alwaysOtr ? 'on' : 'off'} (/otr always on|off)`);
     this.#screen.print(lines.join('\n'));
   }
