@@ -288,7 +288,8 @@ export class SipTerminal {
     this.#locks.set(peer, lock);
     if (lock === 'fingerprint-changed') this.#alert(peer, false);
     else this.#alerted.delete(peer);
-    if (before !== lock && peer !== this.#current && this.#hasSession(peer)) {
+    // A session out of sight tells its lock change (a red one has its own alert).
+    if (before !== lock && lock !== 'fingerprint-changed' && peer !== this.#current && this.#hasSession(peer)) {
       this.#screen.print(`${displayAddress(peer)} is now ${lockTag(lock, this.#paint)}${this.#elsewhere(peer)}`);
     }
   }

@@ -183,6 +183,18 @@ describe('SIP terminal shows registration and sessions', () => {
     expect(h.output()).toContain('Chat with sip:bob@example.org (session 1) is over (bob ended it: BYE).');
     expect(h.output()).toContain('Now talking to sip:carol@example.org (session 2)');
   });
+
+  it('a lock change in a session that is not current is told with its session', async () => {
+    const h = harness();
+    await withBob(h);
+    h.engine.session(CAROL, { direction: 'in' });
+    h.emit({ event: 'session-started', peer: CAROL, cpim: true });
+    h.emit({ event: 'x-lock', peer: CAROL, lock: 'verified' });
+    h.emit({ event: 'x-lock', peer: BOB, lock: 'verified' });
+    await h.quit();
+    expect(h.output()).toContain('sip:carol@example.org is now [verified] (session 2: /to 2)');
+    expect(h.output()).not.toContain('sip:bob@example.org is now');
+  });
 });
 
 describe('SIP terminal prompt shows the current peer and its lock in colour', () => {
