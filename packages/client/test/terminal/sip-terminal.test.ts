@@ -497,3 +497,49 @@ describe('SIP terminal /otr info and SMP secrets', () => {
     expect(h.output()).toContain('Reply with /smp answer (you are then asked for the secret, not shown as you type).');
   });
 });
+
+describe('SIP terminal event sink and runSipTerminal', () => {
+  it('events the engine emits before the terminal exists are shown once it is attached, up to a bound', async () => {
+    const { PassThrough } = await import('node:stream');
+    const { runSipTerminal, SipEventSink } = await import('../../src/terminal/sip-terminal.js');
+    const { FakeEngine } = await import('./sip-fake-engine.js');
+    const sink = new SipEventSink();
+    const engine = new FakeEngine();
+    sink.emit({ event: 'x-registration', state: 'registered' });
+    for (let index = 0; index < SipEventSink.MAX_EARLY_EVENTS + 10; index++) sink.emit({ event: 'x-notice', peer: null, code: 'n', text: `early ${index}` });
+    const input = new PassThrough();
+    const output = new PassThrough();
+    let written = '';
+    output.on('data', (chunk: Buffer) => (written += chunk.toString('utf8')));
+    const done = runSipTerminal({ engine, input, output, env: {}, stateDir: '/tmp/state', notify: () => undefined, sink });
+    sink.emit({ event: 'x-notice', peer: null, code: 'n', text: 'late' });
+    input.end('/quit\n');
+    await done;
+    expect(written).toContain('Registered as sip:alice@example.org.');
+    expect(written).toContain(`early ${SipEventSink.MAX_EARLY_EVENTS - 2}\n`);
+    expect(written).not.toContain(`early ${SipEventSink.MAX_EARLY_EVENTS - 1}\n`);
+    expect(written).toContain('late');
+    expect(engine.actions()).toEqual([['stop']]);
+  });
+});
+
+describe('SIP terminal composing follows the current session', () => {
+  it('switching sessions while typing tells the old one idle and the new one active', async () => {
+    const h = harness({ tty: true });
+    await withBob(h);
+    h.engine.session(CAROL, { direction: 'in' });
+    h.emit({ event: 'session-started', peer: CAROL, cpim: true });
+    h.input.write('for bob');
+    await settle();
+    h.input.write('\x15/to 2\r');
+    await settle();
+    h.input.write('for carol');
+    await settle();
+    expect(h.engine.calls.filter((call) => call[0] === 'composing')).toEqual([
+      ['composing', BOB, 'active'],
+      ['composing', BOB, 'idle'],
+      ['composing', CAROL, 'active'],
+    ]);
+    await h.quit();
+  });
+});
