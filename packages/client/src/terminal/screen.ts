@@ -90,9 +90,15 @@ export class Screen {
     });
   }
 
-  /** Whether readHidden can keep what is typed off the screen: on a terminal whose readline lets its writer be replaced, or off a terminal (nothing echoes). */
+  /**
+   * Whether readHidden can keep what is typed off the screen: on a terminal
+   * whose readline lets its writer be replaced, or when input is no terminal
+   * (a pipe: nothing echoes). Not with a terminal's input and other output,
+   * where the terminal itself echoes each line.
+   */
   get canHide(): boolean {
-    return !this.#terminal || typeof (this.#lines as unknown as ReadlineInternals)._writeToOutput === 'function';
+    if (!this.#terminal) return (this.#input as Readable & { isTTY?: boolean }).isTTY !== true;
+    return typeof (this.#lines as unknown as ReadlineInternals)._writeToOutput === 'function';
   }
 
   #endHidden(line: string | undefined): void {

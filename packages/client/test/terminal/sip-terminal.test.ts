@@ -543,3 +543,27 @@ describe('SIP terminal composing follows the current session', () => {
     await h.quit();
   });
 });
+
+describe('SIP terminal refuses to ask for a secret the terminal would echo', () => {
+  it('with terminal input and piped output, /smp without a secret asks for it on the line instead', async () => {
+    const { PassThrough } = await import('node:stream');
+    const { SipTerminal } = await import('../../src/terminal/sip-terminal.js');
+    const { FakeEngine } = await import('./sip-fake-engine.js');
+    const engine = new FakeEngine();
+    const input = Object.assign(new PassThrough(), { isTTY: true });
+    const output = new PassThrough();
+    let written = '';
+    output.on('data', (chunk: Buffer) => (written += chunk.toString('utf8')));
+    const terminal = new SipTerminal({ engine, input, output, env: {}, stateDir: '/tmp/state', notify: () => undefined });
+    engine.emit = (event) => terminal.onEvent(event);
+    const done = terminal.run();
+    input.write(`/call ${BOB}\n`);
+    await settle();
+    engine.session(BOB);
+    engine.emit({ event: 'session-started', peer: BOB, cpim: true });
+    input.end('/smp\nnot a secret\n');
+    await done;
+    expect(written).toContain('This terminal cannot hide what you type: give the secret on the line');
+    expect(engine.actions().filter((call) => call[0] === 'startSmp')).toEqual([]);
+  });
+});
