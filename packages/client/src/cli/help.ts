@@ -44,6 +44,10 @@ Options:
   -h, --help               show this help
 
 In the chat, type /help for commands.
+With --account (SIP): /call sip:user@domain, /accept and /reject [N|ADDR],
+/hangup [N|ADDR], /sessions, /to N|ADDR, /otr always on|off, /history [TEXT],
+besides /otr, /smp and /trust. SOTTO_NO_NOTIFY=1: no desktop notification
+when a contact's fingerprint changes.
 `;
 
 /** `sotto relay --help`. */
