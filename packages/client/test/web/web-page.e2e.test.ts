@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * The page of `sotto web` in Debian's chromium, on a fake engine: the locks,
  * the Encryption menu, the SMP window, per-message locks, the fingerprint
@@ -140,7 +141,7 @@ describe('sotto web in a real browser, on a fake engine', () => {
   it('"always use OTR" is set for this contact from the Encryption menu', async () => {
     await page.getByRole('button', { name: /fingerprint verified/ }).first().click();
     await page.getByLabel('Always use OTR with this contact').check();
-    await page.waitForFunction(() => (document.querySelector('#encryption-menu input[type=checkbox]') as HTMLInputElement | null)?.checked === true);
+    await page.waitForFunction(() => document.querySelector<HTMLInputElement>("#encryption-menu input[type=checkbox]")?.checked === true);
     expect(served.engine.calls).toContainEqual(['setAlwaysOtr', BOB, true]);
     await page.keyboard.press('Escape');
   });

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * Who may talk to `sotto web`'s server, and peer content in the page:
  * requests without the token, with a foreign Host, or from a foreign Origin
