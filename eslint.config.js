@@ -130,6 +130,9 @@ export default tseslint.config(
       'no-restricted-properties': ['error', { object: 'Math', property: 'random', message: 'use the injected RandomSource' }],
     },
   },
+  // The page of `sotto web` runs in the browser; its protocol/ (shared with the server) touches neither the DOM nor node's I/O.
+  { files: ['packages/web/src/app/**/*.{ts,tsx}'], languageOptions: { globals: { ...globals.browser } } },
+  { files: ['packages/web/src/protocol/**/*.ts'], rules: { 'no-restricted-imports': ['error', { paths: ioModules }] } },
   {
     files: ['**/test/**/*.ts', 'bench/**/*.ts', '**/*.test.ts'],
     rules: {

@@ -25,6 +25,7 @@ const TEST_PACKAGES = [
   'make', // builds the libotr peer
   'kamailio', // the SIP registrar/proxy and MSRP relay of the SIP tests
   'kamailio-tls-modules', // SIP over TLS and the msrps relay in those tests
+  'chromium', // the browser the sotto web tests drive (playwright-core, no browser download)
 ];
 
 /** Whether `command` is an executable file on PATH. */

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const SCRIPT = fileURLToPath(new URL('../../scripts/test-deps.mjs', import.meta.url));
-const ALL = ['libotr5-bin', 'libotr5-dev', 'python3-potr', 'python3-pycryptodome', 'python3-cryptography', 'openssl', 'pkg-config', 'gcc', 'make', 'kamailio', 'kamailio-tls-modules'];
+const ALL = ['libotr5-bin', 'libotr5-dev', 'python3-potr', 'python3-pycryptodome', 'python3-cryptography', 'openssl', 'pkg-config', 'gcc', 'make', 'kamailio', 'kamailio-tls-modules', 'chromium'];
 const sudo = process.getuid?.() === 0 ? '' : 'sudo ';
 
 const FAKES = {
@@ -67,7 +67,7 @@ describe('npm test on a fresh machine installs the Debian packages the tests use
   });
 
   it('installs exactly the missing packages, non-interactively and without recommends', () => {
-    const result = run(['openssl', 'pkg-config', 'gcc', 'make', 'python3-cryptography', 'kamailio', 'kamailio-tls-modules']);
+    const result = run(['openssl', 'pkg-config', 'gcc', 'make', 'python3-cryptography', 'kamailio', 'kamailio-tls-modules', 'chromium']);
     expect(result.status).toBe(0);
     const missing = 'libotr5-bin libotr5-dev python3-potr python3-pycryptodome';
     expect(result.apt).toEqual(['DEBIAN_FRONTEND=noninteractive apt-get update -q', `DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends ${missing}`]);
@@ -75,7 +75,7 @@ describe('npm test on a fresh machine installs the Debian packages the tests use
   });
 
   it.each(['update', 'install'] as const)('apt-get %s fails: one message with the missing packages and the command', (aptFails) => {
-    const result = run(['openssl', 'pkg-config', 'gcc', 'make', 'python3-cryptography', 'kamailio', 'kamailio-tls-modules'], { aptFails });
+    const result = run(['openssl', 'pkg-config', 'gcc', 'make', 'python3-cryptography', 'kamailio', 'kamailio-tls-modules', 'chromium'], { aptFails });
     expect(result.status).toBe(1);
     const missing = 'libotr5-bin libotr5-dev python3-potr python3-pycryptodome';
     expect(result.stderr).toContain(`missing Debian packages the tests use: ${missing}\napt-get ${aptFails} failed`);

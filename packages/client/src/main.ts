@@ -6,6 +6,7 @@
  */
 import { chatCommand } from './commands/chat-command.js';
 import { relayCommand } from './commands/relay-command.js';
+import { webCommand } from './web/web-command.js';
 import { accountCommand, historyCommand, keysCommand, loggingCommand, trustCommand } from './commands/store-commands.js';
 import { OptionError } from './cli/args.js';
 import { describeError } from './cli/errors.js';
@@ -20,6 +21,7 @@ const COMMANDS: Record<string, (args: readonly string[], io: Io) => Promise<numb
   account: accountCommand,
   history: historyCommand,
   logging: loggingCommand,
+  web: webCommand,
 };
 
 /** Runs `sotto ARGS`; resolves to the exit status. */
@@ -35,7 +37,7 @@ export async function main(args: readonly string[], io: Io = processIo()): Promi
       return 2;
     }
     const command = COMMANDS[name];
-    if (command === undefined) throw new OptionError(`unknown command "${name}": use chat, relay, keys, trust, account, history or logging (see sotto --help)`);
+    if (command === undefined) throw new OptionError(`unknown command "${name}": use chat, relay, keys, trust, account, history, logging or web (see sotto --help)`);
     return await command(rest, io);
   } catch (error) {
     const report = describeError(error);

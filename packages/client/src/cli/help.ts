@@ -13,6 +13,7 @@ Commands:
   account   add, list or remove your SIP accounts
   history   show recorded messages with their lock, or search them
   logging   turn message history on or off, or show whether it is on
+  web       chat in the browser, on a page served on 127.0.0.1
 
 Run "sotto <command> --help" for a command's options.
 `;
@@ -171,4 +172,20 @@ status   whether messages are being recorded
 
 Logging is off until you turn it on. OTR's own protocol messages are never
 recorded.
+`;
+
+/** `sotto web --help`. */
+export const WEB_HELP = `Usage: sotto web [--account sip:user@domain] [--port N] [--state-dir DIR] [--no-browser]
+
+Chat in the browser: registers the SIP account and serves a page on
+127.0.0.1 only (Blink's chat window: the lock, the Encryption menu, identity
+verification, the history, settings). It prints the page's address, which
+carries a secret token, and opens it with xdg-open where it can.
+
+Options:
+  --account sip:user@domain  the SIP account (default: the only one; see sotto account)
+  --port N                   the port to serve on (default: any free port)
+  --state-dir DIR            where your key, trust, accounts and history live
+  --no-browser               only print the address (also: SOTTO_NO_BROWSER=1)
+  -h, --help                 show this help
 `;
