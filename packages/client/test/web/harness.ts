@@ -4,6 +4,7 @@
  * browser per test file.
  */
 import { existsSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -11,8 +12,13 @@ import { startWebServer, type WebServer, type WebSettingsPort } from '../../src/
 import { FakeEngine } from './fake-engine.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
-/** Screenshots for the README (docs/web/). */
-export const SHOTS = join(dirname(fileURLToPath(import.meta.url)), '../../../../docs/web');
+/**
+ * Where the screenshots go: the README's pictures (docs/web/) only when
+ * SOTTO_SCREENSHOTS=1 asks to refresh them, so a test run never changes the
+ * working tree; else a directory under the system's temporary one.
+ */
+export const SHOTS =
+  process.env.SOTTO_SCREENSHOTS === '1' ? join(dirname(fileURLToPath(import.meta.url)), '../../../../docs/web') : join(tmpdir(), 'sotto-web-screenshots');
 
 /** The fixed time the fake server stamps messages with (so screenshots stay the same). */
 export const FIXED_TIME = Date.UTC(2026, 0, 2, 10, 30);
