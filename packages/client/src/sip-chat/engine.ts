@@ -16,7 +16,7 @@
  * arrive.
  */
 import { Account, DeadlineTimer, Policies, UsageError, toHex, type DsaPrivateKey, type Ed448KeyPair, type Ed448Point, type Outcome, type Policy } from '@sotto/otr';
-import { CHAT_ACCEPT_TYPES, CHAT_ACCEPT_WRAPPED_TYPES, ChatStream, ChatUsageError, looksLikeOtr, peerKey, type ChatEvent, type ChatOutcome } from '@sotto/chat';
+import { CHAT_ACCEPT_TYPES, CHAT_ACCEPT_WRAPPED_TYPES, ChatStream, ChatUsageError, peerKey, type ChatEvent, type ChatOutcome } from '@sotto/chat';
 import { formatMsrpUri, newSessionId, parseMsrpUri, parsePath, systemRandom, weConnect, type MsrpEvent, type MsrpUri } from '@sotto/msrp';
 import type { History, HistoryPage } from '@sotto/store';
 import { RecentMap } from '../session/recent-map.js';
@@ -116,6 +116,14 @@ interface Entry {
   endedBy: { by: 'local' | 'remote' | 'error'; reason: string } | undefined;
   ended: boolean;
   lastFingerprint: string | undefined;
+}
+
+/** The OTR whitespace tag (its base and the 8-character version tags after it; Protocol-v3, "Tagged plaintext messages"). */
+const WHITESPACE_TAG = / \t {2}\t{4} \t \t \t {2}(?:[ \t]{8})*/g;
+
+/** `text` without OTR whitespace tags. */
+export function withoutWhitespaceTag(text: string): string {
+  return text.replace(WHITESPACE_TAG, '');
 }
 
 /** Whether a session ended while we waited (read afresh after an await). */
@@ -661,7 +669,7 @@ export class SipChatEngineImpl implements SipChatEngine, OtrEventSink {
             entry.channel?.report(event.messageId, 481);
             break;
           }
-          if (this.#options.policy === 'never' && !entry.focus && looksLikeOtr(new TextDecoder().decode(event.body.subarray(0, 4096)))) {
+          if (this.#options.policy === 'never' && !entry.focus && new TextDecoder().decode(event.body.subarray(0, 4096)).includes('?OTR')) {
             // OTR is off: an OTR message is told, not acted on nor shown as text.
             this.emit({ event: 'x-notice', peer: entry.peer, code: 'otr-off', text: `${entry.peer} sent an OTR message; OTR is off (--policy never)` });
             this.tellError(entry.peer, `${entry.peer} sent an OTR message, but OTR is off`);
@@ -724,8 +732,10 @@ export class SipChatEngineImpl implements SipChatEngine, OtrEventSink {
         const encryption = event.encryption === 'plaintext' || event.fingerprint === undefined
           ? { status: 'plaintext' as const }
           : { status: event.encryption, fingerprint: event.fingerprint, otrVersion: this.#versionOf(peer) };
-        this.#record(entry, 'in', event.text, event.contentType, encryption, undefined, 'not-requested');
-        this.emit({ event: 'message', from: peer, text: event.text, encrypted: event.encryption !== 'plaintext', content_type: event.contentType });
+        // Without OTR, a peer's whitespace tag (it offers OTR) is not part of what it wrote.
+        const text = this.#options.policy === 'never' && !entry.focus ? withoutWhitespaceTag(event.text) : event.text;
+        this.#record(entry, 'in', text, event.contentType, encryption, undefined, 'not-requested');
+        this.emit({ event: 'message', from: peer, text, encrypted: event.encryption !== 'plaintext', content_type: event.contentType });
         return;
       }
       case 'composing':

@@ -45,4 +45,93 @@ describe('sotto chat --json --account over SIP/MSRP (TCP, no relay)', () => {
     const [back] = await say(bob, alice, '<b>hi</b> alice', 'm2', { content_type: 'text/html' });
     expect(back).toMatchObject({ text: 'hi alice', encrypted: true, content_type: 'text/html' });
   });
+
+  it('speaks OTR version 3 when both allow only 3, and runs SMP to a trusted fingerprint on both sides', async () => {
+    const alice = await client('alice2', { versions: '3' });
+    const bob = await client('bob2', { versions: '3' });
+    await connect(alice, bob);
+    const [secA, secB] = await bothSecure(alice, bob);
+    expect(secA).toMatchObject({ version: 3, fingerprint: bob.fingerprints['3'] });
+    expect(secB).toMatchObject({ version: 3, fingerprint: alice.fingerprints['3'] });
+    expect(secA.ssid).toBe(secB.ssid);
+    const [a, b] = [alice.mark(), bob.mark()];
+    alice.command({ cmd: 'smp', to: bob.address, secret: 'rosebud', question: 'sled?' });
+    expect(await bob.next('smp-request', b)).toMatchObject({ peer: alice.address, question: 'sled?' });
+    bob.command({ cmd: 'smp-answer', to: alice.address, secret: 'rosebud' });
+    expect(await alice.next('smp-result', a)).toMatchObject({ peer: bob.address, success: true });
+    expect(await bob.next('smp-result', b)).toMatchObject({ peer: alice.address, success: true });
+    expect(await alice.next('trusted', a)).toEqual({ event: 'trusted', peer: bob.address, fingerprint: bob.fingerprints['3'] });
+    expect(await bob.next('trusted', b)).toEqual({ event: 'trusted', peer: alice.address, fingerprint: alice.fingerprints['3'] });
+    const [got] = await say(bob, alice, 'verified now', 'v1');
+    expect(got).toMatchObject({ encrypted: true });
+  });
+
+  it('hang-up by the caller of a secure session: the callee sees finished before session-ended', async () => {
+    const alice = await client('alice3');
+    const bob = await client('bob3');
+    await connect(alice, bob);
+    await bothSecure(alice, bob);
+    const [a, b] = [alice.mark(), bob.mark()];
+    alice.command({ cmd: 'hangup', to: bob.address });
+    expect(await alice.next('session-ended', a)).toMatchObject({ peer: bob.address, by: 'local' });
+    const ended = await bob.next('session-ended', b);
+    expect(ended).toMatchObject({ peer: alice.address, by: 'remote' });
+    const names = bob.events().slice(b).map((event) => event.event);
+    expect(names.indexOf('finished')).toBeGreaterThanOrEqual(0);
+    expect(names.indexOf('finished')).toBeLessThan(names.indexOf('session-ended'));
+    // No session any more: a send is an error.
+    const c = alice.mark();
+    alice.command({ cmd: 'send', to: bob.address, text: 'gone?' });
+    expect(await alice.next('error', c)).toMatchObject({ peer: bob.address });
+  });
+
+  it('hang-up by the callee of a secure session: the caller sees finished before session-ended', async () => {
+    const alice = await client('alice4');
+    const bob = await client('bob4');
+    await connect(alice, bob);
+    await bothSecure(alice, bob);
+    const [a, b] = [alice.mark(), bob.mark()];
+    bob.command({ cmd: 'hangup', to: alice.address });
+    expect(await bob.next('session-ended', b)).toMatchObject({ peer: alice.address, by: 'local' });
+    expect(await alice.next('session-ended', a)).toMatchObject({ peer: bob.address, by: 'remote' });
+    const names = alice.events().slice(a).map((event) => event.event);
+    expect(names.indexOf('finished')).toBeGreaterThanOrEqual(0);
+    expect(names.indexOf('finished')).toBeLessThan(names.indexOf('session-ended'));
+  });
+
+  it('a --policy never peer gets plain chat: no OTR is sent to it or started by it, messages are unencrypted both ways', async () => {
+    const alice = await client('alice5');
+    const bob = await client('bob5', { policy: 'never' });
+    await connect(alice, bob);
+    const [got] = await say(alice, bob, 'plain hello', 'p1');
+    expect(got).toMatchObject({ text: 'plain hello', encrypted: false });
+    const [back] = await say(bob, alice, 'plain back', 'p2');
+    expect(back).toMatchObject({ text: 'plain back', encrypted: false });
+    expect(bob.events().some((event) => event.event === 'secure')).toBe(false);
+    expect(alice.events().some((event) => event.event === 'secure')).toBe(false);
+    const b = bob.mark();
+    bob.command({ cmd: 'start', to: alice.address });
+    expect(await bob.next('error', b)).toMatchObject({ peer: alice.address });
+  });
+
+  it('rejecting an incoming session ends it on both sides', async () => {
+    const alice = await client('alice6');
+    const bob = await client('bob6');
+    const [a, b] = [alice.mark(), bob.mark()];
+    alice.command({ cmd: 'call', to: bob.address });
+    expect(await bob.next('incoming', b)).toEqual({ event: 'incoming', peer: alice.address, focus: false });
+    bob.command({ cmd: 'reject', peer: alice.address });
+    expect(await alice.next('session-ended', a)).toMatchObject({ peer: bob.address, by: 'remote' });
+    expect(await bob.next('session-ended', b)).toMatchObject({ peer: alice.address, by: 'local' });
+  });
+
+  it('composing reaches the peer', async () => {
+    const alice = await client('alice7');
+    const bob = await client('bob7');
+    await connect(alice, bob);
+    await bothSecure(alice, bob);
+    const b = bob.mark();
+    alice.command({ cmd: 'composing', to: bob.address, state: 'active' });
+    expect(await bob.next('composing', b)).toEqual({ event: 'composing', peer: alice.address, state: 'active' });
+  });
 });
