@@ -20,7 +20,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InProcessDriver, type Event } from '../helpers/in-process-driver.js';
-import { SIP_PASSWORD, type Kamailio } from '../sip/kamailio/harness.js';
+import { MSRP_PASSWORD, SIP_PASSWORD, type Kamailio } from '../sip/kamailio/harness.js';
 
 export type { Event };
 
@@ -34,6 +34,14 @@ export interface SipClientOptions {
   /** Reuse a state directory (same identity, trust, history). */
   readonly stateDir?: string;
   readonly extraArgs?: readonly string[];
+  /**
+   * The SIP password (also the relay's: the client AUTHs with its SIP
+   * credentials). Default: the rig's relay password with `relay` (the rig
+   * checks SIP digest only with `sipAuth`, so any SIP password registers),
+   * else the rig's SIP password. A rig with both `sipAuth` and a relay
+   * needs one password for both (Kamailio's `editConfig`).
+   */
+  readonly password?: string;
 }
 
 /** One running client. */
@@ -81,7 +89,8 @@ export async function startSipClient(kam: Kamailio, user: string, options: SipCl
   const ownsDir = options.stateDir === undefined;
   const stateDir = options.stateDir ?? mkdtempSync(join(tmpdir(), `sotto-sip-${user}-`));
   const passwordFile = join(stateDir, 'password');
-  writeFileSync(passwordFile, `${SIP_PASSWORD}\n`, { mode: 0o600 });
+  const password = options.password ?? (options.relay === true ? MSRP_PASSWORD : SIP_PASSWORD);
+  writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
   const args = [
     '--account', `sip:${user}@${kam.domain}`,
     '--password-file', passwordFile,
