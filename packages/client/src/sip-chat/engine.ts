@@ -50,6 +50,8 @@ const ERROR_EVENT_INTERVAL_MS = 1000;
  * BYE (through the proxy): the peer then sees `finished` first.
  */
 const END_OTR_GRACE_MS = 300;
+/** After the peer's MSRP connection closed, how long a BYE may take to arrive before the session is ended as an error. */
+const BYE_GRACE_MS = 2000;
 /** The port Blink advertises when nothing listens (its caller's a=path). */
 const NOT_LISTENING_PORT = 2855;
 /** The port advertised with `unreachableOwnUri` (discard: nothing answers there). */
@@ -116,6 +118,8 @@ interface Entry {
   endedBy: { by: 'local' | 'remote' | 'error'; reason: string } | undefined;
   ended: boolean;
   lastFingerprint: string | undefined;
+  /** Runs out when the MSRP connection closed and no BYE followed. */
+  lostTimer: NodeJS.Timeout | undefined;
 }
 
 /** The OTR whitespace tag (its base and the 8-character version tags after it; Protocol-v3, "Tagged plaintext messages"). */
@@ -480,6 +484,7 @@ export class SipChatEngineImpl implements SipChatEngine, OtrEventSink {
       endedBy: undefined,
       ended: false,
       lastFingerprint: undefined,
+      lostTimer: undefined,
     };
     this.#entries.set(peer, entry);
     sip.on('ended', (ended) => this.#finish(entry, ended));
@@ -589,7 +594,12 @@ export class SipChatEngineImpl implements SipChatEngine, OtrEventSink {
         onFirstData: () => {
           if (entry.stream === undefined) this.#startStream(entry);
         },
-        onClosed: (_error, reason) => this.#fail(entry, reason),
+        // The peer's BYE (through the proxy) may come just after its MSRP connection closed: wait for it before calling this an error.
+        onClosed: (_error, reason) => {
+          if (entry.ended || entry.endedBy !== undefined) return;
+          entry.lostTimer = setTimeout(() => this.#fail(entry, reason), BYE_GRACE_MS);
+          entry.lostTimer.unref();
+        },
       },
     );
     entry.channel = channel;
@@ -648,6 +658,7 @@ export class SipChatEngineImpl implements SipChatEngine, OtrEventSink {
   #finish(entry: Entry, ended: SessionEnded): void {
     if (entry.ended) return;
     entry.ended = true;
+    clearTimeout(entry.lostTimer);
     entry.stopListening?.();
     if (entry.stream !== undefined) this.#apply(entry, entry.stream.close(this.#clock()));
     entry.channel?.close();

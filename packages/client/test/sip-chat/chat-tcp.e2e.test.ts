@@ -3,7 +3,11 @@
  * over TCP, no relay (the callee listens for MSRP): register, call, accept,
  * OTR at stream start, messages both ways with delivery, SMP, hang-up.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { openStore } from '@sotto/store';
 import { startKamailio, type Kamailio } from '../sip/kamailio/harness.js';
 import { bothSecure, connect, say, startSipClient, type SipClient } from './harness.js';
 
@@ -66,7 +70,7 @@ describe('sotto chat --json --account over SIP/MSRP (TCP, no relay)', () => {
     expect(got).toMatchObject({ encrypted: true });
   });
 
-  it('hang-up by the caller of a secure session: the callee sees finished before session-ended', async () => {
+  it('hang-up by the caller of a secure session: the callee sees finished before session-ended, by remote even when the MSRP connection closes before the BYE arrives', async () => {
     const alice = await client('alice3');
     const bob = await client('bob3');
     await connect(alice, bob);
@@ -85,7 +89,7 @@ describe('sotto chat --json --account over SIP/MSRP (TCP, no relay)', () => {
     expect(await alice.next('error', c)).toMatchObject({ peer: bob.address });
   });
 
-  it('hang-up by the callee of a secure session: the caller sees finished before session-ended', async () => {
+  it('hang-up by the callee of a secure session: the caller sees finished before session-ended, by remote even when the MSRP connection closes before the BYE arrives', async () => {
     const alice = await client('alice4');
     const bob = await client('bob4');
     await connect(alice, bob);
@@ -133,5 +137,45 @@ describe('sotto chat --json --account over SIP/MSRP (TCP, no relay)', () => {
     const b = bob.mark();
     alice.command({ cmd: 'composing', to: bob.address, state: 'active' });
     expect(await bob.next('composing', b)).toEqual({ event: 'composing', peer: alice.address, state: 'active' });
+  });
+
+  it('a contact coming back with another key after /trust: fingerprint-changed once, right before its secure, untrusted', async () => {
+    const alice = await client('alice8');
+    const bob = await client('bob8');
+    await connect(alice, bob);
+    await bothSecure(alice, bob);
+    let a = alice.mark();
+    alice.command({ cmd: 'trust', to: bob.address });
+    expect(await alice.next('trusted', a)).toEqual({ event: 'trusted', peer: bob.address, fingerprint: bob.fingerprint });
+    alice.command({ cmd: 'hangup', to: bob.address });
+    await alice.next('session-ended', a);
+    await bob.quit();
+    clients = clients.filter((c) => c !== bob);
+    const newBob = await client('bob8');
+    expect(newBob.fingerprint).not.toBe(bob.fingerprint);
+    a = alice.mark();
+    await connect(alice, newBob);
+    const secure = await alice.next('secure', a);
+    expect(secure).toMatchObject({ fingerprint: newBob.fingerprint, trusted: false });
+    const names = alice.events().slice(a).map((event) => event.event);
+    expect(names.filter((name) => name === 'fingerprint-changed')).toHaveLength(1);
+    expect(names.indexOf('fingerprint-changed')).toBe(names.indexOf('secure') - 1);
+  });
+
+  it('"always use OTR" for a contact (kept in the store) starts OTR at stream start under --policy manual', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sotto-sip-always-'));
+    try {
+      const store = await openStore(dir);
+      await store.setContactSettings(`sip:alice9@${kam.domain}`, `sip:bob9@${kam.domain}`, { requireEncryption: true });
+      await store.close();
+      const alice = await client('alice9', { policy: 'manual', stateDir: dir });
+      const bob = await client('bob9', { policy: 'manual' });
+      await connect(alice, bob);
+      await bothSecure(alice, bob);
+    } finally {
+      await Promise.allSettled(clients.map((c) => c.quit()));
+      clients = [];
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
