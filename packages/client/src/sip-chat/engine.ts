@@ -154,6 +154,7 @@ export class SipChatEngineImpl implements SipChatEngine, OtrEventSink {
   readonly #lastError = new RecentMap<string, number>(256);
   #listener: Promise<MsrpListener> | undefined;
   #stopped = false;
+  #stopping: Promise<void> | undefined;
 
   constructor(options: SipChatEngineOptions) {
     this.#options = options;
@@ -428,8 +429,12 @@ export class SipChatEngineImpl implements SipChatEngine, OtrEventSink {
     return history.messages(this.address, peer, options.limit === undefined ? {} : { limit: options.limit });
   }
 
-  async stop(): Promise<void> {
-    if (this.#stopped) return;
+  stop(): Promise<void> {
+    this.#stopping ??= this.#stop();
+    return this.#stopping;
+  }
+
+  async #stop(): Promise<void> {
     await Promise.allSettled([...this.#entries.values()].map((entry) => this.#hangup(entry)));
     this.#stopped = true;
     await this.#sip.stop();
@@ -493,7 +498,7 @@ export class SipChatEngineImpl implements SipChatEngine, OtrEventSink {
 
   #incoming(sip: ChatSession): void {
     const peer = peerKey(sip.remoteUri);
-    if (this.#entries.has(peer) || this.#entries.size >= MAX_SESSIONS || this.#stopped) {
+    if (this.#entries.has(peer) || this.#entries.size >= MAX_SESSIONS || this.#stopping !== undefined) {
       void sip.reject(486).catch(() => undefined);
       return;
     }
