@@ -4,7 +4,7 @@
  */
 import { normalizeSipAddress, StoreError } from '@sotto/store';
 import { OptionError, noPositionals, parseArgs, parseHostPort } from '../cli/args.js';
-import { DRIVER_DEFAULT_VERSIONS, DEFAULT_VERSIONS, parseVersions } from '../cli/chat-options.js';
+import { DRIVER_DEFAULT_VERSIONS, DEFAULT_VERSIONS, parseMaxMessageSize, parseVersions } from '../cli/chat-options.js';
 import { isPolicyName, type Versions } from '../session/policy-names.js';
 import type { SipPolicyName } from './engine.js';
 
@@ -39,6 +39,8 @@ const SPEC = {
   '--versions': 'value',
   '--state-dir': 'value',
   '--json': 'switch',
+  // Accepted for the driver contract's sake and ignored: MSRP chunks on its own (DRIVER.md, SIP mode).
+  '--max-message-size': 'value',
   '--msrp-relay-digest-uri': 'switch',
   '--unreachable-msrp-uri': 'switch',
 } as const;
@@ -82,6 +84,8 @@ export function parseSipChatOptions(args: readonly string[]): SipChatOptions {
   const proxy = value('--proxy');
   const relay = value('--msrp-relay');
   const versions = value('--versions');
+  const size = value('--max-message-size');
+  if (size !== undefined) parseMaxMessageSize(size);
   return {
     account,
     passwordFile: nonEmpty(value('--password-file'), '--password-file'),
