@@ -325,7 +325,9 @@ export class SipChatEngineImpl implements SipChatEngine, OtrEventSink {
     const id = options.id ?? outcome.id;
     entry.ids.set(outcome.id, { id, text, contentType: options.contentType ?? 'text/plain' });
     this.#apply(entry, outcome);
-    if (!outcome.send.some((payload) => payload.id === outcome.id) && entry.ids.has(outcome.id) && stream.otrAvailable) {
+    if (outcome.events.some((event) => event.kind === 'notice' && event.code === 'waiting-for-encryption')) {
+      // DRIVER.md, policy always: the send starts the AKE and is told as not sent; the text goes out once secure.
+      this.emit({ event: 'not-sent', to: entry.peer, reason: 'encryption-required' });
       this.emit({ event: 'x-held', peer: entry.peer, id });
     }
     return id;

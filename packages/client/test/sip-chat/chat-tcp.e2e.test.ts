@@ -178,4 +178,17 @@ describe('sotto chat --json --account over SIP/MSRP (TCP, no relay)', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('--policy always with a peer that cannot encrypt: a send is not-sent (encryption-required) and nothing reaches the peer', async () => {
+    const alice = await client('alice10', { policy: 'always' });
+    const bob = await client('bob10', { policy: 'never' });
+    await connect(alice, bob);
+    const a = alice.mark();
+    alice.command({ cmd: 'send', to: bob.address, text: 'secret', id: 'held1' });
+    expect(await alice.next('not-sent', a)).toEqual({ event: 'not-sent', to: bob.address, reason: 'encryption-required' });
+    // A later plain message from bob still arrives; alice's text never did.
+    const [got] = await say(bob, alice, 'no OTR here', 'b1');
+    expect(got).toMatchObject({ encrypted: false });
+    expect(bob.events().some((event) => event.event === 'message')).toBe(false);
+  });
 });
