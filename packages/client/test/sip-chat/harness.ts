@@ -27,6 +27,8 @@ export type { Event };
 export interface SipClientOptions {
   /** AUTH at the rig's MSRP relay. */
   readonly relay?: boolean;
+  /** MSRP over TLS (`msrps`, Blink's default): with `relay`, the rig's TLS relay; the rig's CA is trusted (--ca-file). Needs a rig started with `tls`. */
+  readonly msrpTls?: boolean;
   /** Advertise an own MSRP URI nobody can reach (the NAT case; needs `relay`). */
   readonly unreachable?: boolean;
   readonly policy?: 'never' | 'manual' | 'opportunistic' | 'always';
@@ -84,6 +86,25 @@ export class SipClient {
   }
 }
 
+function relayArgs(kam: Kamailio, stateDir: string, options: SipClientOptions): string[] {
+  const tls = options.msrpTls === true;
+  const args: string[] = [];
+  if (tls) {
+    if (kam.caPem === undefined || kam.msrpsRelay === undefined) throw new Error('msrpTls needs a Kamailio started with tls');
+    const caFile = join(stateDir, 'ca.pem');
+    writeFileSync(caFile, kam.caPem);
+    args.push('--ca-file', caFile, '--msrp-transport', 'tls');
+  } else {
+    args.push('--msrp-transport', 'tcp');
+  }
+  if (options.relay === true) {
+    const relay = tls ? kam.msrpsRelay : kam.msrpRelay;
+    if (relay === undefined) throw new Error('this Kamailio has no TLS relay');
+    args.push('--msrp-relay', `${relay.host}:${relay.port}`, '--msrp-relay-digest-uri');
+  }
+  return args;
+}
+
 /** Starts `sotto chat --json --account sip:<user>@<domain>` on the rig; resolves once `ready`. */
 export async function startSipClient(kam: Kamailio, user: string, options: SipClientOptions = {}): Promise<SipClient> {
   const ownsDir = options.stateDir === undefined;
@@ -97,7 +118,7 @@ export async function startSipClient(kam: Kamailio, user: string, options: SipCl
     '--proxy', `${kam.sipTcp.host}:${kam.sipTcp.port}`,
     '--transport', 'tcp',
     '--state-dir', stateDir,
-    ...(options.relay === true ? ['--msrp-relay', `${kam.msrpRelay.host}:${kam.msrpRelay.port}`, '--msrp-transport', 'tcp', '--msrp-relay-digest-uri'] : []),
+    ...relayArgs(kam, stateDir, options),
     ...(options.unreachable === true ? ['--unreachable-msrp-uri'] : []),
     ...(options.policy === undefined ? [] : ['--policy', options.policy]),
     ...(options.versions === undefined ? [] : ['--versions', options.versions]),

@@ -67,7 +67,8 @@ export class MsrpLink {
     if (this.#closed || this.socket.writableLength === 0) return Promise.resolve();
     return new Promise((resolve) => {
       const off = this.onClose(() => resolve());
-      this.socket.once('drain', () => {
+      // An empty write's callback runs once everything queued before it was handed to the system ('drain' comes only after a refused write).
+      this.socket.write(new Uint8Array(0), () => {
         off();
         resolve();
       });
