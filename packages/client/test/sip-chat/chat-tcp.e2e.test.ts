@@ -3,11 +3,14 @@
  * over TCP, no relay (the callee listens for MSRP): register, call, accept,
  * OTR at stream start, messages both ways with delivery, SMP, hang-up.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '@sotto/store';
+import { main } from '../../src/main.js';
+import { InProcessDriver } from '../helpers/in-process-driver.js';
+import { memoryIo } from '../helpers/memory-io.js';
 import { startKamailio, type Kamailio } from '../sip/kamailio/harness.js';
 import { bothSecure, connect, say, startSipClient, type SipClient } from './harness.js';
 
@@ -190,5 +193,25 @@ describe('sotto chat --json --account over SIP/MSRP (TCP, no relay)', () => {
     const [got] = await say(bob, alice, 'no OTR here', 'b1');
     expect(got).toMatchObject({ encrypted: false });
     expect(bob.events().some((event) => event.event === 'message')).toBe(false);
+  });
+
+  it('without --password-file the account comes from the store (sotto account add), and registers', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sotto-sip-stored-'));
+    try {
+      const passwordFile = join(dir, 'password');
+      writeFileSync(passwordFile, 'secret\n', { mode: 0o600 });
+      const address = `sip:stored@${kam.domain}`;
+      const add = memoryIo();
+      expect(await main(['account', 'add', address, '--password-file', passwordFile, '--proxy', `${kam.sipTcp.host}:${kam.sipTcp.port}`, '--transport', 'tcp', '--state-dir', dir], add.io)).toBe(0);
+      const driver = await InProcessDriver.start(['--account', address, '--state-dir', dir]);
+      expect(driver.address).toBe(address);
+      const bob = await client('bob11');
+      const b = bob.mark();
+      driver.command({ cmd: 'call', to: bob.address });
+      expect(await bob.next('incoming', b)).toMatchObject({ peer: address });
+      expect(await driver.quit()).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
