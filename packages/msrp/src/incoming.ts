@@ -27,6 +27,8 @@ export interface IncomingContext {
   report(outcome: Outcome, toPath: readonly MsrpUri[], messageId: string, size: number, status: number): void;
   /** A REPORT arrived for one of our messages. */
   onReport(outcome: Outcome, messageId: string, status: number): void;
+  /** Present when the host decides the REPORT of each whole message: remembers what it needs instead of reporting at once. */
+  readonly owe?: (messageId: string, toPath: readonly MsrpUri[], size: number, reports: ReportRequest) => void;
 }
 
 function respond(outcome: Outcome, request: RequestFrame, status: number, failure: ReportRequest['failure']): void {
@@ -97,9 +99,9 @@ export function handleRequest(context: IncomingContext, request: RequestFrame, o
       respond(outcome, request, 200, failure);
       const event: MsrpEvent = { kind: 'message', messageId, contentType: result.contentType, body: result.body };
       outcome.events.push(event);
-      if (result.context.reports.success === 'yes') {
-        context.report(outcome, parsePath(result.context.fromPath) ?? fromPath, messageId, result.body.length, 200);
-      }
+      const reportTo = parsePath(result.context.fromPath) ?? fromPath;
+      if (context.owe !== undefined) context.owe(messageId, reportTo, result.body.length, result.context.reports);
+      else if (result.context.reports.success === 'yes') context.report(outcome, reportTo, messageId, result.body.length, 200);
       return;
     }
     case 'dropped': {

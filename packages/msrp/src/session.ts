@@ -21,7 +21,7 @@ import { chunkMessage } from './chunking.js';
 import { type RandomSource, systemRandom } from './digest.js';
 import { UsageError } from './errors.js';
 import { headerValue, type Frame, type Header } from './frame.js';
-import { newIdent } from './ident.js';
+import { isIdent, newIdent } from './ident.js';
 import { handleRequest, type IncomingContext } from './incoming.js';
 import { DEFAULT_CHUNK_SIZE, KEEP_ALIVE_INTERVAL_MS, MAX_CHUNK_SIZE, MAX_MESSAGES_AWAITING_REPORT, MAX_PENDING_TRANSACTIONS, RESPONSE_TIMEOUT_MS } from './limits.js';
 import { emptyOutcome, type Outcome } from './outcome.js';
@@ -52,12 +52,29 @@ export interface MsrpSessionOptions {
   readonly relay?: RelayClient;
   readonly parserLimits?: Partial<ParserLimits>;
   readonly reassemblyLimits?: Partial<ReassemblyLimits>;
+  /**
+   * The host decides the REPORT of each whole message it receives (a chat
+   * layer that must first decrypt or parse it): the session sends none by
+   * itself for a complete message; the host calls `report(messageId,
+   * status, now)` once it handled the `message` event. Default false: the
+   * session sends the success REPORT as soon as the message is whole.
+   */
+  readonly hostReports?: boolean;
 }
 
 /** What to ask of the receiver of a message. */
 export interface SendOptions {
   /** Success-Report and Failure-Report to write (default yes/yes, as Blink sends user messages). */
   readonly reports?: Partial<ReportRequest>;
+  /** The Message-ID to use (an RFC 4975 ident, 4 to 32 characters); default a fresh random one. */
+  readonly messageId?: string;
+}
+
+/** What a REPORT the host still owes for a received message needs. */
+interface OwedReport {
+  readonly toPath: readonly MsrpUri[];
+  readonly size: number;
+  readonly reports: ReportRequest;
 }
 
 interface OutgoingMessage {
@@ -72,6 +89,8 @@ export class MsrpSession {
   private readonly transactions = new Transactions();
   private readonly reassembly: Reassembly;
   private readonly outgoing = new Map<string, OutgoingMessage>();
+  /** Received messages whose REPORT the host decides (hostReports), oldest first; bounded by MAX_MESSAGES_AWAITING_REPORT. */
+  private readonly owed = new Map<string, OwedReport>();
   private readonly ownUri: MsrpUri;
   private readonly toPath: readonly MsrpUri[];
   private readonly chunkSize: number;
@@ -107,6 +126,18 @@ export class MsrpSession {
       report: (outcome, toPath, messageId, size, status) => {
         outcome.write.push(serializeReport({ transactionId: newIdent(this.random), toPath, fromPath: [ownUri], messageId, size, status }));
       },
+      ...(options.hostReports === true
+        ? {
+            owe: (messageId: string, toPath: readonly MsrpUri[], size: number, reports: ReportRequest) => {
+              this.owed.delete(messageId);
+              this.owed.set(messageId, { toPath, size, reports });
+              if (this.owed.size > MAX_MESSAGES_AWAITING_REPORT) {
+                const oldest = this.owed.keys().next().value;
+                if (oldest !== undefined) this.owed.delete(oldest);
+              }
+            },
+          }
+        : {}),
       onReport: (outcome, messageId, status) => {
         if (!this.outgoing.delete(messageId)) return;
         outcome.events.push(status === 200 ? { kind: 'delivered', messageId } : { kind: 'not-delivered', messageId, reason: 'report', status });
@@ -148,7 +179,10 @@ export class MsrpSession {
     const reports: ReportRequest = { success: options.reports?.success ?? 'yes', failure: options.reports?.failure ?? 'yes' };
     const chunks = chunkMessage(body, this.chunkSize);
     if (this.transactions.size + chunks.length > MAX_PENDING_TRANSACTIONS || !this.transactions.hasRoom()) throw new UsageError('too-many-pending', 'too many requests await a response');
-    const messageId = newIdent(this.random);
+    if (options.messageId !== undefined && (!isIdent(options.messageId) || this.outgoing.has(options.messageId))) {
+      throw new UsageError('bad-argument', 'a Message-ID is 4 to 32 ident characters, and not one of a message still awaiting its outcome');
+    }
+    const messageId = options.messageId ?? newIdent(this.random);
     const outcome = emptyOutcome();
     for (const chunk of chunks) {
       const transactionId = this.freshTransactionId(chunk.body);
@@ -173,6 +207,25 @@ export class MsrpSession {
     if (reports.failure !== 'no' || reports.success === 'yes') this.remember(messageId, { chunksLeft: chunks.length, reports });
     this.lastSent = now;
     return { ...outcome, messageId };
+  }
+
+  /**
+   * The host's verdict on a whole message it received (with `hostReports`):
+   * 200 sends the success REPORT when the sender asked for one; another
+   * status sends a failure REPORT with it unless the sender's
+   * Failure-Report is `no`. Once per message; an unknown or already
+   * reported id (or a closed session) gives nothing.
+   */
+  report(messageId: string, status: number, now: number): Outcome {
+    checkNow(now);
+    if (!Number.isInteger(status) || status < 100 || status > 999) throw new UsageError('bad-argument', 'a REPORT status is a three-digit code');
+    const outcome = emptyOutcome();
+    const owed = this.owed.get(messageId);
+    if (owed === undefined || this.closed) return outcome;
+    this.owed.delete(messageId);
+    const wanted = status === 200 ? owed.reports.success === 'yes' : owed.reports.failure !== 'no';
+    if (wanted) this.incoming.report(outcome, owed.toPath, messageId, owed.size, status);
+    return outcome;
   }
 
   /** When `onDeadline` must be called next, if ever. */
@@ -209,6 +262,7 @@ export class MsrpSession {
       outcome.events.push({ kind: 'not-delivered', messageId, reason: 'closed', status: 0 });
     }
     this.outgoing.clear();
+    this.owed.clear();
     this.transactions.clear();
     this.reassembly.clear();
     return outcome;

@@ -41,7 +41,9 @@ Options:
                            profile-2, profile-3... inside it while another sotto
                            uses it; with --json a fresh temporary directory)
   --local-port PORT        connect from this local port, so your address stays the same
-  --account NAME           the account in the state directory (default "default")
+  --account NAME           the account in the state directory (default "default");
+                           a SIP address (sip:user@domain) chats over SIP and MSRP instead
+                           (see "sotto chat --account sip:x@y --help")
   -h, --help               show this help
 
 In the chat, type /help for commands.
@@ -49,6 +51,33 @@ With --account (SIP): /call sip:user@domain, /accept and /reject [N|ADDR],
 /hangup [N|ADDR], /sessions, /to N|ADDR, /otr always on|off, /history [TEXT],
 besides /otr, /smp and /trust. SOTTO_NO_NOTIFY=1: no desktop notification
 when a contact's fingerprint changes.
+`;
+
+/** \`sotto chat --account sip:... --help\`. */
+export const SIP_CHAT_HELP = `Usage: sotto chat --account sip:USER@DOMAIN [options]
+
+Private (OTR) chat over SIP and MSRP, as Blink chats: registers the account,
+then /call sip:bob@example.org, or /accept an incoming session. The account's
+password, proxy, transport and MSRP relay come from "sotto account add", or
+from --password-file and the options below (which override the stored ones).
+
+Options:
+  --password-file FILE     the SIP password (first line of FILE)
+  --proxy HOST:PORT        where REGISTER and INVITE go (default: the domain, port
+                           5060 for tcp, 5061 for tls)
+  --transport tcp|tls      SIP transport (default tcp, or the stored account's)
+  --msrp-relay HOST:PORT   the MSRP relay (RFC 4976) to AUTH at with the SIP credentials;
+                           without one sotto listens for MSRP itself
+  --msrp-transport tcp|tls MSRP transport (msrp:// or msrps://, default tcp)
+  --ca-file PEM            extra trusted CA certificates for TLS
+  --policy NAME            never | manual | opportunistic (default) | always
+                             never: no OTR at all (OTR messages received are only told)
+  --versions LIST          OTR versions to use (default 3,4; with --json 2,3,4)
+  --state-dir DIR          where keys, trust, contact settings and history live
+                           (with --json: a fresh temporary directory by default)
+  --json                   speak the driver protocol's SIP mode on stdin/stdout
+                           (shared/interop/DRIVER.md)
+  -h, --help               show this help
 `;
 
 /** `sotto relay --help`. */

@@ -22,9 +22,13 @@ import { RelayLink } from '../net/relay-link.js';
 import { ChatHost } from '../session/chat-host.js';
 import type { DriverEvent } from '../session/driver-events.js';
 import { TerminalChat } from '../terminal/terminal-chat.js';
+import { sipChatCommand } from '../sip-chat/sip-chat-command.js';
+import { isSipChat } from '../sip-chat/sip-chat-options.js';
 
 /** Runs `sotto chat ARGS`; resolves to the exit status. */
 export async function chatCommand(args: readonly string[], io: Io): Promise<number> {
+  // --account sip:...: SIP and MSRP instead of the echo network.
+  if (isSipChat(args)) return sipChatCommand(args, io);
   const options = parseChatOptions(args);
   if (options.help) {
     io.stdout.write(CHAT_HELP);

@@ -136,6 +136,11 @@ export class SipStreamTransport implements Transport {
     return this.options.kind === 'tls' ? 'TLS' : 'TCP';
   }
 
+  /** The local IP address of the connection to the proxy (where an MSRP listener can be reached from the same network), while connected. */
+  get localAddress(): string | undefined {
+    return this.socket?.localAddress;
+  }
+
   get state(): TransportState {
     return this.stateValue;
   }

@@ -1,0 +1,160 @@
+/**
+ * A reusable harness for end-to-end SIP chat tests: `sotto chat --json
+ * --account sip:...` clients (run in-process through `main`, as the driver
+ * tests run them) registered at a private Kamailio (../sip/kamailio/harness.ts).
+ *
+ *   const kam = await startKamailio();
+ *   const alice = await startSipClient(kam, 'alice');
+ *   const bob = await startSipClient(kam, 'bob', { relay: true });
+ *   await connect(alice, bob);                       // call, accept, session-started both
+ *   await bothSecure(alice, bob);                    // OTR at stream start
+ *   const mark = bob.mark();
+ *   alice.command({ cmd: 'send', to: bob.address, text: 'hi', id: 'm1' });
+ *   await bob.next('message', mark);
+ *
+ * Every client gets a fresh state directory (kept for `stateDir` checks
+ * and removed by `quit`), a password file, and the relay options the
+ * Kamailio rig needs (`uri=` in the relay digest).
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InProcessDriver, type Event } from '../helpers/in-process-driver.js';
+import { MSRP_PASSWORD, SIP_PASSWORD, type Kamailio } from '../sip/kamailio/harness.js';
+
+export type { Event };
+
+export interface SipClientOptions {
+  /** AUTH at the rig's MSRP relay. */
+  readonly relay?: boolean;
+  /** MSRP over TLS (`msrps`, Blink's default): with `relay`, the rig's TLS relay; the rig's CA is trusted (--ca-file). Needs a rig started with `tls`. */
+  readonly msrpTls?: boolean;
+  /** Advertise an own MSRP URI nobody can reach (the NAT case; needs `relay`). */
+  readonly unreachable?: boolean;
+  readonly policy?: 'never' | 'manual' | 'opportunistic' | 'always';
+  readonly versions?: string;
+  /** Reuse a state directory (same identity, trust, history). */
+  readonly stateDir?: string;
+  readonly extraArgs?: readonly string[];
+  /**
+   * The SIP password (also the relay's: the client AUTHs with its SIP
+   * credentials). Default: the rig's relay password with `relay` (the rig
+   * checks SIP digest only with `sipAuth`, so any SIP password registers),
+   * else the rig's SIP password. A rig with both `sipAuth` and a relay
+   * needs one password for both (Kamailio's `editConfig`).
+   */
+  readonly password?: string;
+}
+
+/** One running client. */
+export class SipClient {
+  constructor(
+    readonly driver: InProcessDriver,
+    readonly address: string,
+    readonly fingerprint: string,
+    readonly fingerprints: Record<string, string>,
+    readonly stateDir: string,
+    private readonly ownsDir: boolean,
+  ) {}
+
+  events(): Event[] {
+    return this.driver.events();
+  }
+
+  /** The index to wait from: events after now. */
+  mark(): number {
+    return this.driver.events().length;
+  }
+
+  command(command: Record<string, unknown>): void {
+    this.driver.command(command);
+  }
+
+  /** The next event named `name` at or after `mark` matching `match`. */
+  next(name: string, mark = 0, match: (event: Event) => boolean = () => true, timeoutMs = 20_000): Promise<Event> {
+    return this.driver.waitFor((event) => event.event === name && match(event), name, mark, timeoutMs);
+  }
+
+  stderr(): string {
+    return this.driver.stderr();
+  }
+
+  async quit(): Promise<number> {
+    const status = await this.driver.quit();
+    if (this.ownsDir) rmSync(this.stateDir, { recursive: true, force: true });
+    return status;
+  }
+}
+
+function relayArgs(kam: Kamailio, stateDir: string, options: SipClientOptions): string[] {
+  const tls = options.msrpTls === true;
+  const args: string[] = [];
+  if (tls) {
+    if (kam.caPem === undefined || kam.msrpsRelay === undefined) throw new Error('msrpTls needs a Kamailio started with tls');
+    const caFile = join(stateDir, 'ca.pem');
+    writeFileSync(caFile, kam.caPem);
+    args.push('--ca-file', caFile, '--msrp-transport', 'tls');
+  } else {
+    args.push('--msrp-transport', 'tcp');
+  }
+  if (options.relay === true) {
+    const relay = tls ? kam.msrpsRelay : kam.msrpRelay;
+    if (relay === undefined) throw new Error('this Kamailio has no TLS relay');
+    args.push('--msrp-relay', `${relay.host}:${relay.port}`, '--msrp-relay-digest-uri');
+  }
+  return args;
+}
+
+/** Starts `sotto chat --json --account sip:<user>@<domain>` on the rig; resolves once `ready`. */
+export async function startSipClient(kam: Kamailio, user: string, options: SipClientOptions = {}): Promise<SipClient> {
+  const ownsDir = options.stateDir === undefined;
+  const stateDir = options.stateDir ?? mkdtempSync(join(tmpdir(), `sotto-sip-${user}-`));
+  const passwordFile = join(stateDir, 'password');
+  const password = options.password ?? (options.relay === true ? MSRP_PASSWORD : SIP_PASSWORD);
+  writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
+  const args = [
+    '--account', `sip:${user}@${kam.domain}`,
+    '--password-file', passwordFile,
+    '--proxy', `${kam.sipTcp.host}:${kam.sipTcp.port}`,
+    '--transport', 'tcp',
+    '--state-dir', stateDir,
+    ...relayArgs(kam, stateDir, options),
+    ...(options.unreachable === true ? ['--unreachable-msrp-uri'] : []),
+    ...(options.policy === undefined ? [] : ['--policy', options.policy]),
+    ...(options.versions === undefined ? [] : ['--versions', options.versions]),
+    ...(options.extraArgs ?? []),
+  ];
+  const driver = await InProcessDriver.start(args);
+  const ready = driver.events().find((event) => event.event === 'ready');
+  return new SipClient(driver, driver.address, driver.fingerprint, (ready?.fingerprints ?? {}) as Record<string, string>, stateDir, ownsDir);
+}
+
+/** `caller` calls `callee`, who accepts; resolves with both `session-started` events. */
+export async function connect(caller: SipClient, callee: SipClient): Promise<[Event, Event]> {
+  const [a, b] = [caller.mark(), callee.mark()];
+  caller.command({ cmd: 'call', to: callee.address });
+  await callee.next('incoming', b, (event) => event.peer === caller.address);
+  callee.command({ cmd: 'accept', peer: caller.address });
+  return Promise.all([
+    caller.next('session-started', a, (event) => event.peer === callee.address),
+    callee.next('session-started', b, (event) => event.peer === caller.address),
+  ]);
+}
+
+/** Waits for `secure` on both sides (from `marks`, default: anything so far). */
+export async function bothSecure(a: SipClient, b: SipClient, marks: readonly [number, number] = [0, 0]): Promise<[Event, Event]> {
+  return Promise.all([
+    a.next('secure', marks[0], (event) => event.peer === b.address),
+    b.next('secure', marks[1], (event) => event.peer === a.address),
+  ]);
+}
+
+/** `from` sends `text` to `to` (with `id`); resolves with the `message` at `to` and the `delivered` at `from`. */
+export async function say(from: SipClient, to: SipClient, text: string, id: string, extra: Record<string, unknown> = {}): Promise<[Event, Event]> {
+  const [a, b] = [from.mark(), to.mark()];
+  from.command({ cmd: 'send', to: to.address, text, id, ...extra });
+  return Promise.all([
+    to.next('message', b, (event) => event.from === from.address),
+    from.next('delivered', a, (event) => event.id === id),
+  ]);
+}
