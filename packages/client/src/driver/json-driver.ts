@@ -23,15 +23,23 @@ function jsonEscape(character: string): string {
  * or reordering character (sanitize.ts) is written as a JSON escape: the
  * value is unchanged, but no line reader splits the line (U+0085, U+2028,
  * U+2029 end lines for some) and no terminal showing it obeys a peer's escapes.
+ * The terminal's own `crossVersion` of fingerprint-changed is left out.
  */
-export function formatEvent(event: DriverEvent): string {
+export function formatEvent(event: WireEvent): string {
   return `${replaceUnsafe(JSON.stringify(onTheWire(event)), jsonEscape)}\n`;
 }
 
+/** An event of the driver protocol, of either mode: its name and its fields. */
+export interface WireEvent {
+  readonly event: string;
+  readonly [field: string]: unknown;
+}
+
 /** The event as the driver protocol spells it: without the terminal's own `crossVersion` of fingerprint-changed. */
-function onTheWire(event: DriverEvent): DriverEvent {
+function onTheWire(event: WireEvent): WireEvent {
   if (event.event !== 'fingerprint-changed') return event;
-  return { event: event.event, peer: event.peer, fingerprint: event.fingerprint };
+  const { crossVersion: _terminalOnly, ...wire } = event;
+  return wire;
 }
 
 /** An event writer for `output`. */
@@ -80,8 +88,21 @@ export interface JsonDriver {
   close(): void;
 }
 
-/** Reads commands from `input` and applies them to `host`; errors go to `emit`. */
-export function runJsonDriver(host: ChatHost, input: Readable, emit: (event: DriverEvent) => void): JsonDriver {
+/** How one mode of the driver reads and carries out its commands. */
+export interface CommandSet<C> {
+  /** One stdin line: the command, or the `error` event for a bad line. */
+  readonly parse: (line: string) => { ok: true; command: C } | { ok: false; error: Extract<DriverEvent, { event: 'error' }> };
+  /** Carries out a command; false for `quit`. */
+  readonly apply: (command: C) => boolean;
+  /** The peer a command concerns (null for none), for the `error` of a failing one. */
+  readonly peerOf: (command: C) => string | null;
+}
+
+/**
+ * Reads commands from `input`, one JSON object a line, until `quit` or end of
+ * input; bad lines and failing commands become `error` events through `emit`.
+ */
+export function runCommandLoop<C>(input: Readable, commands: CommandSet<C>, emit: (event: Extract<DriverEvent, { event: 'error' }>) => void): JsonDriver {
   const lines = createInterface({ input, crlfDelay: Infinity, terminal: false });
   let finished = false;
   const done = new Promise<void>((resolve) => {
@@ -93,20 +114,24 @@ export function runJsonDriver(host: ChatHost, input: Readable, emit: (event: Dri
     };
     lines.on('line', (line) => {
       if (finished || line.trim() === '') return;
-      const parsed = parseDriverCommand(line);
+      const parsed = commands.parse(line);
       if (!parsed.ok) {
         emit(parsed.error);
         return;
       }
-      const command = parsed.command;
       try {
-        if (!applyCommand(host, command)) finish();
+        if (!commands.apply(parsed.command)) finish();
       } catch (error) {
         // A defect must not end the driver: the contract wants it to keep running.
-        emit({ event: 'error', peer: command.cmd === 'quit' ? null : command.to, message: `internal error: ${(error as Error).message}` });
+        emit({ event: 'error', peer: commands.peerOf(parsed.command), message: `internal error: ${(error as Error).message}` });
       }
     });
     lines.on('close', finish);
   });
   return { done, close: () => lines.close() };
+}
+
+/** Reads commands from `input` and applies them to `host`; errors go to `emit`. */
+export function runJsonDriver(host: ChatHost, input: Readable, emit: (event: DriverEvent) => void): JsonDriver {
+  return runCommandLoop(input, { parse: parseDriverCommand, apply: (command) => applyCommand(host, command), peerOf: (command) => (command.cmd === 'quit' ? null : command.to) }, emit);
 }

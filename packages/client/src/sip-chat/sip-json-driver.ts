@@ -5,10 +5,9 @@
  * `content_type`; the engine's events on stdout, except the terminal's own
  * (`x-`), one JSON object a line.
  */
-import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import { replaceUnsafe } from '@sotto/store';
 import { parseDriverCommand, type DriverCommand } from '../driver/json-commands.js';
+import { formatEvent, runCommandLoop, type JsonDriver } from '../driver/json-driver.js';
 import type { SipChatEngine, SipChatEvent } from './engine-api.js';
 
 /** A SIP-mode command. */
@@ -118,17 +117,9 @@ export function applySipCommand(engine: SipChatEngine, command: SipDriverCommand
   }
 }
 
-function jsonEscape(character: string): string {
-  let out = '';
-  for (let i = 0; i < character.length; i++) out += `\\u${character.charCodeAt(i).toString(16).padStart(4, '0')}`;
-  return out;
-}
-
 /** The stdout line of an event, or undefined for the terminal's own (`x-`) events. */
 export function formatSipEvent(event: SipChatEvent): string | undefined {
-  if (event.event.startsWith('x-')) return undefined;
-  const wire = event.event === 'fingerprint-changed' ? { event: event.event, peer: event.peer, fingerprint: event.fingerprint } : event;
-  return `${replaceUnsafe(JSON.stringify(wire), jsonEscape)}\n`;
+  return event.event.startsWith('x-') ? undefined : formatEvent(event);
 }
 
 /** Writes events to `output`. */
@@ -140,32 +131,7 @@ export function sipEventWriter(output: Writable): (event: SipChatEvent) => void 
 }
 
 /** Reads commands until `quit` or end of input. */
-export function runSipJsonDriver(engine: SipChatEngine, input: Readable, emit: (event: SipChatEvent) => void): { done: Promise<void>; close(): void } {
-  const lines = createInterface({ input, crlfDelay: Infinity, terminal: false });
-  let finished = false;
-  const done = new Promise<void>((resolve) => {
-    const finish = (): void => {
-      if (finished) return;
-      finished = true;
-      lines.close();
-      resolve();
-    };
-    lines.on('line', (line) => {
-      if (finished || line.trim() === '') return;
-      const parsed = parseSipDriverCommand(line);
-      if (!parsed.ok) {
-        emit(parsed.error);
-        return;
-      }
-      try {
-        if (!applySipCommand(engine, parsed.command)) finish();
-      } catch (error) {
-        const command = parsed.command;
-        const peer = command.cmd === 'quit' ? null : 'peer' in command ? command.peer : command.to;
-        emit({ event: 'error', peer, message: `internal error: ${(error as Error).message}` });
-      }
-    });
-    lines.on('close', finish);
-  });
-  return { done, close: () => lines.close() };
+export function runSipJsonDriver(engine: SipChatEngine, input: Readable, emit: (event: SipChatEvent) => void): JsonDriver {
+  const peerOf = (command: SipDriverCommand): string | null => (command.cmd === 'quit' ? null : 'peer' in command ? command.peer : command.to);
+  return runCommandLoop(input, { parse: parseSipDriverCommand, apply: (command) => applySipCommand(engine, command), peerOf }, emit);
 }
