@@ -4,6 +4,7 @@
  * /help, /quit). Pure: the terminal acts on the result.
  */
 import { isPolicyName, type PolicyName } from '../session/policy-names.js';
+import { splitSlashLine, splitSmpQuestion } from './slash-line.js';
 
 /** A parsed input line. */
 export type InputCommand =
@@ -34,11 +35,8 @@ function parseSmp(args: string): InputCommand {
     const secret = args.slice('answer'.length).trim();
     return secret === '' ? { kind: 'invalid', message: 'usage: /smp answer SECRET' } : { kind: 'smp-answer', secret };
   }
-  // The question ends at the last "? ": questions may hold several question marks.
-  const mark = args.lastIndexOf('? ');
-  if (mark < 0) return { kind: 'smp', secret: args };
-  const question = args.slice(0, mark + 1).trim();
-  const secret = args.slice(mark + 2).trim();
+  const { question, secret } = splitSmpQuestion(args);
+  if (question === undefined) return { kind: 'smp', secret };
   if (secret === '') return { kind: 'invalid', message: 'usage: /smp QUESTION? SECRET (the secret is missing)' };
   return { kind: 'smp', question, secret };
 }
@@ -57,12 +55,9 @@ function parseTo(args: string): InputCommand {
 
 /** Parses one input line. A line starting with "//" sends text starting with "/". */
 export function parseInput(line: string): InputCommand {
-  if (!line.startsWith('/')) return { kind: 'say', text: line };
-  if (line.startsWith('//')) return { kind: 'say', text: line.slice(1) };
-  const body = line.slice(1).trim();
-  const space = body.search(/\s/);
-  const word = (space < 0 ? body : body.slice(0, space)).toLowerCase();
-  const args = space < 0 ? '' : body.slice(space).trim();
+  const split = splitSlashLine(line);
+  if ('say' in split) return { kind: 'say', text: split.say };
+  const { word, args } = split;
   switch (word) {
     case 'otr':
       switch (args.toLowerCase()) {

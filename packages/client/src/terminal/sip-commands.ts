@@ -6,6 +6,7 @@
  * (commands.ts); an SMP secret may be left out, and is then asked for on
  * its own line (not shown as it is typed, on a terminal).
  */
+import { splitSlashLine, splitSmpQuestion } from './slash-line.js';
 
 /** Which session a command names: a number from /sessions, or a SIP address. */
 export type SessionRef = { readonly number: number } | { readonly peer: string };
@@ -82,10 +83,8 @@ function parseSmp(args: string): SipInputCommand {
   }
   // A question alone ends with "?": the secret is asked for next.
   if (args.endsWith('?')) return { kind: 'smp', question: args };
-  // The question ends at the last "? ": questions may hold several question marks.
-  const mark = args.lastIndexOf('? ');
-  if (mark < 0) return { kind: 'smp', secret: args };
-  return { kind: 'smp', question: args.slice(0, mark + 1).trim(), secret: args.slice(mark + 2).trim() };
+  const { question, secret } = splitSmpQuestion(args);
+  return question === undefined ? { kind: 'smp', secret } : { kind: 'smp', question, secret };
 }
 
 function parseOtr(args: string): SipInputCommand {
@@ -118,12 +117,9 @@ function parseOtr(args: string): SipInputCommand {
 
 /** Parses one input line (already trimmed of its line ending). A line starting with "//" sends text starting with "/". */
 export function parseSipInput(line: string): SipInputCommand {
-  if (!line.startsWith('/')) return { kind: 'say', text: line };
-  if (line.startsWith('//')) return { kind: 'say', text: line.slice(1) };
-  const body = line.slice(1).trim();
-  const space = body.search(/\s/);
-  const word = (space < 0 ? body : body.slice(0, space)).toLowerCase();
-  const args = space < 0 ? '' : body.slice(space).trim();
+  const split = splitSlashLine(line);
+  if ('say' in split) return { kind: 'say', text: split.say };
+  const { word, args } = split;
   switch (word) {
     case 'call':
     case 'chat': {
