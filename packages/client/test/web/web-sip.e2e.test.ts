@@ -112,7 +112,7 @@ async function historyTexts(client: WebClient, peer: string, search?: string): P
   if (search !== undefined) {
     await dialog.getByLabel('Search').fill(search);
     await dialog.getByRole('button', { name: 'Search' }).click();
-    await page.waitForFunction((wanted) => Array.from(document.querySelectorAll('.history-entry .text')).every((entry) => (entry.textContent ?? '').includes(wanted)), search);
+    await page.waitForFunction((wanted) => Array.from(document.querySelectorAll('.history-entry .text')).every((entry) => entry.textContent.includes(wanted)), search);
   }
   await dialog.locator('.history-entry').first().waitFor();
   const texts = await dialog.locator('.history-entry .text').allTextContents();
