@@ -204,17 +204,29 @@ recorded.
 `;
 
 /** `sotto web --help`. */
-export const WEB_HELP = `Usage: sotto web [--account sip:user@domain] [--port N] [--state-dir DIR] [--no-browser]
+export const WEB_HELP = `Usage: sotto web [--account sip:user@domain] [--port N] [--no-browser] [options]
 
 Chat in the browser: registers the SIP account and serves a page on
 127.0.0.1 only (Blink's chat window: the lock, the Encryption menu, identity
 verification, the history, settings). It prints the page's address, which
 carries a secret token, and opens it with xdg-open where it can.
 
+The account is the one "sotto account add" stored (the only one, or the one
+--account names), or --account with --password-file and the options below,
+as for sotto chat --account (they override the stored ones).
+
 Options:
   --account sip:user@domain  the SIP account (default: the only one; see sotto account)
   --port N                   the port to serve on (default: any free port)
-  --state-dir DIR            where your key, trust, accounts and history live
   --no-browser               only print the address (also: SOTTO_NO_BROWSER=1)
+  --password-file FILE       the SIP password (first line of FILE)
+  --proxy HOST:PORT          where REGISTER and INVITE go (default: the domain)
+  --transport tcp|tls        SIP transport (default tcp, or the stored account's)
+  --msrp-relay HOST:PORT     the MSRP relay to AUTH at with the SIP credentials
+  --msrp-transport tcp|tls   MSRP transport (default tcp)
+  --ca-file PEM              extra trusted CA certificates for TLS
+  --policy NAME              never | manual | opportunistic (default) | always
+  --versions LIST            OTR versions to use (default 3,4)
+  --state-dir DIR            where your key, trust, accounts and history live
   -h, --help                 show this help
 `;

@@ -3,13 +3,16 @@
  * "SIP mode"). Every bad value is an OptionError (exit status 2).
  */
 import { normalizeSipAddress, StoreError } from '@sotto/store';
-import { OptionError, noPositionals, parseArgs, parseHostPort } from '../cli/args.js';
+import { OptionError, noPositionals, parseArgs, parseHostPort, type ParsedArgs } from '../cli/args.js';
 import { DRIVER_DEFAULT_VERSIONS, DEFAULT_VERSIONS, parseMaxMessageSize, parseVersions } from '../cli/chat-options.js';
 import { isPolicyName, type Versions } from '../session/policy-names.js';
 import type { SipPolicyName } from './engine.js';
 
-export interface SipChatOptions {
-  readonly account: string;
+/**
+ * How one SIP account is reached and runs: the options `sotto chat
+ * --account sip:...` and `sotto web` share (the account itself aside).
+ */
+export interface SipAccountOptions {
   readonly passwordFile: string | undefined;
   readonly proxy: { readonly host: string; readonly port: number } | undefined;
   readonly transport: 'tcp' | 'tls' | undefined;
@@ -19,15 +22,20 @@ export interface SipChatOptions {
   readonly policy: SipPolicyName;
   readonly versions: Versions;
   readonly stateDir: string | undefined;
-  readonly json: boolean;
-  readonly help: boolean;
   /** Hidden: write `uri=` in the relay's AUTH digest (Kamailio needs it). */
   readonly msrpRelayDigestUri: boolean;
   /** Hidden: advertise an own MSRP URI nobody can reach (tests of the NAT case). */
   readonly unreachableMsrpUri: boolean;
 }
 
-const SPEC = {
+export interface SipChatOptions extends SipAccountOptions {
+  readonly account: string;
+  readonly json: boolean;
+  readonly help: boolean;
+}
+
+/** The options of {@link SipAccountOptions}, with `--account`, for every command that runs a SIP account. */
+export const SIP_ACCOUNT_SPEC = {
   '--account': 'value',
   '--password-file': 'value',
   '--proxy': 'value',
@@ -38,11 +46,15 @@ const SPEC = {
   '--policy': 'value',
   '--versions': 'value',
   '--state-dir': 'value',
+  '--msrp-relay-digest-uri': 'switch',
+  '--unreachable-msrp-uri': 'switch',
+} as const;
+
+const SPEC = {
+  ...SIP_ACCOUNT_SPEC,
   '--json': 'switch',
   // Accepted for the driver contract's sake and ignored: MSRP chunks on its own (DRIVER.md, SIP mode).
   '--max-message-size': 'value',
-  '--msrp-relay-digest-uri': 'switch',
-  '--unreachable-msrp-uri': 'switch',
 } as const;
 
 /** True when `sotto chat` is asked for SIP mode (`--account sip:...`). */
@@ -67,27 +79,24 @@ function nonEmpty(value: string | undefined, name: string): string | undefined {
   return value;
 }
 
-/** Parses the arguments after `sotto chat` in SIP mode. */
-export function parseSipChatOptions(args: readonly string[]): SipChatOptions {
-  const parsed = parseArgs(args, SPEC, 'sotto chat');
-  noPositionals(parsed, 'sotto chat');
-  const value = (name: keyof typeof SPEC): string | undefined => parsed.values.get(name);
-  const json = parsed.switches.has('--json');
-  let account: string;
+/** Parses `--account`'s SIP address (normalised). */
+export function parseSipAccount(text: string): string {
   try {
-    account = normalizeSipAddress(value('--account') ?? '');
+    return normalizeSipAddress(text);
   } catch (error) {
     throw new OptionError(`--account must be a SIP address, sip:user@domain${error instanceof StoreError ? ` (${error.message})` : ''}`);
   }
+}
+
+/** Reads the {@link SIP_ACCOUNT_SPEC} options of a parsed command line; `defaultVersions` when --versions is absent. */
+export function sipAccountOptions(parsed: ParsedArgs, defaultVersions: Versions): SipAccountOptions {
+  const value = (name: keyof typeof SIP_ACCOUNT_SPEC): string | undefined => parsed.values.get(name);
   const policy = value('--policy') ?? 'opportunistic';
   if (policy !== 'never' && !isPolicyName(policy)) throw new OptionError(`--policy must be never, manual, opportunistic or always, got "${policy}"`);
   const proxy = value('--proxy');
   const relay = value('--msrp-relay');
   const versions = value('--versions');
-  const size = value('--max-message-size');
-  if (size !== undefined) parseMaxMessageSize(size);
   return {
-    account,
     passwordFile: nonEmpty(value('--password-file'), '--password-file'),
     proxy: proxy === undefined ? undefined : parseHostPort(proxy, '--proxy'),
     transport: transportOf(value('--transport'), '--transport'),
@@ -95,11 +104,20 @@ export function parseSipChatOptions(args: readonly string[]): SipChatOptions {
     msrpTransport: transportOf(value('--msrp-transport'), '--msrp-transport'),
     caFile: nonEmpty(value('--ca-file'), '--ca-file'),
     policy,
-    versions: versions === undefined ? (json ? DRIVER_DEFAULT_VERSIONS : DEFAULT_VERSIONS) : parseVersions(versions),
+    versions: versions === undefined ? defaultVersions : parseVersions(versions),
     stateDir: nonEmpty(value('--state-dir'), '--state-dir'),
-    json,
-    help: parsed.help,
     msrpRelayDigestUri: parsed.switches.has('--msrp-relay-digest-uri'),
     unreachableMsrpUri: parsed.switches.has('--unreachable-msrp-uri'),
   };
+}
+
+/** Parses the arguments after `sotto chat` in SIP mode. */
+export function parseSipChatOptions(args: readonly string[]): SipChatOptions {
+  const parsed = parseArgs(args, SPEC, 'sotto chat');
+  noPositionals(parsed, 'sotto chat');
+  const json = parsed.switches.has('--json');
+  const account = parseSipAccount(parsed.values.get('--account') ?? '');
+  const size = parsed.values.get('--max-message-size');
+  if (size !== undefined) parseMaxMessageSize(size);
+  return { account, ...sipAccountOptions(parsed, json ? DRIVER_DEFAULT_VERSIONS : DEFAULT_VERSIONS), json, help: parsed.help };
 }

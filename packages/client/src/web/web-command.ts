@@ -1,32 +1,25 @@
 /**
- * `sotto web [--account sip:...] [--port N] [--state-dir DIR] [--no-browser]`:
- * opens the state directory, starts the SIP chat engine on one account,
- * serves the page on 127.0.0.1, prints its address (with the token) and
- * opens the browser where `xdg-open` exists, until a stop signal. Logging,
- * the account list and key regeneration go to @sotto/store directly: the
- * engine has no call for them.
+ * `sotto web [--account sip:...] [--port N] [--no-browser] [SIP account options]`:
+ * opens the state directory, starts the SIP chat engine on one account
+ * exactly as `sotto chat --account` does (../sip-chat/open-engine.ts: the
+ * account from the store, or --password-file and the other options of
+ * `sotto chat --account`), serves the page on 127.0.0.1, prints its address
+ * (with the token) and opens the browser where `xdg-open` exists, until a
+ * stop signal. Logging, the account list and key regeneration go to
+ * @sotto/store directly: the engine has no call for them.
  */
 import { spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { defaultStateDir, keysRegenerate, normalizeSipAddress, openSipAccounts, openStore, type SipAccount, type Store } from '@sotto/store';
+import { defaultStateDir, keysRegenerate, openSipAccounts, openStore } from '@sotto/store';
 import { OptionError, noPositionals, parseArgs, parsePort } from '../cli/args.js';
+import { DEFAULT_VERSIONS } from '../cli/chat-options.js';
 import { WEB_HELP } from '../cli/help.js';
 import type { Io } from '../cli/io.js';
-import type { SipChatEngine, SipChatEvent } from '../sip-chat/engine-api.js';
+import type { SipChatEvent } from '../sip-chat/engine-api.js';
+import { openSipChatEngine } from '../sip-chat/open-engine.js';
+import { SIP_ACCOUNT_SPEC, parseSipAccount, sipAccountOptions } from '../sip-chat/sip-chat-options.js';
 import { startWebServer, type WebSettingsPort } from './web-server.js';
-
-/** What the wiring gets to start the engine for `sotto web`. */
-export interface WebEngineRequest {
-  readonly store: Store;
-  readonly account: SipAccount;
-  readonly emit: (event: SipChatEvent) => void;
-  readonly log: (line: string) => void;
-  readonly io: Io;
-}
-
-/** Starts (and registers) the engine; `sotto web` stops it with engine.stop(). */
-export type OpenWebEngine = (request: WebEngineRequest) => Promise<SipChatEngine>;
 
 /** Events that arrive before the server listens wait here (the first REGISTER's); more are dropped. */
 const MAX_EARLY_EVENTS = 256;
@@ -79,40 +72,51 @@ export function openBrowser(url: string, env: NodeJS.ProcessEnv): boolean {
   }
 }
 
-const WEB_SPEC = { '--account': 'value', '--port': 'value', '--state-dir': 'value', '--no-browser': 'switch' } as const;
+const WEB_SPEC = { ...SIP_ACCOUNT_SPEC, '--port': 'value', '--no-browser': 'switch' } as const;
 
-/** Runs `sotto web ARGS` with `openEngine` starting the engine; resolves to the exit status. */
-export async function runWebCommand(args: readonly string[], io: Io, openEngine: OpenWebEngine): Promise<number> {
+/** The account `sotto web` runs: --account, else the store's only SIP account. */
+function chooseAccount(wanted: string | undefined, stored: readonly string[], passwordFile: string | undefined): string {
+  if (wanted !== undefined) return parseSipAccount(wanted);
+  if (passwordFile !== undefined) throw new OptionError('--password-file needs --account sip:user@domain');
+  if (stored.length === 1 && stored[0] !== undefined) return stored[0];
+  if (stored.length === 0) throw new OptionError('no SIP account yet: add one with sotto account add sip:user@domain, or give --account and --password-file');
+  throw new OptionError(`several SIP accounts: choose one with --account (${stored.join(', ')})`);
+}
+
+/** Runs `sotto web ARGS`; resolves to the exit status. */
+export async function webCommand(args: readonly string[], io: Io): Promise<number> {
   const parsed = parseArgs(args, WEB_SPEC, 'sotto web');
   if (parsed.help) {
     io.stdout.write(WEB_HELP);
     return 0;
   }
   noPositionals(parsed, 'sotto web');
+  const options = sipAccountOptions(parsed, DEFAULT_VERSIONS);
   const portText = parsed.values.get('--port');
   const port = portText === undefined ? 0 : parsePort(portText, '--port', true);
-  const wanted = parsed.values.get('--account');
   let unregister: () => void = () => undefined;
   const stopped = new Promise<void>((resolve) => (unregister = io.onStop(resolve)));
-  const store = await openStore(parsed.values.get('--state-dir') ?? defaultStateDir(io.env));
+  const store = await openStore(options.stateDir ?? defaultStateDir(io.env));
   try {
     const accounts = await openSipAccounts(store);
-    const list = accounts.list().map((account) => account.address);
-    let address: string;
-    if (wanted !== undefined) address = normalizeSipAddress(wanted);
-    else if (list.length === 1 && list[0] !== undefined) address = list[0];
-    else if (list.length === 0) throw new OptionError('no SIP account yet: add one with sotto account add sip:user@domain');
-    else throw new OptionError(`several SIP accounts: choose one with --account (${list.join(', ')})`);
-    const account = accounts.get(address);
-    if (account === undefined) throw new OptionError(`no SIP account ${address} (sotto account list shows them)`);
+    const address = chooseAccount(parsed.values.get('--account'), accounts.list().map((account) => account.address), options.passwordFile);
     const hub = eventHub();
     const log = (line: string): void => void io.stderr.write(`sotto: ${line}\n`);
-    const engine = await openEngine({ store, account, emit: hub.emit, log, io });
+    const opened = await openSipChatEngine({ aor: address, options, store, io, emit: hub.emit, log: (line) => (io.env.SOTTO_DEBUG !== undefined ? log(line) : undefined) });
+    if (!opened.ok) {
+      log(`cannot register ${address}: ${opened.message}`);
+      return 1;
+    }
+    const { engine } = opened;
     try {
       const settings: WebSettingsPort = {
-        accounts: () => accounts.list().map((entry) => entry.address),
+        accounts: () => {
+          const list = accounts.list().map((entry) => entry.address);
+          return list.includes(address) ? list : [address, ...list];
+        },
         logging: () => store.loggingEnabled(),
         setLogging: (on) => store.setLogging(on),
+        // The engine's keys live under the address of record it was opened with (open-engine.ts): the same name here.
         regenerateKey: async () => {
           const result = await keysRegenerate(store, address);
           return { v3: result.fingerprint === '' ? null : result.fingerprint, v4: result.v4Fingerprint === '' ? null : result.v4Fingerprint };
@@ -128,15 +132,11 @@ export async function runWebCommand(args: readonly string[], io: Io, openEngine:
       }
     } finally {
       await engine.stop();
+      await opened.close();
     }
     return 0;
   } finally {
     unregister();
     await store.close();
   }
-}
-
-/** `sotto web` as main.ts runs it: the SIP chat engine comes with the SIP chat wiring. */
-export function webCommand(args: readonly string[], io: Io): Promise<number> {
-  return runWebCommand(args, io, () => Promise.reject(new OptionError('sotto web needs the SIP chat engine, which this build does not have yet')));
 }

@@ -3,7 +3,8 @@
  * {@link ServerMessage} and {@link CommandReply}. Each check builds a fresh
  * value with only the schema's fields (unknown fields are dropped, a wrong
  * one refuses the whole message) and throws a {@link ProtocolError} naming
- * the first field that is wrong, never the value itself.
+ * the first field that is wrong, never the value itself. Only a message's
+ * own fields are read, never inherited ones.
  *
  * Hand-written rather than a schema library: the schema is small, and the
  * page and the server then carry no dependency for it.
@@ -50,7 +51,11 @@ type Obj = Readonly<Record<string, unknown>>;
 
 function object(value: unknown, where: string): Obj {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ProtocolError(`${where} must be an object`);
-  return value as Obj;
+  // Own fields only, in an object without a prototype: a field inherited from a
+  // (polluted) Object.prototype, or from the value's own prototype, is never read.
+  const own = Object.create(null) as Record<string, unknown>;
+  for (const key of Object.keys(value)) own[key] = (value as Obj)[key];
+  return own;
 }
 
 function string(value: unknown, where: string, max: number, options: { empty?: boolean } = {}): string {

@@ -45,7 +45,7 @@ export function SettingsWindow({ app, onClose }: { app: AppState; onClose: () =>
             <ul>
               <li>every contact sees a new fingerprint, and their client warns them it changed;</li>
               <li>every contact who verified you must verify you again (a question, a shared secret, or comparing fingerprints);</li>
-              <li>the chats open now keep the old key until you restart sotto web;</li>
+              <li>sotto web goes on using the old key, in every chat, until you restart it;</li>
               <li>the old key is kept in retired-keys.json, not used again.</li>
             </ul>
             <div class="buttons">
@@ -58,7 +58,7 @@ export function SettingsWindow({ app, onClose }: { app: AppState; onClose: () =>
                 onClick={() =>
                   void command({ type: 'regenerate-key', confirm: true }).then((reply) => {
                     setConfirming(false);
-                    setStatus(reply.ok ? 'A new key was made.' : `The key was not regenerated: ${reply.message}`);
+                    setStatus(reply.ok ? 'A new key was made. Restart sotto web to use it.' : `The key was not regenerated: ${reply.message}`);
                   })
                 }
               >
