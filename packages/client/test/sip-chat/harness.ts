@@ -92,7 +92,7 @@ export class SipClient {
   }
 }
 
-function relayArgs(kam: Kamailio, stateDir: string, options: SipClientOptions): string[] {
+function relayArgs(kam: Kamailio, options: SipClientOptions): string[] {
   const tls = options.msrpTls === true;
   const args: string[] = [];
   if (tls) {
@@ -135,7 +135,7 @@ export async function startSipClient(kam: Kamailio, user: string, options: SipCl
     '--transport', options.sipTls === true ? 'tls' : 'tcp',
     '--state-dir', stateDir,
     ...caArgs,
-    ...relayArgs(kam, stateDir, options),
+    ...relayArgs(kam, options),
     ...(options.unreachable === true ? ['--unreachable-msrp-uri'] : []),
     ...(options.policy === undefined ? [] : ['--policy', options.policy]),
     ...(options.versions === undefined ? [] : ['--versions', options.versions]),
