@@ -44,6 +44,12 @@ export interface SipClientOptions {
    * needs one password for both (Kamailio's `editConfig`).
    */
   readonly password?: string;
+  /** SIP over TLS to the rig's TLS port, its CA trusted with --ca-file (needs a rig started with `tls`). */
+  readonly sipTls?: boolean;
+  /** Where to send SIP instead of the rig (a proxy in front of it, e.g. a recording one); plain TCP. */
+  readonly sipProxy?: { readonly host: string; readonly port: number };
+  /** Where to reach the MSRP relay instead of the rig's (a proxy in front of it); implies `relay`. */
+  readonly relayAt?: { readonly host: string; readonly port: number };
 }
 
 /** One running client. */
@@ -86,19 +92,17 @@ export class SipClient {
   }
 }
 
-function relayArgs(kam: Kamailio, stateDir: string, options: SipClientOptions): string[] {
+function relayArgs(kam: Kamailio, options: SipClientOptions): string[] {
   const tls = options.msrpTls === true;
   const args: string[] = [];
   if (tls) {
     if (kam.caPem === undefined || kam.msrpsRelay === undefined) throw new Error('msrpTls needs a Kamailio started with tls');
-    const caFile = join(stateDir, 'ca.pem');
-    writeFileSync(caFile, kam.caPem);
-    args.push('--ca-file', caFile, '--msrp-transport', 'tls');
+    args.push('--msrp-transport', 'tls');
   } else {
     args.push('--msrp-transport', 'tcp');
   }
-  if (options.relay === true) {
-    const relay = tls ? kam.msrpsRelay : kam.msrpRelay;
+  if (options.relay === true || options.relayAt !== undefined) {
+    const relay = options.relayAt ?? (tls ? kam.msrpsRelay : kam.msrpRelay);
     if (relay === undefined) throw new Error('this Kamailio has no TLS relay');
     args.push('--msrp-relay', `${relay.host}:${relay.port}`, '--msrp-relay-digest-uri');
   }
@@ -110,15 +114,28 @@ export async function startSipClient(kam: Kamailio, user: string, options: SipCl
   const ownsDir = options.stateDir === undefined;
   const stateDir = options.stateDir ?? mkdtempSync(join(tmpdir(), `sotto-sip-${user}-`));
   const passwordFile = join(stateDir, 'password');
-  const password = options.password ?? (options.relay === true ? MSRP_PASSWORD : SIP_PASSWORD);
+  const password = options.password ?? (options.relay === true || options.relayAt !== undefined ? MSRP_PASSWORD : SIP_PASSWORD);
   writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
+  const caArgs: string[] = [];
+  if (options.sipTls === true || options.msrpTls === true) {
+    if (kam.caPem === undefined) throw new Error('sipTls and msrpTls need a Kamailio started with tls');
+    const caFile = join(stateDir, 'ca.pem');
+    writeFileSync(caFile, kam.caPem);
+    caArgs.push('--ca-file', caFile);
+  }
+  let proxy = options.sipProxy ?? kam.sipTcp;
+  if (options.sipTls === true) {
+    if (kam.sipTls === undefined) throw new Error('sipTls needs a Kamailio started with tls');
+    proxy = kam.sipTls;
+  }
   const args = [
     '--account', `sip:${user}@${kam.domain}`,
     '--password-file', passwordFile,
-    '--proxy', `${kam.sipTcp.host}:${kam.sipTcp.port}`,
-    '--transport', 'tcp',
+    '--proxy', `${proxy.host}:${proxy.port}`,
+    '--transport', options.sipTls === true ? 'tls' : 'tcp',
     '--state-dir', stateDir,
-    ...relayArgs(kam, stateDir, options),
+    ...caArgs,
+    ...relayArgs(kam, options),
     ...(options.unreachable === true ? ['--unreachable-msrp-uri'] : []),
     ...(options.policy === undefined ? [] : ['--policy', options.policy]),
     ...(options.versions === undefined ? [] : ['--versions', options.versions]),

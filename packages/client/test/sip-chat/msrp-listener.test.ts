@@ -81,14 +81,14 @@ describe('MsrpListener', () => {
     expect(listener.pendingConnections).toBe(0);
   });
 
-  it('connections that never say which session they are for are bounded: the one too many is closed at once', async () => {
-    const idle = await Promise.all(Array.from({ length: MAX_PENDING_CONNECTIONS }, () => open()));
-    for (;;) {
-      if (listener.pendingConnections === MAX_PENDING_CONNECTIONS) break;
-      await new Promise((resolve) => setTimeout(resolve, 5));
+  it('connections that never say which session they are for are bounded: one too many closes the one waiting longest', async () => {
+    const idle: Socket[] = [];
+    for (let i = 0; i < MAX_PENDING_CONNECTIONS; i++) {
+      idle.push(await open());
+      while (listener.pendingConnections < i + 1) await new Promise((resolve) => setTimeout(resolve, 5));
     }
-    const extra = await open();
-    await closed(extra);
+    await open();
+    await closed(idle[0] as Socket);
     expect(listener.pendingConnections).toBe(MAX_PENDING_CONNECTIONS);
     for (const socket of idle) socket.destroy();
   });

@@ -2,8 +2,11 @@
  * A hand-written SIP user agent over one TCP connection, for what SipAccount
  * never sends: a conference focus's `;isfocus` Contact, offers without chat
  * media. Just enough of RFC 3261 for the tests; no retransmissions (TCP).
+ * `RawMsrpPeer` is its MSRP side (one chat stream over @sotto/msrp), which
+ * keeps every byte it receives.
  */
-import { connect, type Socket } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import { MsrpSession, newSessionId, parseMsrpUri, parsePath, serializeRequest, systemRandom, type MsrpEvent, type MsrpUri, type Outcome } from '@sotto/msrp';
 import { SipStreamDecoder } from '../../src/sip/framing.js';
 
 export interface RawMessage {
@@ -122,7 +125,133 @@ export class RawUa {
     ].join('\r\n'));
   }
 
+  /**
+   * The ACK for a 2xx to an INVITE sent with `request`: to the 2xx's
+   * Contact, routed by its Record-Route (reversed), in the same dialog.
+   */
+  ack(invite: { callId: string; fromTag: string }, ok: RawMessage): void {
+    const contact = /<([^>]+)>/.exec(ok.header('contact') ?? '')?.[1] ?? '';
+    const routes = ok.headers('record-route').flatMap((v) => v.split(/,(?=\s*<)/)).map((v) => v.trim()).reverse();
+    this.send([
+      `ACK ${contact} SIP/2.0`,
+      `Via: SIP/2.0/TCP 127.0.0.1:${this.localPort};branch=z9hG4bK${this.token()};rport`,
+      'Max-Forwards: 70',
+      ...routes.map((r) => `Route: ${r}`),
+      `From: <sip:${this.user}@${this.domain}>;tag=${invite.fromTag}`,
+      `To: ${ok.header('to') ?? ''}`,
+      `Call-ID: ${invite.callId}`,
+      `CSeq: ${/^(\d+)/.exec(ok.header('cseq') ?? '1')?.[1] ?? '1'} ACK`,
+      'Content-Length: 0',
+      '',
+      '',
+    ].join('\r\n'));
+  }
+
   close(): void {
     this.socket.destroy();
+  }
+}
+
+/** The `a=path` URIs of an SDP body. */
+export function sdpPath(sdp: string): MsrpUri[] {
+  const line = /^a=path:(.*)$/m.exec(sdp)?.[1]?.trim() ?? '';
+  return parsePath(line) ?? [];
+}
+
+/**
+ * The MSRP side of a test user agent: listens on 127.0.0.1 for the one
+ * connection of its chat stream (the other side is active), runs an
+ * MsrpSession on it, and keeps every byte received and every event.
+ */
+export class RawMsrpPeer {
+  readonly received: Buffer[] = [];
+  readonly events: MsrpEvent[] = [];
+  readonly uri: MsrpUri;
+  session: MsrpSession | undefined;
+  remotePath: readonly MsrpUri[] = [];
+  socket: Socket | undefined;
+  readonly connected: Promise<Socket>;
+  #waiting: { accept: (e: MsrpEvent) => boolean; resolve: (e: MsrpEvent) => void }[] = [];
+
+  private constructor(private readonly server: Server, port: number) {
+    const uri = parseMsrpUri(`msrp://127.0.0.1:${port}/${newSessionId(systemRandom)};tcp`);
+    if (uri === undefined) throw new Error('bad URI');
+    this.uri = uri;
+    this.connected = new Promise((resolve) => {
+      server.on('connection', (socket) => {
+        if (this.socket !== undefined) {
+          socket.destroy();
+          return;
+        }
+        this.socket = socket;
+        socket.on('error', () => undefined);
+        socket.on('data', (chunk: Buffer) => {
+          this.received.push(Buffer.from(chunk));
+          if (this.session !== undefined) this.#apply(this.session.receive(chunk, Date.now()));
+        });
+        resolve(socket);
+      });
+    });
+  }
+
+  static listen(): Promise<RawMsrpPeer> {
+    return new Promise((resolve, reject) => {
+      const server = createServer({ noDelay: true });
+      server.once('error', reject);
+      server.listen({ host: '127.0.0.1', port: 0 }, () => {
+        const address = server.address();
+        resolve(new RawMsrpPeer(server, typeof address === 'object' && address !== null ? address.port : 0));
+      });
+    });
+  }
+
+  /** The session, once the other side's path is known (before it connects). */
+  start(remotePath: readonly MsrpUri[]): void {
+    this.remotePath = remotePath;
+    this.session = new MsrpSession({ localPath: [this.uri], remotePath, now: Date.now() });
+  }
+
+  /** Every byte received so far, as text. */
+  text(): string {
+    return Buffer.concat(this.received).toString('latin1');
+  }
+
+  send(contentType: string, text: string): string {
+    if (this.session === undefined) throw new Error('no session');
+    const { messageId, ...outcome } = this.session.sendMessage(contentType, new TextEncoder().encode(text), { reports: { success: 'yes', failure: 'yes' } }, Date.now());
+    this.#apply(outcome);
+    return messageId;
+  }
+
+  /** An empty SEND with `Keep-Alive: yes` (msrplib's keep-alive) with transaction id `tid`. */
+  keepAlive(tid: string, messageId: string): void {
+    const remotePath = this.remotePath;
+    this.socket?.write(serializeRequest({
+      transactionId: tid,
+      method: 'SEND',
+      toPath: remotePath,
+      fromPath: [this.uri],
+      headers: [{ name: 'Message-ID', value: messageId }, { name: 'Byte-Range', value: '1-0/0' }, { name: 'Keep-Alive', value: 'yes' }],
+    }));
+  }
+
+  next(accept: (event: MsrpEvent) => boolean): Promise<MsrpEvent> {
+    const found = this.events.find(accept);
+    if (found !== undefined) return Promise.resolve(found);
+    return new Promise((resolve) => this.#waiting.push({ accept, resolve }));
+  }
+
+  close(): Promise<void> {
+    this.socket?.destroy();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  #apply(outcome: Outcome): void {
+    for (const frame of outcome.write) this.socket?.write(frame);
+    for (const event of outcome.events) {
+      this.events.push(event);
+      const index = this.#waiting.findIndex((w) => w.accept(event));
+      if (index >= 0) this.#waiting.splice(index, 1)[0]?.resolve(event);
+    }
   }
 }

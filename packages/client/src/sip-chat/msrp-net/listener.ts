@@ -8,7 +8,9 @@
  *
  * Bounds: connections at once (MAX_CONNECTIONS), connections not yet
  * matched (MAX_PENDING_CONNECTIONS, each given PENDING_TIMEOUT_MS and
- * MAX_PENDING_BYTES to show its first request's To-Path); anything else is
+ * MAX_PENDING_BYTES to show its first request's To-Path; when all are
+ * taken, the one waiting longest is closed for the newcomer, so idle
+ * sockets cannot lock a session's own connection out); anything else is
  * closed without an answer, and no session is affected.
  */
 import { createServer, type Server, type Socket } from 'node:net';
@@ -54,7 +56,8 @@ export function sessionIdOfFirstRequest(bytes: Uint8Array): string | undefined |
 export class MsrpListener {
   readonly #server: Server;
   readonly #takers = new Map<string, ConnectionTaker>();
-  #pending = 0;
+  /** The connections waiting for a match, oldest first: each one's drop. */
+  readonly #waiting = new Set<() => void>();
   #port = 0;
 
   private constructor(server: Server) {
@@ -84,7 +87,7 @@ export class MsrpListener {
 
   /** Connections waiting to be matched now. */
   get pendingConnections(): number {
-    return this.#pending;
+    return this.#waiting.size;
   }
 
   /** Expects connections for `sessionId`; returns a function that stops expecting them. */
@@ -101,16 +104,16 @@ export class MsrpListener {
   }
 
   #incoming(socket: Socket): void {
-    if (this.#pending >= MAX_PENDING_CONNECTIONS) {
-      socket.destroy();
-      return;
+    if (this.#waiting.size >= MAX_PENDING_CONNECTIONS) {
+      // the one waiting longest gives way (it had the most time to show its To-Path)
+      const oldest = this.#waiting.values().next().value;
+      oldest?.();
     }
-    this.#pending += 1;
     let held = new Uint8Array(0);
     let settled = false;
     const settle = (): void => {
       settled = true;
-      this.#pending -= 1;
+      this.#waiting.delete(drop);
       clearTimeout(timer);
       socket.removeListener('data', onData);
     };
@@ -119,6 +122,7 @@ export class MsrpListener {
       settle();
       socket.destroy();
     };
+    this.#waiting.add(drop);
     const timer = setTimeout(drop, PENDING_TIMEOUT_MS);
     const onData = (chunk: Buffer): void => {
       if (settled) return;
