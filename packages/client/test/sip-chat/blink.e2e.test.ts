@@ -53,6 +53,14 @@ async function conversation(double: BlinkDouble, sotto: SipClient): Promise<void
   expect(shown.encrypted).toBe(true);
   await double.next('delivered', m[0], (e) => e.messageId === id);
 
+  // above 2048 bytes msrplib writes Byte-Range 1-*/N
+  m = [double.mark(), sotto.mark()];
+  const long = 'x'.repeat(3000);
+  const longId = double.sendMessage(long, 'text/plain');
+  await sotto.next('message', m[1], (e) => e.text === long && e.encrypted === true);
+  await double.next('delivered', m[0], (e) => e.messageId === longId);
+  expect(double.framesOut.some((b) => /\r\nByte-Range: 1-\*\/\d+\r\n/.test(b.toString('latin1')))).toBe(true);
+
   // a second round each way turns the keys over: Blink reveals old MAC keys as escaped text
   for (let i = 0; i < 3; i += 1) {
     m = [double.mark(), sotto.mark()];
@@ -118,7 +126,7 @@ function conformance(double: BlinkDouble): void {
   for (const frame of sends(double)) {
     expect(headerValue(frame, 'Content-Type')).toBe('message/cpim');
     const body = text(frame);
-    if (/\n\n\?OTR(v3\?|:AAMC|:AAMK|:AAMR|:AAMS)/.test(body)) {
+    if (/\n\n\?OTR(v\d+\?|:AAMC|:AAMK|:AAMR|:AAMS)/.test(body) || body.includes('Content-Type: application/im-iscomposing+xml')) {
       expect(headerValue(frame, 'Success-Report')).toBe('no');
       expect(headerValue(frame, 'Failure-Report')).toBe('no');
     }
@@ -157,6 +165,36 @@ describe('Blink engine double calls sotto (Blink\'s caller has no relay; its MSR
       }
     });
   }
+});
+
+describe('Blink engine double without OTR on the sotto side', () => {
+  it("a non-ASCII plaintext message whose Byte-Range counts characters (msrplib's len(str)) is shown whole", async () => {
+    const sotto = await startSipClient(kam, 'gina', { relay: true, policy: 'never' });
+    const double = await BlinkDouble.start(kam, 'hank');
+    try {
+      const mark = sotto.mark();
+      const calling = double.call(sotto.address);
+      await sotto.next('incoming', mark, (e) => e.peer === double.address);
+      sotto.command({ cmd: 'accept', peer: double.address });
+      await calling;
+      await sotto.next('session-started', mark);
+      const id = double.sendMessage('héllo wörld ✓', 'text/plain');
+      const shown = await sotto.next('message', mark, (e) => e.from === double.address);
+      expect(shown.text).toBe('héllo wörld ✓');
+      expect(shown.encrypted).toBe(false);
+      await double.next('delivered', 0, (e) => e.messageId === id);
+      const frame = double.framesOut.map((b) => b.toString('utf8')).find((t) => t.includes('héllo'));
+      expect(frame).toContain('Content-Transfer-Encoding: \n\nhéllo');
+      const range = /Byte-Range: 1-(\d+)\/(\d+)/.exec(frame ?? '');
+      const body = (frame ?? '').slice((frame ?? '').indexOf('\r\n\r\n') + 4, (frame ?? '').lastIndexOf('\r\n-------'));
+      expect(Number(range?.[2])).toBeLessThan(Buffer.byteLength(body));
+      expect(double.problems).toEqual([]);
+      await double.hangup();
+    } finally {
+      await double.stop();
+      await sotto.quit();
+    }
+  });
 });
 
 describe('sotto calls the Blink engine double (Blink\'s callee AUTHs at the relay)', () => {
