@@ -223,6 +223,34 @@ describe('sotto calls the Blink engine double (Blink\'s callee AUTHs at the rela
     }
   });
 
+  it('a Blink callee whose stream-start query leaves after its D-H Commit: the AKEs settle on one session and the first message is read', async () => {
+    const sotto = await startSipClient(kam, 'ivy', { policy: 'opportunistic' });
+    const double = await BlinkDouble.start(kam, 'jack', { lateQueryMs: 50 });
+    try {
+      sotto.command({ cmd: 'call', to: double.address });
+      await double.next('incoming');
+      await double.accept();
+      await secure(double, sotto);
+      // the late query starts one more AKE: wait until both sides agree on the session
+      await double.next('stream-started');
+      for (let i = 0; i < 50; i += 1) {
+        const mine = sotto.events().filter((e) => e.event === 'secure').at(-1)?.ssid;
+        const theirs = double.events.flatMap((e) => (e.kind === 'otr' && e.event.kind === 'secure' ? [Buffer.from(e.event.ssid).toString('hex')] : [])).at(-1);
+        if (mine === theirs && double.otr.status(sotto.address).messageState === 'encrypted') break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      const m = [double.mark(), sotto.mark()] as const;
+      sotto.command({ cmd: 'send', to: double.address, text: 'first', id: 'f1' });
+      expect((await double.next('message', m[0], (e) => e.content === 'first')).encrypted).toBe(true);
+      await sotto.next('delivered', m[1], (e) => e.id === 'f1');
+      expect(double.events.some((e) => e.kind === 'otr' && e.event.kind === 'protocol-error')).toBe(false);
+      expect(double.problems).toEqual([]);
+    } finally {
+      await double.stop();
+      await sotto.quit();
+    }
+  });
+
   it('sotto answers the BYE of Blink (hanging up a secure session it answered, no OTR disconnect) with 200 and ends cleanly', async () => {
     const sotto = await startSipClient(kam, 'erin', { policy: 'opportunistic' });
     const double = await BlinkDouble.start(kam, 'frank');

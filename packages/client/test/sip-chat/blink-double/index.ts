@@ -69,6 +69,8 @@ export interface BlinkDoubleOptions {
   readonly displayName?: string;
   /** The host in the MSRP path (sipsimple: the default-route address). Default 192.0.2.2 (TEST-NET-1: nothing answers). */
   readonly pathHost?: string;
+  /** Callee: send the stream-start OTR query this many ms after the bind, so that the D-H Commit answering the peer's query may go out first. */
+  readonly lateQueryMs?: number;
 }
 
 interface Stream {
@@ -108,9 +110,11 @@ export class BlinkDouble {
   private readonly waiters: { accept: (e: DoubleEvent) => boolean; from: number; resolve: (e: DoubleEvent) => void }[] = [];
   private pendingInvite: RawMessage | undefined;
   private readonly pathHost: string;
+  private readonly lateQueryMs: number | undefined;
 
   private constructor(readonly sip: SipConnection, readonly kam: Kamailio, options: BlinkDoubleOptions) {
     this.pathHost = options.pathHost ?? '192.0.2.2';
+    this.lateQueryMs = options.lateQueryMs;
     // python3-otr: OTRSession(supported_versions={3}); answers a query with an AKE, no whitespace tags
     this.otr = new Account({
       privateKey: generateDsaKey(), instanceTag: generateInstanceTag(),
@@ -523,7 +527,11 @@ export class BlinkDouble {
       // accept_binding: the peer's first chunk binds the session; the stream
       // starts (and sends its OTR query) before any later chunk is read
       stream.bound = code === 200;
-      if (stream.bound) this.startStream();
+      if (stream.bound) {
+        const late = this.lateQueryMs;
+        if (late === undefined) this.startStream();
+        else setTimeout(() => this.startStream(), late);
+      }
       if (frame.body === undefined || frame.body.length === 0) return;
     }
     if (code !== 200) return;
