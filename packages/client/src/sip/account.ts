@@ -126,7 +126,11 @@ export class ChatSession extends Events<ChatSessionEvents> {
       if (state === SessionState.Terminated) setImmediate(() => this.finish());
     });
     sip.delegate = {
-      onBye: () => this.setEnd({ by: 'remote', reason: 'hangup' }),
+      // SIP.js answers a BYE itself only without this delegate: answer it here
+      onBye: (bye) => {
+        this.setEnd({ by: 'remote', reason: 'hangup' });
+        bye.accept().catch(() => undefined);
+      },
       onCancel: () => this.setEnd({ by: 'remote', reason: 'cancelled' }),
     };
   }

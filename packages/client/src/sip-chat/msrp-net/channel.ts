@@ -65,11 +65,13 @@ export class MsrpChannel {
     link.onClose((error) => this.#ended(error, error === undefined ? 'closed' : error.message));
     link.receiveWith((bytes) => {
       if (this.#closed) return;
-      if (!this.#sawData) {
-        this.#sawData = true;
-        this.host.onFirstData?.();
-      }
-      this.#apply(this.session.receive(bytes, this.#now()));
+      const first = !this.#sawData;
+      this.#sawData = true;
+      // The passive side's stream starts once the answers to these first
+      // bytes (the 200 to the peer's bind) are written and before what they
+      // carry is handled: msrplib's bind() drops a connection on which
+      // anything but that 200 (or an empty SEND) comes first.
+      this.#apply(this.session.receive(bytes, this.#now()), first ? () => this.host.onFirstData?.() : undefined);
     });
     this.#reschedule();
   }
@@ -118,9 +120,14 @@ export class MsrpChannel {
     this.host.onClosed(error, reason);
   }
 
-  #apply(outcome: Outcome): void {
+  /** Writes the outcome's frames, runs `afterWrite`, then hands its events to the host. */
+  #apply(outcome: Outcome, afterWrite?: () => void): void {
     if (this.#closed) return;
     if (outcome.write.length > 0 && this.#link !== undefined && !this.#link.write(outcome.write)) return;
+    if (afterWrite !== undefined) {
+      afterWrite();
+      if (this.closed) return;
+    }
     let fatal: string | undefined;
     for (const event of outcome.events) {
       if (event.kind === 'protocol-error' && event.fatal) fatal = `MSRP framing lost (${event.code})`;
