@@ -95,7 +95,8 @@ export class SipStreamDecoder {
         this.buffer = buffer.subarray(4);
         return { kind: 'ping' };
       }
-      if (buffer.length === 2) return undefined; // a pong, or the first half of a ping
+      // A pong, or the first half of a ping; CRLF CR may be the first three bytes of a ping.
+      if (buffer.length === 2 || (buffer.length === 3 && buffer[2] === 0x0d)) return undefined;
       this.buffer = buffer.subarray(2);
       return { kind: 'pong' };
     }
