@@ -41,7 +41,9 @@ export function decodeCpim(bytes: Uint8Array, options: CpimDecodeOptions = {}): 
   if (bytes.length > maxBytes) return failed('too-large', `CPIM message over ${maxBytes} bytes`);
   const cpim = readHeaderBlock(bytes, 0, { maxBytes: MAX_CPIM_HEADER_BYTES, maxHeaders: MAX_CPIM_HEADERS, lenientEnd: false });
   if (!cpim.ok) return cpim;
-  const mime = readHeaderBlock(bytes, cpim.value.next, { maxBytes: MAX_MIME_HEADER_BYTES, maxHeaders: MAX_MIME_HEADERS, lenientEnd: true });
+  // Without CPIM headers sipsimple writes CRLF CRLF before the MIME part (it splits at the first CRLF CRLF): both blank lines end the block.
+  const mimeStart = cpim.value.headers.length === 0 && cpim.value.next === 2 && bytes[2] === 0x0d && bytes[3] === 0x0a ? 4 : cpim.value.next;
+  const mime = readHeaderBlock(bytes, mimeStart, { maxBytes: MAX_MIME_HEADER_BYTES, maxHeaders: MAX_MIME_HEADERS, lenientEnd: true });
   if (!mime.ok) return mime;
   const gathered = gather(cpim.value.headers);
   const contentTypeHeader = mime.value.headers.find((header) => header.name.toLowerCase() === 'content-type');

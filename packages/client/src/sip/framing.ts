@@ -6,7 +6,8 @@
  * "pong").
  *
  * Pure and incremental: bytes in, whole messages (or a typed error) out.
- * Memory held is bounded by `maxHeaderBytes + maxBodyBytes`.
+ * Memory held is bounded by `maxHeaderBytes + maxBodyBytes` (the buffer's
+ * capacity by twice that plus the last piece).
  */
 
 export interface SipFramingLimits {
@@ -46,16 +47,28 @@ const CRLF = 0x0d0a;
 const HEADER_END = Buffer.from('\r\n\r\n');
 const CONTENT_LENGTH = /^(?:content-length|l)[ \t]*:[ \t]*(.*?)[ \t]*$/i;
 
-/** Decodes a byte stream into SIP messages. After an error it stays failed. */
+/**
+ * Decodes a byte stream into SIP messages. After an error it stays failed.
+ * Linear in the bytes fed, however small the pieces: they are appended to a
+ * buffer that grows by doubling, the search for the end of the headers
+ * resumes where the last one stopped, and a message's headers are read once.
+ */
 export class SipStreamDecoder {
-  private buffer: Buffer = Buffer.alloc(0);
+  /** Bytes held are store[start, end); the capacity beyond end takes what arrives next. */
+  private store: Buffer = Buffer.alloc(0);
+  private start = 0;
+  private end = 0;
+  /** Bytes of the held region already searched for the end of the headers. */
+  private scanned = 0;
+  /** The size of the message whose headers have been read, while its body arrives. */
+  private expected: number | undefined;
   private failed: SipFramingError | undefined;
 
   constructor(private readonly limits: SipFramingLimits = DEFAULT_SIP_FRAMING_LIMITS) {}
 
   /** Bytes held for an incomplete message (0 between messages). */
   get pendingBytes(): number {
-    return this.buffer.length;
+    return this.end - this.start;
   }
 
   /** The error that stopped this decoder, if any. */
@@ -71,7 +84,7 @@ export class SipStreamDecoder {
    */
   push(chunk: Uint8Array): SipFrame[] {
     if (this.failed !== undefined) throw this.failed;
-    this.buffer = this.buffer.length === 0 ? Buffer.from(chunk) : Buffer.concat([this.buffer, chunk]);
+    this.append(chunk);
     const frames: SipFrame[] = [];
     try {
       for (;;) {
@@ -80,43 +93,75 @@ export class SipStreamDecoder {
         frames.push(frame);
       }
     } catch (error) {
-      this.buffer = Buffer.alloc(0);
+      this.reset();
       if (!(error instanceof SipFramingError)) throw error;
       this.failed = error;
       if (frames.length === 0) throw error;
     }
+    if (this.start === this.end) this.reset();
     return frames;
   }
 
+  private append(chunk: Uint8Array): void {
+    const held = this.end - this.start;
+    if (this.end + chunk.length > this.store.length) {
+      const store = Buffer.allocUnsafe(Math.max(2 * (held + chunk.length), 4096));
+      this.store.copy(store, 0, this.start, this.end);
+      this.store = store;
+      this.start = 0;
+      this.end = held;
+    }
+    this.store.set(chunk, this.end);
+    this.end += chunk.length;
+  }
+
+  private reset(): void {
+    this.store = Buffer.alloc(0);
+    this.start = 0;
+    this.end = 0;
+    this.scanned = 0;
+    this.expected = undefined;
+  }
+
+  private consume(bytes: number): void {
+    this.start += bytes;
+    this.scanned = 0;
+    this.expected = undefined;
+  }
+
   private next(): SipFrame | undefined {
-    const buffer = this.buffer;
-    if (buffer.length >= 2 && buffer.readUInt16BE(0) === CRLF) {
+    const buffer = this.store.subarray(this.start, this.end);
+    if (this.expected === undefined && buffer.length >= 2 && buffer.readUInt16BE(0) === CRLF) {
       if (buffer.length >= 4 && buffer.readUInt16BE(2) === CRLF) {
-        this.buffer = buffer.subarray(4);
+        this.consume(4);
         return { kind: 'ping' };
       }
-      if (buffer.length === 2) return undefined; // a pong, or the first half of a ping
-      this.buffer = buffer.subarray(2);
+      // A pong, or the first half of a ping; CRLF CR may be the first three bytes of a ping.
+      if (buffer.length === 2 || (buffer.length === 3 && buffer[2] === 0x0d)) return undefined;
+      this.consume(2);
       return { kind: 'pong' };
     }
-    const end = buffer.indexOf(HEADER_END);
-    if (end < 0) {
-      if (buffer.length > this.limits.maxHeaderBytes) {
+    if (this.expected === undefined) {
+      const end = buffer.indexOf(HEADER_END, Math.max(0, this.scanned - (HEADER_END.length - 1)));
+      if (end < 0) {
+        this.scanned = buffer.length;
+        if (buffer.length > this.limits.maxHeaderBytes) {
+          throw new SipFramingError('header-too-large', `SIP headers longer than ${this.limits.maxHeaderBytes} bytes`);
+        }
+        return undefined;
+      }
+      const headerBytes = end + HEADER_END.length;
+      if (headerBytes > this.limits.maxHeaderBytes) {
         throw new SipFramingError('header-too-large', `SIP headers longer than ${this.limits.maxHeaderBytes} bytes`);
       }
-      return undefined;
+      const head = buffer.subarray(0, end);
+      if (head.includes(0)) throw new SipFramingError('malformed', 'SIP headers contain a NUL byte');
+      this.expected = headerBytes + this.contentLength(head.toString('latin1'));
     }
-    const headerBytes = end + HEADER_END.length;
-    if (headerBytes > this.limits.maxHeaderBytes) {
-      throw new SipFramingError('header-too-large', `SIP headers longer than ${this.limits.maxHeaderBytes} bytes`);
-    }
-    const head = buffer.subarray(0, end);
-    if (head.includes(0)) throw new SipFramingError('malformed', 'SIP headers contain a NUL byte');
-    const length = this.contentLength(head.toString('latin1'));
-    const total = headerBytes + length;
+    const total = this.expected;
     if (buffer.length < total) return undefined;
     const text = buffer.subarray(0, total).toString('utf8');
-    this.buffer = buffer.subarray(total);
+    this.consume(total);
     return { kind: 'message', text, bytes: total };
   }
 

@@ -5,6 +5,15 @@
  * cases (`start`/`stop`, e.g. one long-lived session), so that what the
  * library retains shows up as heap growth, measured after a forced
  * garbage collection against the heap after the first case.
+ *
+ * Shared by the fuzz targets of the SIP/MSRP chat stack (`npm run fuzz:sip`
+ * runs these and those of @sotto/chat, the SDP reader, the SIP framing and
+ * the web page's validators through the same engine).
+ *
+ * Linear time is checked by the command line only (never in vitest): with
+ * `slowCaseMs`, a case whose check takes longer fails as a hang. The bound
+ * is generous (a wall clock on a shared machine); the inputs that probe it
+ * are the targets' long pumped ones.
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -28,6 +37,8 @@ export interface RunOptions {
   readonly runs?: number;
   readonly seed?: number;
   readonly path?: string;
+  /** Fail a case whose check takes longer than this (ms); the command line only. */
+  readonly slowCaseMs?: number;
 }
 
 /** The outcome of one run. */
@@ -37,6 +48,8 @@ export interface RunResult {
   readonly runs: number;
   readonly inputs: number;
   readonly maxHeapGrowth: number;
+  /** The longest a case's check took, ms. */
+  readonly slowestCaseMs: number;
   readonly failure?: { readonly message: string; readonly path: string | null; readonly counterexample: string };
 }
 
@@ -69,8 +82,13 @@ export function runTarget<C>(target: Target<C>, options: RunOptions = {}): RunRe
   let baseline: number | undefined;
   let maxGrowth = 0;
   let cases = 0;
+  let slowest = 0;
   const property = fc.property(target.arbitrary, (testCase) => {
+    const started = performance.now();
     inputs += target.check(testCase);
+    const took = performance.now() - started;
+    slowest = Math.max(slowest, took);
+    if (options.slowCaseMs !== undefined && took > options.slowCaseMs) throw new Error(`hang: one case took ${took.toFixed(0)} ms (bound ${options.slowCaseMs} ms)`);
     cases++;
     if (baseline === undefined) baseline = retained(gc);
     else if (cases % 200 === 0) {
@@ -92,7 +110,7 @@ export function runTarget<C>(target: Target<C>, options: RunOptions = {}): RunRe
   } finally {
     target.stop?.();
   }
-  const base = { target: target.name, seed: details.seed, runs: details.numRuns, inputs, maxHeapGrowth: maxGrowth };
+  const base = { target: target.name, seed: details.seed, runs: details.numRuns, inputs, maxHeapGrowth: maxGrowth, slowestCaseMs: slowest };
   if (details.failed && details.counterexample !== null) {
     const error = details.errorInstance;
     const message = error instanceof Error ? `${error.name}: ${error.message}\n${error.stack ?? ''}` : String(error);
