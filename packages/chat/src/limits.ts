@@ -47,6 +47,14 @@ export const MAX_PENDING_DELIVERIES = 1024;
 /** User messages held per stream until OTR is secure (a policy requiring encryption): 32; beyond, a message is refused. */
 export const MAX_HELD_MESSAGES = 32;
 
+/**
+ * A message held for encryption asks for OTR again only when this stream's
+ * last query is older than this (ms): a query still being answered must not
+ * be repeated, as a peer following the spec starts a second AKE on it and
+ * the session would be set up twice.
+ */
+export const QUERY_REPEAT_AFTER_MS = 10_000;
+
 /** The longest user message text accepted (UTF-16 code units): 1 MiB. */
 export const MAX_MESSAGE_LENGTH = 1024 * 1024;
 

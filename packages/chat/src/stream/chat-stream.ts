@@ -30,7 +30,7 @@ import { ChatUsageError } from '../errors.js';
 import { htmlToText } from '../html-to-text.js';
 import { checkIdentity, peerKey, type ChatIdentity } from '../identity.js';
 import { decodeIsComposing, encodeIsComposing, IS_COMPOSING_CONTENT_TYPE, type ComposingState } from '../is-composing/is-composing.js';
-import { MAX_HELD_MESSAGES, MAX_MESSAGE_LENGTH, MAX_PAYLOAD_BYTES } from '../limits.js';
+import { MAX_HELD_MESSAGES, MAX_MESSAGE_LENGTH, MAX_PAYLOAD_BYTES, QUERY_REPEAT_AFTER_MS } from '../limits.js';
 import { cpimEnabled } from './accept-types.js';
 import { Deliveries } from './deliveries.js';
 import { unwrap, type Unwrapped } from './incoming.js';
@@ -110,6 +110,8 @@ export class ChatStream {
   readonly #otr: boolean;
   readonly #startOtr: boolean;
   #started = false;
+  /** When this stream last asked for OTR (its query), if it did. */
+  #queriedAt: number | undefined;
   #closed = false;
   #state: OtrState = 'plaintext';
   #lock: LockState = 'none';
@@ -180,7 +182,7 @@ export class ChatStream {
     }
     if (!this.#otr) return out.build();
     this.#endLocally(now, out);
-    if (this.#startOtr) this.#absorb(this.#account.startOtr(this.peer, now), now, out, OTR_CONTEXT);
+    if (this.#startOtr) this.#query(now, out);
     return out.build();
   }
 
@@ -432,7 +434,14 @@ export class ChatStream {
     }
     this.#held.push(held);
     out.events.push({ kind: 'notice', code: 'waiting-for-encryption', text: 'The message waits until the private conversation is set up.' });
-    if (this.#held.length === 1) this.#absorb(this.#account.startOtr(this.peer, now), now, out, OTR_CONTEXT);
+    const recentlyAsked = this.#queriedAt !== undefined && now - this.#queriedAt < QUERY_REPEAT_AFTER_MS;
+    if (this.#held.length === 1 && !recentlyAsked) this.#query(now, out);
+  }
+
+  /** Asks the peer for OTR (the query), remembering when. */
+  #query(now: number, out: Collector): void {
+    this.#queriedAt = now;
+    this.#absorb(this.#account.startOtr(this.peer, now), now, out, OTR_CONTEXT);
   }
 
   #absorb(outcome: Outcome, now: number, out: Collector, context: SendContext): void {

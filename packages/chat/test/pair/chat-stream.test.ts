@@ -278,6 +278,16 @@ describe('policy ALWAYS holds messages until secure', () => {
     expect(bob.eventsOf('message')).toEqual([expect.objectContaining({ text: 'secret first', encryption: 'encrypted-unverified' })]);
     expect(alice.eventsOf('delivered')).toEqual([{ kind: 'delivered', id: held.id }]);
   });
+  it('a message held right after the stream-start query sends no second query (a spec-following peer would start a second AKE)', () => {
+    const pair = new Pair({ alicePolicy: Policies.ALWAYS, bobPolicy: Policies.ALWAYS });
+    const { alice } = pair;
+    pair.apply(alice, alice.stream.start(pair.tick()));
+    const queries = (): number => alice.sent.filter((payload) => dec.decode(payload.body).includes('?OTRv')).length;
+    expect(queries()).toBe(1);
+    const held = pair.apply(alice, alice.stream.sendMessage('secret first', pair.tick()));
+    expect(held.events).toContainEqual(expect.objectContaining({ kind: 'notice', code: 'waiting-for-encryption' }));
+    expect(queries()).toBe(1);
+  });
 });
 
 describe('SMP through the streams', () => {
