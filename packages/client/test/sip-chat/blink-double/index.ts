@@ -18,10 +18,11 @@
  *   REPORTs (only when asked), keep-alive `SEND` with `Keep-Alive: yes`.
  * - CPIM exactly as sipsimple (CRLF CPIM headers, LF inner headers,
  *   DateTime with microseconds, display names only where the INVITE had one).
- * - OTR: the query `?OTRv3?  I would like...` at stream start from both
- *   sides, OTR's own messages `text/plain` with reports `no`, every payload
- *   through OTR whatever its type, and python3-otr's old-MAC-keys field
- *   (escaped text).
+ * - OTR: the query `?OTRv3?  I would like...` at stream start unless the
+ *   peer's query already started a key exchange, no second key exchange
+ *   while a session exists (python3-otr's rules, see `otrGate`), OTR's own
+ *   messages `text/plain` with reports `no`, every payload through OTR
+ *   whatever its type, and python3-otr's old-MAC-keys field (escaped text).
  *
  * The OTR engine is @sotto/otr restricted to version 3 (python3-otr speaks
  * v3 only). Debian's python-potr 1.0.2 speaks OTRv2 only, so it cannot stand
@@ -33,7 +34,7 @@
  */
 import { connect, type Socket } from 'node:net';
 import { randomInt } from 'node:crypto';
-import { Account, toHex, type Outcome, type OtrEvent } from '@sotto/otr';
+import { Account, toHex, type Outcome, type OtrEvent, type Policy } from '@sotto/otr';
 import { generateDsaKey, generateInstanceTag } from '@sotto/otr';
 import { FrameParser, headerValue, parseByteRange, parseDigestChallenge, digestResponse, type Frame, type RequestFrame } from '@sotto/msrp';
 import { parseChatSdp } from '../../../src/sip/sdp.js';
@@ -46,6 +47,9 @@ export { BLINK_OTR_QUERY } from './wire.js';
 const ACCEPT_TYPES = ['message/cpim', 'text/*', 'image/*', 'application/im-iscomposing+xml'];
 const ACCEPT_WRAPPED_TYPES = ['text/*', 'image/*', 'application/im-iscomposing+xml'];
 const IS_COMPOSING = 'application/im-iscomposing+xml';
+
+/** python3-otr: OTRSession(supported_versions={3}); answers a query with an AKE, no whitespace tags. */
+const BLINK_OTR_POLICY: Policy = { versions: new Set([3]), requireEncryption: false, sendWhitespaceTag: false, whitespaceStartAke: true, errorStartAke: false };
 
 /** sipsimple's `contains_mime_type`. */
 function containsMimeType(list: readonly string[], type: string): boolean {
@@ -61,6 +65,8 @@ export type DoubleEvent =
   | { kind: 'delivered'; messageId: string }
   | { kind: 'not-delivered'; messageId: string; code: number }
   | { kind: 'otr'; event: OtrEvent }
+  /** python3-otr's IgnoreMessage for a query or D-H Commit that would start a second key exchange. */
+  | { kind: 'otr-ignored'; message: 'query' | 'dh-commit' }
   | { kind: 'ended'; by: 'local' | 'remote' }
   | { kind: 'msrp-closed' };
 
@@ -69,8 +75,12 @@ export interface BlinkDoubleOptions {
   readonly displayName?: string;
   /** The host in the MSRP path (sipsimple: the default-route address). Default 192.0.2.2 (TEST-NET-1: nothing answers). */
   readonly pathHost?: string;
-  /** Callee: send the stream-start OTR query this many ms after the bind, so that the D-H Commit answering the peer's query may go out first. */
-  readonly lateQueryMs?: number;
+  /**
+   * Callee: the stream starts (MediaStreamDidStart, and with it OTR's
+   * `start()`) only once the peer's first OTR payload has been read, as when
+   * sipsimple starts it late: python3-otr then already has a protocol.
+   */
+  readonly startAfterPeerQuery?: boolean;
 }
 
 interface Stream {
@@ -110,16 +120,18 @@ export class BlinkDouble {
   private readonly waiters: { accept: (e: DoubleEvent) => boolean; from: number; resolve: (e: DoubleEvent) => void }[] = [];
   private pendingInvite: RawMessage | undefined;
   private readonly pathHost: string;
-  private readonly lateQueryMs: number | undefined;
+  private readonly startAfterPeerQuery: boolean;
+  /** The callee's stream start waits for the peer's first OTR payload. */
+  private startPending = false;
+  /** python3-otr's `OTRSession.protocol is not None` (see `otrGate`). */
+  private otrProtocol = false;
+  /** python3-otr's `OTRSession.sent_query`. */
+  private otrSentQuery = false;
 
   private constructor(readonly sip: SipConnection, readonly kam: Kamailio, options: BlinkDoubleOptions) {
     this.pathHost = options.pathHost ?? '192.0.2.2';
-    this.lateQueryMs = options.lateQueryMs;
-    // python3-otr: OTRSession(supported_versions={3}); answers a query with an AKE, no whitespace tags
-    this.otr = new Account({
-      privateKey: generateDsaKey(), instanceTag: generateInstanceTag(),
-      policy: { versions: new Set([3]), requireEncryption: false, sendWhitespaceTag: false, whitespaceStartAke: true, errorStartAke: false },
-    });
+    this.startAfterPeerQuery = options.startAfterPeerQuery ?? false;
+    this.otr = new Account({ privateKey: generateDsaKey(), instanceTag: generateInstanceTag(), policy: BLINK_OTR_POLICY });
     this.fingerprint = toHex(this.otr.ourFingerprint);
     sip.onRequest = (request) => this.onSipRequest(request);
   }
@@ -389,8 +401,70 @@ export class BlinkDouble {
 
   private startStream(): void {
     this.emit({ kind: 'stream-started' });
-    // start_otr: the query at once, as an OTR internal message
+    // OTREncryption._NH_MediaStreamDidStart: otr_session.start()
+    this.otrStart();
+  }
+
+  /**
+   * `OTRSession.start()` (also Blink's "Enable OTR"): the query as an OTR
+   * internal message, only while no protocol exists. Once the peer's query
+   * has started a key exchange it sends nothing ("never restart the AKE").
+   */
+  otrStart(): void {
+    if (this.stream === undefined) throw new Error('no stream');
+    if (this.otrProtocol) return;
     this.sendPayload(BLINK_OTR_QUERY, 'text/plain', false, false);
+    this.otrSentQuery = true;
+  }
+
+  /**
+   * `OTRSession.stop()` (Blink's "Disable OTR"): a disconnect TLV if
+   * encrypted, a finished session back to plaintext; the protocol is
+   * dropped, so the next query (ours or the peer's) starts a new exchange.
+   */
+  otrStop(): void {
+    const peer = this.stream?.peer;
+    if (peer === undefined) throw new Error('no stream');
+    if (this.otr.status(peer).messageState !== 'plaintext') this.applyOtr(this.otr.endOtr(peer, Date.now()));
+    this.otrProtocol = false;
+    this.otrSentQuery = false;
+  }
+
+  /**
+   * What python3-otr (0a950d2) does with an incoming payload before its
+   * protocol sees it, where the v3 engine alone would follow the spec and
+   * start another key exchange:
+   *
+   * - `OTRSession.handle_input` (otr/__init__.py): a query creates the
+   *   protocol (which sends a D-H Commit) only if none exists; otherwise it
+   *   is ignored, even after the session has ended ("never restart the AKE
+   *   as it creates a security risk"). A D-H Commit creates the protocol
+   *   only after our own query; any other OTR message without a protocol is
+   *   handed to the user as text.
+   * - `_MH_DHCommitMessage` (otr/protocol.py) acts only in Plaintext (or to
+   *   resend its own commit in AwaitingDHKey): a D-H Commit while Encrypted
+   *   or Finished is ignored.
+   *
+   * So python3-otr runs one key exchange per protocol object: a second one
+   * needs `stop()` first.
+   */
+  private otrGate(peer: string, content: string): 'pass' | 'ignore-query' | 'ignore-commit' | 'text' {
+    // QueryMessage: ?OTR? (v1), ?OTRv23?, ?OTR?v23?
+    const query = /^\?OTR(?:\?v(\d*)\?|v(\d*)\?|\?)/.exec(content);
+    if (query !== null) {
+      if (this.otrProtocol) return 'ignore-query';
+      if ((query[1] ?? query[2] ?? '').includes('3')) this.otrProtocol = true;
+      return 'pass';
+    }
+    if (!content.startsWith('?OTR:')) return 'pass';
+    const commit = content.startsWith('?OTR:AAMC');
+    if (!this.otrProtocol) {
+      if (!commit || !this.otrSentQuery) return 'text';
+      this.otrProtocol = true;
+      return 'pass';
+    }
+    if (commit && this.otr.status(peer).messageState !== 'plaintext') return 'ignore-commit';
+    return 'pass';
   }
 
   private endStream(): void {
@@ -525,12 +599,11 @@ export class BlinkDouble {
     }
     if (!stream.bound && stream.role === 'passive') {
       // accept_binding: the peer's first chunk binds the session; the stream
-      // starts (and sends its OTR query) before any later chunk is read
+      // starts (and OTR's start() with it) before any later chunk is read
       stream.bound = code === 200;
       if (stream.bound) {
-        const late = this.lateQueryMs;
-        if (late === undefined) this.startStream();
-        else setTimeout(() => this.startStream(), late);
+        if (this.startAfterPeerQuery) this.startPending = true;
+        else this.startStream();
       }
       if (frame.body === undefined || frame.body.length === 0) return;
     }
@@ -598,9 +671,28 @@ export class BlinkDouble {
       content = data;
       innerType = contentType;
     }
-    // every payload through OTR
+    // every payload through OTR, python3-otr's way
+    const gate = this.otrGate(stream.peer, content);
+    if (gate === 'ignore-query' || gate === 'ignore-commit') {
+      report(200, 'OK'); // IgnoreMessage
+      this.emit({ kind: 'otr-ignored', message: gate === 'ignore-query' ? 'query' : 'dh-commit' });
+      return;
+    }
+    if (gate === 'text') {
+      this.problem(`an OTR message without a key exchange python3-otr would show as text: ${content.slice(0, 12)}`);
+      report(200, 'OK');
+      this.emit({ kind: 'message', content, contentType: innerType, encrypted: false, cpimFrom, cpimTo });
+      return;
+    }
+    // a whitespace tag creates the protocol (with a D-H Commit) only while none exists, and only in text/*
+    this.otr.setPolicy({ ...BLINK_OTR_POLICY, whitespaceStartAke: !this.otrProtocol && innerType.startsWith('text/') });
     const outcome = this.otr.receive(stream.peer, content, Date.now());
+    if (outcome.send.some((m) => m.text.startsWith('?OTR:AAMC'))) this.otrProtocol = true;
     this.applyOtr({ ...outcome, show: [] });
+    if (this.startPending) {
+      this.startPending = false;
+      this.startStream();
+    }
     const shown = outcome.show[0];
     if (shown === undefined) {
       // python3-otr: EncryptedMessageError (an unreadable data message) -> REPORT 400; IgnoreMessage -> 200
