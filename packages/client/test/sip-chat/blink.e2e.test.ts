@@ -249,6 +249,48 @@ describe('sotto calls the Blink engine double (Blink\'s callee AUTHs at the rela
     }
   });
 
+  it("OTR restart from sotto is ignored by Blink's ended session: no answer to sotto's second query until Blink restarts OTR, then one new session", async () => {
+    const sotto = await startSipClient(kam, 'kim', { policy: 'opportunistic' });
+    const double = await BlinkDouble.start(kam, 'lou');
+    try {
+      sotto.command({ cmd: 'call', to: double.address });
+      await double.next('incoming');
+      await double.accept();
+      await secure(double, sotto);
+      converged(double, sotto);
+
+      // sotto ends OTR: Blink's session is finished (python3-otr keeps its protocol)
+      let m = [double.mark(), sotto.mark()] as const;
+      sotto.command({ cmd: 'end', to: double.address });
+      await double.nextOtr('finished', m[0]);
+      // sotto asks again: Blink ignores the query and sends no OTR message
+      const sent = double.framesOut.length;
+      sotto.command({ cmd: 'start', to: double.address });
+      await double.next('otr-ignored', m[0], (e) => e.message === 'query');
+      expect(blinkOtr(double, sent)).toEqual([]);
+      expect(double.otr.status(sotto.address).messageState).toBe('finished');
+      expect(sotto.events().slice(m[1]).filter((e) => e.event === 'secure')).toEqual([]);
+
+      // the Blink user disables and enables OTR: its query, one new key exchange
+      m = [double.mark(), sotto.mark()];
+      double.otrStop();
+      double.otrStart();
+      await secure(double, sotto, [m[0], m[1]]);
+      const theirs = await double.nextOtr('secure', m[0]);
+      const mine = await sotto.next('secure', m[1]);
+      expect(mine.ssid).toBe(Buffer.from(theirs.ssid).toString('hex'));
+      m = [double.mark(), sotto.mark()];
+      sotto.command({ cmd: 'send', to: double.address, text: 'again', id: 'a1' });
+      expect((await double.next('message', m[0], (e) => e.content === 'again')).encrypted).toBe(true);
+      await sotto.next('delivered', m[1], (e) => e.id === 'a1');
+      expect(double.events.some((e) => e.kind === 'otr' && e.event.kind === 'protocol-error')).toBe(false);
+      expect(double.problems).toEqual([]);
+    } finally {
+      await double.stop();
+      await sotto.quit();
+    }
+  });
+
   it('sotto answers the BYE of Blink (hanging up a secure session it answered, no OTR disconnect) with 200 and ends cleanly', async () => {
     const sotto = await startSipClient(kam, 'erin', { policy: 'opportunistic' });
     const double = await BlinkDouble.start(kam, 'frank');
