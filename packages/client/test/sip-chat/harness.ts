@@ -24,6 +24,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll } from 'vitest';
+import { openHistory, openStore, type HistoryPage } from '@sotto/store';
 import { InProcessDriver, type Event } from '../helpers/in-process-driver.js';
 import { MSRP_PASSWORD, SIP_PASSWORD, startKamailio, type Kamailio, type KamailioOptions } from '../sip/kamailio/harness.js';
 
@@ -198,6 +199,8 @@ export interface SipChatRig {
   readonly quit: (client: SipClient) => Promise<number>;
   /** Quits all the test's clients now. */
   readonly quitAll: () => Promise<void>;
+  /** A fresh state directory (for clients started with `startSipClient` and `stateDir`), removed after the file. */
+  readonly stateDir: () => string;
   /** Runs `close` after the test, once its clients have quit (for proxies and raw peers a test starts). */
   readonly afterClients: (close: () => unknown) => void;
 }
@@ -207,11 +210,13 @@ export function sipChatRig(options: SipChatRigOptions = {}): SipChatRig {
   let kam: Kamailio | undefined;
   let clients: SipClient[] = [];
   let closers: (() => unknown)[] = [];
+  const dirs: string[] = [];
   beforeAll(async () => {
     kam = await startKamailio(options.kamailio);
   });
   afterAll(async () => {
     await kam?.stop();
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   });
   const quitAll = async (): Promise<void> => {
     const quitting = clients;
@@ -239,9 +244,29 @@ export function sipChatRig(options: SipChatRigOptions = {}): SipChatRig {
       return client.quit();
     },
     quitAll,
+    stateDir: () => {
+      const dir = mkdtempSync(join(tmpdir(), 'sotto-sip-state-'));
+      dirs.push(dir);
+      return dir;
+    },
     afterClients: (close) => {
       closers.push(close);
     },
   };
   return rig;
+}
+
+/** The history recorded in `stateDir` of `account`'s messages with `peer`. */
+export async function historyRows(stateDir: string, account: string, peer: string): Promise<HistoryPage['messages']> {
+  const store = await openStore(stateDir);
+  try {
+    const history = openHistory(store);
+    try {
+      return history.messages(account, peer).messages;
+    } finally {
+      history.close();
+    }
+  } finally {
+    await store.close();
+  }
 }
