@@ -5,25 +5,10 @@
  * unit tests use them.
  */
 import { BLINK_IS_COMPOSING, BLINK_OTR_QUERY, BLINK_USER_MESSAGE_HEAD, SIPSIMPLE_NON_ASCII } from '../../packages/chat/test/vectors/blink.js';
+import { RFC3862_EXAMPLE, RFC3994_ACTIVE, RFC3994_IDLE } from '../../packages/chat/test/vectors/rfc.js';
+import { BLINK_ANSWER_MEDIA, BLINK_OFFER_MEDIA, blinkSession, sdpBody } from '../../packages/client/test/sip/blink-sdp.js';
 
 const enc = (text: string): Uint8Array => new TextEncoder().encode(text);
-
-/** RFC 3862 section 5.1 (the outer MIME header left out: MSRP carries it). */
-const RFC3862_EXAMPLE =
-  'From: MR SANDERS <im:piglet@100akerwood.com>\r\n' +
-  'To: Depressed Donkey <im:eeyore@100akerwood.com>\r\n' +
-  'DateTime: 2000-12-13T13:40:00-08:00\r\n' +
-  'Subject: the weather will be fine today\r\n' +
-  "Subject:;lang=fr beau temps prevu pour aujourd'hui\r\n" +
-  'NS: MyFeatures <mid:MessageFeatures@id.foo.com>\r\n' +
-  'Require: MyFeatures.VitalMessageOption\r\n' +
-  'MyFeatures.VitalMessageOption: Confirmation-requested\r\n' +
-  'MyFeatures.WackyMessageOption: Use-silly-font\r\n' +
-  '\r\n' +
-  'Content-type: text/xml; charset=utf-8\r\n' +
-  'Content-ID: <1234567890@foo.com>\r\n' +
-  '\r\n' +
-  '<body>\r\nHere is the text of my message.\r\n</body>';
 
 /** A user message as Blink sends it: CPIM around an OTR data message (shortened). */
 const BLINK_USER_MESSAGE = `${BLINK_USER_MESSAGE_HEAD}?OTR:AAMDiE4QnVM6p0kAAAAAAQAAAAEAAADAhncggKTwAAAAIAAAAh8ZdjAzbp6aXS6CslogRIlmIAAAAA.`;
@@ -33,10 +18,8 @@ export const CPIM_SEEDS: readonly Uint8Array[] = [BLINK_OTR_QUERY, BLINK_USER_ME
 /** RFC 3994 section 7's two examples and sipsimple's document. */
 export const IS_COMPOSING_SEEDS: readonly Uint8Array[] = [
   BLINK_IS_COMPOSING,
-  '<?xml version="1.0" encoding="UTF-8"?>\n<isComposing xmlns="urn:ietf:params:xml:ns:im-iscomposing"\n  xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"\n' +
-    '  xsi:schemaLocation="urn:ietf:params:xml:ns:im-composing iscomposing.xsd">\n  <state>active</state>\n  <contenttype>text/plain</contenttype>\n  <refresh>90</refresh>\n</isComposing>\n',
-  '<?xml version="1.0" encoding="UTF-8"?>\n<isComposing xmlns="urn:ietf:params:xml:ns:im-iscomposing"\n  xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"\n' +
-    '  xsi:schemaLocation="urn:ietf:params:xml:ns:im-composing iscomposing.xsd">\n  <state>idle</state>\n  <lastactive>2003-01-27T10:43:00Z</lastactive>\n  <contenttype>audio</contenttype>\n</isComposing>\n',
+  RFC3994_ACTIVE,
+  RFC3994_IDLE,
 ].map(enc);
 
 /** text/html as Blink's chat window (Qt rich text) sends it, and markup a hostile peer might. */
@@ -47,27 +30,15 @@ export const HTML_SEEDS: readonly string[] = [
 ];
 
 /** Blink's chat SDP offer and answer (section 6 of the notes), over TCP and TLS. */
-const SESSION = ['v=0', 'o=- 3913454593 3913454593 IN IP4 192.0.2.2', 's=Blink 6.0.6 (Linux)', 't=0 0'];
-const OFFER = [
-  'm=message 2855 TCP/MSRP *',
-  'c=IN IP4 127.0.0.1',
-  'a=path:msrp://192.0.2.2:2855/77eb61da385b539776ec;tcp',
-  'a=accept-types:message/cpim text/* image/* application/im-iscomposing+xml',
-  'a=accept-wrapped-types:text/* image/* application/im-iscomposing+xml',
-  'a=setup:active',
-];
-const ANSWER = [
-  'm=message 49488 TCP/MSRP *',
-  'c=IN IP4 127.0.0.1',
-  'a=path:msrp://127.0.0.1:2855/srid-6b14d9cf-1e3e-1;tcp msrp://192.0.2.2:49488/e12508a56e68271c77d1;tcp',
-  'a=accept-types:message/cpim text/* image/* application/im-iscomposing+xml',
-  'a=accept-wrapped-types:text/* image/* application/im-iscomposing+xml',
-  'a=setup:passive',
-];
+const SESSION = blinkSession('192.0.2.2');
 const tls = (lines: readonly string[]): string[] => lines.map((line) => line.replace('TCP/MSRP', 'TCP/TLS/MSRP').replace(/msrp:\/\//g, 'msrps://'));
-const body = (lines: readonly string[]): string => `${lines.join('\r\n')}\r\n`;
 
-export const SDP_SEEDS: readonly string[] = [body([...SESSION, ...OFFER]), body([...SESSION, ...ANSWER]), body(tls([...SESSION, ...OFFER])), body(tls([...SESSION, ...ANSWER]))];
+export const SDP_SEEDS: readonly string[] = [
+  sdpBody([...SESSION, ...BLINK_OFFER_MEDIA]),
+  sdpBody([...SESSION, ...BLINK_ANSWER_MEDIA]),
+  sdpBody(tls([...SESSION, ...BLINK_OFFER_MEDIA])),
+  sdpBody(tls([...SESSION, ...BLINK_ANSWER_MEDIA])),
+];
 
 /** Whole SIP lines a structure-aware SDP mutation inserts. */
 export const SDP_LINES: readonly string[] = [
@@ -95,7 +66,7 @@ export const SIP_SEEDS: readonly string[] = [
       'X-Sylk-ZRTP: v=3; suites=AES-128-GCM',
       'Content-Type: application/sdp',
     ],
-    body([...SESSION, ...OFFER]),
+    sdpBody([...SESSION, ...BLINK_OFFER_MEDIA]),
   ),
   sip(['SIP/2.0 200 OK', 'Via: SIP/2.0/TCP 192.0.2.2:51000;rport=51000;branch=z9hG4bKPj1', 'From: <sip:alice@127.0.0.1>;tag=a1', 'To: <sip:alice@127.0.0.1>;tag=k', 'Call-ID: r1', 'CSeq: 2 REGISTER', 'Contact: <sip:alice@192.0.2.2:51000;transport=tcp>;expires=600']),
   '\r\n\r\n',

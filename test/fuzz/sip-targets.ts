@@ -10,25 +10,13 @@ import fc from 'fast-check';
 import { buildChatSdp, parseChatSdp, SDP_LIMITS, SdpError, type ChatSdpInput } from '../../packages/client/src/sip/sdp.js';
 import { DEFAULT_SIP_FRAMING_LIMITS, SipFramingError, SipStreamDecoder, type SipFrame } from '../../packages/client/src/sip/framing.js';
 import { ProtocolError, parseCommand, parseCommandReply, parseServerMessage } from '../../packages/web/src/protocol/index.js';
+import { split } from '../../packages/msrp/test/arbitraries.js';
 import type { Target } from '../../packages/msrp/test/fuzz/engine.js';
 import { mutateWith, tokenMutation, type Mutation } from '../../packages/msrp/test/fuzz/mutate.js';
 import { SDP_LINES, SDP_SEEDS, SIP_SEEDS } from './seeds.js';
 
 const enc = (text: string): Uint8Array => new TextEncoder().encode(text);
 const dec = new TextDecoder();
-
-/** Cuts `bytes` at the given points (pieces as a socket delivers them). */
-function split(bytes: Uint8Array, cuts: readonly number[]): Uint8Array[] {
-  const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
-  const pieces: Uint8Array[] = [];
-  let last = 0;
-  for (const point of points) {
-    pieces.push(bytes.subarray(last, point));
-    last = point;
-  }
-  pieces.push(bytes.subarray(last));
-  return pieces;
-}
 
 // ---- SDP ----
 

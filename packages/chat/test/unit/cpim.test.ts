@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ChatUsageError, decodeCpim, encodeCpim, limits, type CpimMessage } from '../../src/index.js';
 import { BLINK_OTR_QUERY, BLINK_OTR_QUERY_TIME, BLINK_USER_MESSAGE_HEAD, SIPSIMPLE_NON_ASCII } from '../vectors/blink.js';
+import { RFC3862_EXAMPLE } from '../vectors/rfc.js';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -12,22 +13,7 @@ function decode(text: string | Uint8Array): CpimMessage {
 }
 
 describe('CPIM: RFC 3862 section 5.1 example', () => {
-  // RFC 3862, section 5.1 (the MIME header of the outer message left out: MSRP carries it).
-  const example =
-    'From: MR SANDERS <im:piglet@100akerwood.com>\r\n' +
-    'To: Depressed Donkey <im:eeyore@100akerwood.com>\r\n' +
-    'DateTime: 2000-12-13T13:40:00-08:00\r\n' +
-    'Subject: the weather will be fine today\r\n' +
-    "Subject:;lang=fr beau temps prevu pour aujourd'hui\r\n" +
-    'NS: MyFeatures <mid:MessageFeatures@id.foo.com>\r\n' +
-    'Require: MyFeatures.VitalMessageOption\r\n' +
-    'MyFeatures.VitalMessageOption: Confirmation-requested\r\n' +
-    'MyFeatures.WackyMessageOption: Use-silly-font\r\n' +
-    '\r\n' +
-    'Content-type: text/xml; charset=utf-8\r\n' +
-    'Content-ID: <1234567890@foo.com>\r\n' +
-    '\r\n' +
-    '<body>\r\nHere is the text of my message.\r\n</body>';
+  const example = RFC3862_EXAMPLE;
 
   it('reads every header, the namespaced extensions and the inner part', () => {
     const message = decode(example);

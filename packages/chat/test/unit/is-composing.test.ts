@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ChatUsageError, decodeIsComposing, encodeIsComposing, limits } from '../../src/index.js';
 import { BLINK_IS_COMPOSING } from '../vectors/blink.js';
+import { RFC3994_ACTIVE, RFC3994_IDLE } from '../vectors/rfc.js';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -9,30 +10,12 @@ const decode = (text: string) => decodeIsComposing(enc.encode(text));
 describe('is-composing: RFC 3994 examples', () => {
   // RFC 3994, section 7 (examples).
   it('an active indication with content type and refresh', () => {
-    const result = decode(
-      '<?xml version="1.0" encoding="UTF-8"?>\n' +
-        '<isComposing xmlns="urn:ietf:params:xml:ns:im-iscomposing"\n' +
-        '  xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"\n' +
-        '  xsi:schemaLocation="urn:ietf:params:xml:ns:im-composing iscomposing.xsd">\n' +
-        '  <state>active</state>\n' +
-        '  <contenttype>text/plain</contenttype>\n' +
-        '  <refresh>90</refresh>\n' +
-        '</isComposing>\n',
-    );
+    const result = decode(RFC3994_ACTIVE);
     expect(result).toEqual({ ok: true, value: { state: 'active', contentType: 'text/plain', refresh: 90 } });
   });
 
   it('an idle indication with lastactive (and the default refresh)', () => {
-    const result = decode(
-      '<?xml version="1.0" encoding="UTF-8"?>\n' +
-        '<isComposing xmlns="urn:ietf:params:xml:ns:im-iscomposing"\n' +
-        '  xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"\n' +
-        '  xsi:schemaLocation="urn:ietf:params:xml:ns:im-composing iscomposing.xsd">\n' +
-        '  <state>idle</state>\n' +
-        '  <lastactive>2003-01-27T10:43:00Z</lastactive>\n' +
-        '  <contenttype>audio</contenttype>\n' +
-        '</isComposing>\n',
-    );
+    const result = decode(RFC3994_IDLE);
     expect(result).toEqual({
       ok: true,
       value: { state: 'idle', refresh: 120, lastActive: '2003-01-27T10:43:00Z', lastActiveMs: Date.UTC(2003, 0, 27, 10, 43), contentType: 'audio' },

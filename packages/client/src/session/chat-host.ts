@@ -21,6 +21,7 @@ import {
 } from '@sotto/otr';
 import { humanFingerprint } from '@sotto/store';
 import type { DriverEvent, Fingerprints } from './driver-events.js';
+import { highestFingerprint, ourFingerprints, v4AccountOption } from './own-identity.js';
 import { RecentMap, MAX_REMEMBERED_PEERS } from './recent-map.js';
 import { policyFor, type PolicyName, type Versions } from './policy-names.js';
 import type { TrustBook } from './trust-book.js';
@@ -90,25 +91,13 @@ export class ChatHost {
     const remembered = options.maxRememberedPeers ?? MAX_REMEMBERED_PEERS;
     this.#lastFingerprint = new RecentMap(remembered);
     this.#lastErrorEvent = new RecentMap(remembered);
-    const v4 = options.versions.has(4) ? options.v4 : undefined;
     this.#account = new Account({
       privateKey: options.privateKey,
       instanceTag: options.instanceTag,
       policy: policyFor(options.policy, options.versions),
       maxMessageSize: options.maxMessageSize,
       ...(options.random === undefined ? {} : { random: options.random }),
-      ...(v4 === undefined
-        ? {}
-        : {
-            v4: {
-              identityKey: v4.identityKey,
-              forgingKey: v4.forgingKey,
-              address: v4.address,
-              // Our profile lists version 3 (with the transitional signature) only when v3 may be spoken.
-              versions: options.versions.has(3) ? '34' : '4',
-              ...(v4.profile === undefined ? {} : { profile: v4.profile }),
-            },
-          }),
+      ...v4AccountOption(options.v4, options.versions),
     });
     this.#timer = new DeadlineTimer({
       nextDeadline: () => this.#account.nextDeadline(),
@@ -133,18 +122,12 @@ export class ChatHost {
 
   /** Our fingerprints by key family enabled: "3" (DSA, v2 and v3; 40 hex) when 2 or 3 is allowed, "4" (112 hex) when 4 is. */
   get fingerprints(): Fingerprints {
-    const versions = this.#options.versions;
-    const v4 = this.#account.ourV4Fingerprint;
-    return {
-      ...(versions.has(2) || versions.has(3) ? { '3': toHex(this.#account.ourFingerprint) } : {}),
-      ...(v4 !== undefined ? { '4': toHex(v4) } : {}),
-    };
+    return ourFingerprints(this.#account, this.#options.versions);
   }
 
   /** Our fingerprint for the highest version enabled, lower-case hex (40 digits for v2/v3, 112 for v4). */
   get fingerprintHex(): string {
-    const fingerprints = this.fingerprints;
-    return fingerprints['4'] ?? fingerprints['3'] ?? toHex(this.#account.ourFingerprint);
+    return highestFingerprint(this.#account, this.#options.versions);
   }
 
   /** Our fingerprint for `version` (the DSA one for 2 and 3), in groups of eight upper-case hex digits; undefined when that family is not enabled. */

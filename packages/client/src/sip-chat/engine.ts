@@ -15,7 +15,7 @@
  * the connection, and on the passive side when the peer's first bytes
  * arrive.
  */
-import { Account, DeadlineTimer, Policies, UsageError, toHex, type DsaPrivateKey, type Ed448KeyPair, type Ed448Point, type Outcome, type Policy } from '@sotto/otr';
+import { Account, DeadlineTimer, Policies, UsageError, type DsaPrivateKey, type Ed448KeyPair, type Ed448Point, type Outcome, type Policy } from '@sotto/otr';
 import { CHAT_ACCEPT_TYPES, CHAT_ACCEPT_WRAPPED_TYPES, ChatStream, ChatUsageError, peerKey, type ChatEvent, type ChatOutcome } from '@sotto/chat';
 import { formatMsrpUri, newSessionId, parseMsrpUri, parsePath, systemRandom, weConnect, type MsrpEvent, type MsrpUri } from '@sotto/msrp';
 import type { History, HistoryPage } from '@sotto/store';
@@ -23,6 +23,7 @@ import { RecentMap } from '../session/recent-map.js';
 import { policyFor, type PolicyName, type Versions } from '../session/policy-names.js';
 import type { TrustBook } from '../session/trust-book.js';
 import type { Fingerprints } from '../session/driver-events.js';
+import { highestFingerprint, ourFingerprints, v4AccountOption } from '../session/own-identity.js';
 import { SipAccount, type ChatSession, type SessionEnded } from '../sip/account.js';
 import { answerSetup, type ChatSdp, type ChatSdpInput, type MsrpSdpTransport } from '../sip/sdp.js';
 import type { SipTlsOptions } from '../sip/transport.js';
@@ -160,23 +161,12 @@ export class SipChatEngineImpl implements SipChatEngine, OtrEventSink {
     this.#options = options;
     this.#clock = options.clock ?? Date.now;
     this.address = peerKey(options.aor);
-    const v4 = options.versions.has(4) ? options.v4 : undefined;
     this.#account = new Account({
       privateKey: options.privateKey,
       instanceTag: options.instanceTag,
       policy: this.#defaultPolicy(),
-      ...(v4 === undefined
-        ? {}
-        : {
-            v4: {
-              identityKey: v4.identityKey,
-              forgingKey: v4.forgingKey,
-              // The DAKE binds both addresses: ours is the address of record, as the peer names us.
-              address: this.address,
-              versions: options.versions.has(3) ? '34' : '4',
-              ...(v4.profile === undefined ? {} : { profile: v4.profile }),
-            },
-          }),
+      // The DAKE binds both addresses: ours is the address of record, as the peer names us.
+      ...v4AccountOption(options.v4 === undefined ? undefined : { ...options.v4, address: this.address }, options.versions),
     });
     this.#timer = new DeadlineTimer({
       nextDeadline: () => this.#account.nextDeadline(),
@@ -211,18 +201,12 @@ export class SipChatEngineImpl implements SipChatEngine, OtrEventSink {
 
   /** Our fingerprints by key family enabled. */
   get fingerprints(): Fingerprints {
-    const versions = this.#options.versions;
-    const v4 = this.#account.ourV4Fingerprint;
-    return {
-      ...(versions.has(2) || versions.has(3) ? { '3': toHex(this.#account.ourFingerprint) } : {}),
-      ...(v4 !== undefined ? { '4': toHex(v4) } : {}),
-    };
+    return ourFingerprints(this.#account, this.#options.versions);
   }
 
   /** Our fingerprint for the highest version enabled. */
   get fingerprint(): string {
-    const fingerprints = this.fingerprints;
-    return fingerprints['4'] ?? fingerprints['3'] ?? toHex(this.#account.ourFingerprint);
+    return highestFingerprint(this.#account, this.#options.versions);
   }
 
   // ---- commands ----

@@ -8,21 +8,10 @@ import { generateDsaKey, generateV4Identity } from '@sotto/otr';
 import { describe, expect, it } from 'vitest';
 import { ChatHost } from '../../src/session/chat-host.js';
 import type { DriverEvent } from '../../src/session/driver-events.js';
-import { TrustBook, type TrustStorage } from '../../src/session/trust-book.js';
-
-const memoryTrust: TrustStorage = {
-  fingerprints: () => [],
-  recordSeen: () => Promise.resolve(),
-  setTrust: () => Promise.resolve(),
-};
-
-interface Side {
-  readonly host: ChatHost;
-  readonly events: DriverEvent[];
-}
+import { memoryTrustBook, type HostSide } from '../helpers/memory-trust.js';
 
 /** A v4 host that believes its address is `address`; what it sends goes to `queue` as coming from `from` (its name at the relay). */
-function side(address: string, from: string, tag: number, queue: { to: string; from: string; text: string }[]): Side {
+function side(address: string, from: string, tag: number, queue: { to: string; from: string; text: string }[]): HostSide {
   const events: DriverEvent[] = [];
   const privateKey = generateDsaKey();
   const v4 = generateV4Identity({ instanceTag: tag, privateKey, now: Date.now() });
@@ -30,7 +19,7 @@ function side(address: string, from: string, tag: number, queue: { to: string; f
     privateKey,
     instanceTag: tag,
     v4: { identityKey: v4.identityKey, forgingKey: v4.forgingKey.publicKey, profile: v4.profile, address },
-    trust: new TrustBook(memoryTrust, 'default', () => undefined),
+    trust: memoryTrustBook(),
     policy: 'manual',
     versions: new Set([3, 4]),
     maxMessageSize: 0,

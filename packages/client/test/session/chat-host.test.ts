@@ -8,28 +8,17 @@ import { generateDsaKey } from '@sotto/otr';
 import { describe, expect, it } from 'vitest';
 import { ChatHost } from '../../src/session/chat-host.js';
 import type { DriverEvent } from '../../src/session/driver-events.js';
-import { TrustBook, type TrustStorage } from '../../src/session/trust-book.js';
-
-const memoryTrust: TrustStorage = {
-  fingerprints: () => [],
-  recordSeen: () => Promise.resolve(),
-  setTrust: () => Promise.resolve(),
-};
-
-interface Side {
-  readonly host: ChatHost;
-  readonly events: DriverEvent[];
-}
+import { memoryTrustBook, type HostSide } from '../helpers/memory-trust.js';
 
 /** Two hosts, `a` and `b`, whose sends go onto one queue that `deliver()` empties. */
-function pair(): { a: Side; b: Side; deliver: () => void } {
+function pair(): { a: HostSide; b: HostSide; deliver: () => void } {
   const queue: { to: 'a' | 'b'; from: string; text: string }[] = [];
-  const side = (name: 'a' | 'b', tag: number): Side => {
+  const side = (name: 'a' | 'b', tag: number): HostSide => {
     const events: DriverEvent[] = [];
     const host = new ChatHost({
       privateKey: generateDsaKey(),
       instanceTag: tag,
-      trust: new TrustBook(memoryTrust, 'default', () => undefined),
+      trust: memoryTrustBook(),
       policy: 'manual',
       versions: new Set([2, 3]),
       maxMessageSize: 0,

@@ -3,7 +3,7 @@ import { generateDsaKey } from '@sotto/otr';
 import { describe, expect, it } from 'vitest';
 import { ChatHost, problemText } from '../../src/session/chat-host.js';
 import type { DriverEvent } from '../../src/session/driver-events.js';
-import { TrustBook } from '../../src/session/trust-book.js';
+import { memoryTrustBook } from '../helpers/memory-trust.js';
 
 describe('peer-error repeated, unsupported-key and instance-limit are told to the user', () => {
   it('a flood of OTR error messages is told as one error with "(and N more like it)"', () => {
@@ -12,7 +12,7 @@ describe('peer-error repeated, unsupported-key and instance-limit are told to th
     const host = new ChatHost({
       privateKey: generateDsaKey(),
       instanceTag: 0x1111,
-      trust: new TrustBook({ fingerprints: () => [], recordSeen: () => Promise.resolve(), setTrust: () => Promise.resolve() }, 'default', () => undefined),
+      trust: memoryTrustBook(),
       policy: 'manual',
       versions: new Set([2, 3]),
       maxMessageSize: 0,

@@ -13,15 +13,15 @@ import { Conversations } from '../../src/session/conversations.js';
 import type { DriverEvent } from '../../src/session/driver-events.js';
 import { MAX_REMEMBERED_PEERS } from '../../src/session/recent-map.js';
 import { TrustBook, type TrustStorage } from '../../src/session/trust-book.js';
+import { memoryTrust, memoryTrustBook } from '../helpers/memory-trust.js';
 
-const memoryTrust: TrustStorage = { fingerprints: () => [], recordSeen: () => Promise.resolve(), setTrust: () => Promise.resolve() };
 const key = generateDsaKey();
 
 function host(tag: number, events: DriverEvent[], options: { maxRememberedPeers?: number; clock?: () => number } = {}): ChatHost {
   return new ChatHost({
     privateKey: key,
     instanceTag: tag,
-    trust: new TrustBook(memoryTrust, 'default', () => undefined),
+    trust: memoryTrustBook(),
     policy: 'manual',
     versions: new Set([2, 3]),
     maxMessageSize: 0,

@@ -11,48 +11,33 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatMsrpUri, type MsrpEvent } from '@sotto/msrp';
 import { main } from '../../src/main.js';
 import { buildChatSdp } from '../../src/sip/sdp.js';
 import { memoryIo } from '../helpers/memory-io.js';
-import { SIP_PASSWORD, startKamailio, type Kamailio } from '../sip/kamailio/harness.js';
+import { SIP_PASSWORD } from '../sip/kamailio/harness.js';
 import { RawMsrpPeer, RawUa, sdpPath } from '../sip/raw-ua.js';
-import { startSipClient, type SipClient } from './harness.js';
+import { sipChatRig } from './harness.js';
 
-let kam: Kamailio;
+const rig = sipChatRig();
+const { client } = rig;
 let focus: RawUa;
-let clients: SipClient[] = [];
-let peers: RawMsrpPeer[] = [];
 
 /** The OTR whitespace tag's base (Protocol-v3). */
 const WHITESPACE_TAG_BASE = ' \t  \t\t\t\t \t \t \t  ';
 
 beforeAll(async () => {
-  kam = await startKamailio();
-  focus = await RawUa.connect(kam.sipTcp.host, kam.sipTcp.port, 'room', kam.domain);
+  focus = await RawUa.connect(rig.kam.sipTcp.host, rig.kam.sipTcp.port, 'room', rig.kam.domain);
   expect((await focus.register()).startLine).toBe('SIP/2.0 200 OK');
 });
-afterAll(async () => {
+afterAll(() => {
   focus.close();
-  await kam.stop();
 });
-afterEach(async () => {
-  await Promise.allSettled(clients.map((client) => client.quit()));
-  await Promise.allSettled(peers.map((peer) => peer.close()));
-  clients = [];
-  peers = [];
-});
-
-async function client(user: string): Promise<SipClient> {
-  const started = await startSipClient(kam, user);
-  clients.push(started);
-  return started;
-}
 
 async function msrpPeer(): Promise<RawMsrpPeer> {
   const peer = await RawMsrpPeer.listen();
-  peers.push(peer);
+  rig.afterClients(() => peer.close());
   return peer;
 }
 
@@ -67,7 +52,7 @@ function focusSdp(peer: RawMsrpPeer, setup: 'passive' | 'actpass'): string {
 }
 
 const isMessage = (text: string) => (event: MsrpEvent) => event.kind === 'message' && new TextDecoder().decode(event.body).includes(text);
-const room = () => `sip:room@${kam.domain}`;
+const room = () => `sip:room@${rig.kam.domain}`;
 
 /** The focus saw nothing of OTR: no query, data or error message, no whitespace tag. */
 function expectNoOtr(peer: RawMsrpPeer): void {
@@ -123,8 +108,8 @@ describe('SIP chat with a conference focus (isfocus)', () => {
     const alice = await client('alice2');
     const peer = await msrpPeer();
     const a = alice.mark();
-    const invite = focus.request('INVITE', `sip:alice2@${kam.domain}`, [
-      `To: <sip:alice2@${kam.domain}>`, 'CSeq: 1 INVITE', `Contact: ${focus.contact(';isfocus')}`, 'Content-Type: application/sdp',
+    const invite = focus.request('INVITE', `sip:alice2@${rig.kam.domain}`, [
+      `To: <sip:alice2@${rig.kam.domain}>`, 'CSeq: 1 INVITE', `Contact: ${focus.contact(';isfocus')}`, 'Content-Type: application/sdp',
     ], focusSdp(peer, 'actpass'));
     expect(await alice.next('incoming', a)).toEqual({ event: 'incoming', peer: room(), focus: true });
     alice.command({ cmd: 'accept', peer: room() });
@@ -167,8 +152,8 @@ describe('SIP chat with a conference focus (isfocus)', () => {
     const io = memoryIo();
     try {
       writeFileSync(join(dir, 'password'), `${SIP_PASSWORD}\n`, { mode: 0o600 });
-      const exit = main(['chat', '--account', `sip:alice3@${kam.domain}`, '--password-file', join(dir, 'password'),
-        '--proxy', `${kam.sipTcp.host}:${kam.sipTcp.port}`, '--transport', 'tcp', '--msrp-transport', 'tcp', '--state-dir', dir], io.io);
+      const exit = main(['chat', '--account', `sip:alice3@${rig.kam.domain}`, '--password-file', join(dir, 'password'),
+        '--proxy', `${rig.kam.sipTcp.host}:${rig.kam.sipTcp.port}`, '--transport', 'tcp', '--msrp-transport', 'tcp', '--state-dir', dir], io.io);
       await until(() => /registered/i.test(io.stdout()), 'registered', io);
       io.stdin.write(`/call ${room()}\n`);
       const invite = await focus.next((m) => m.startLine.startsWith('INVITE ') && (m.header('from') ?? '').includes('alice3'));

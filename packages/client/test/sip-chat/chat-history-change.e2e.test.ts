@@ -5,34 +5,19 @@
  * contact comes back with another key, new messages are recorded as
  * encrypted-unverified with the new fingerprint: verification must be redone.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openHistory, openStore } from '@sotto/store';
+import { describe, expect, it } from 'vitest';
 import { main } from '../../src/main.js';
 import { memoryIo } from '../helpers/memory-io.js';
-import { startKamailio, type Kamailio } from '../sip/kamailio/harness.js';
-import { bothSecure, connect, say, startSipClient } from './harness.js';
+import { bothSecure, connect, historyRows, say, sipChatRig, startSipClient } from './harness.js';
 
-let kam: Kamailio;
-const dirs: string[] = [];
-
-beforeAll(async () => {
-  kam = await startKamailio();
-});
-afterAll(async () => {
-  await kam.stop();
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
+const rig = sipChatRig();
 
 describe('SIP chat history across a fingerprint change', () => {
   it('rows keep the status they had: verified with the old key before the change, unverified with the new key after', async () => {
-    const aliceDir = mkdtempSync(join(tmpdir(), 'sotto-sip-hchange-'));
-    dirs.push(aliceDir);
+    const aliceDir = rig.stateDir();
     expect(await main(['logging', 'on', '--state-dir', aliceDir], memoryIo().io)).toBe(0);
-    const alice = await startSipClient(kam, 'alice', { stateDir: aliceDir });
-    const bob = await startSipClient(kam, 'bob');
+    const alice = await startSipClient(rig.kam, 'alice', { stateDir: aliceDir });
+    const bob = await startSipClient(rig.kam, 'bob');
     await connect(alice, bob);
     await bothSecure(alice, bob);
     let a = alice.mark();
@@ -45,7 +30,7 @@ describe('SIP chat history across a fingerprint change', () => {
     await alice.next('session-ended', a);
     await bob.quit();
 
-    const newBob = await startSipClient(kam, 'bob');
+    const newBob = await startSipClient(rig.kam, 'bob');
     expect(newBob.fingerprint).not.toBe(bob.fingerprint);
     a = alice.mark();
     await connect(alice, newBob);
@@ -56,11 +41,7 @@ describe('SIP chat history across a fingerprint change', () => {
     await newBob.quit();
     expect(await alice.quit()).toBe(0);
 
-    const store = await openStore(aliceDir);
-    const history = openHistory(store);
-    const rows = history.messages(alice.address, bob.address).messages;
-    history.close();
-    await store.close();
+    const rows = await historyRows(aliceDir, alice.address, bob.address);
     expect(rows.map((row) => [row.direction, row.text, row.delivery, row.encryption])).toEqual([
       ['out', 'trusted out', 'delivered', { status: 'encrypted-verified', fingerprint: bob.fingerprint, otrVersion: 4 }],
       ['in', 'trusted in', 'not-requested', { status: 'encrypted-verified', fingerprint: bob.fingerprint, otrVersion: 4 }],

@@ -3,29 +3,10 @@
  * through Kamailio's TLS relay, its certificate checked against a CA made
  * at test time (--ca-file); SIP over TCP.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startKamailio, type Kamailio } from '../sip/kamailio/harness.js';
-import { bothSecure, connect, say, startSipClient, type SipClient, type SipClientOptions } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { bothSecure, connect, say, sipChatRig } from './harness.js';
 
-let kam: Kamailio;
-let clients: SipClient[] = [];
-
-beforeAll(async () => {
-  kam = await startKamailio({ tls: true });
-});
-afterAll(async () => {
-  await kam.stop();
-});
-afterEach(async () => {
-  await Promise.allSettled(clients.map((client) => client.quit()));
-  clients = [];
-});
-
-async function client(user: string, options: SipClientOptions = {}): Promise<SipClient> {
-  const started = await startSipClient(kam, user, options);
-  clients.push(started);
-  return started;
-}
+const { client } = sipChatRig({ kamailio: { tls: true } });
 
 describe('SIP chat with MSRP over TLS', () => {
   it('both behind the TLS relay: secure, messages both ways with delivery', async () => {

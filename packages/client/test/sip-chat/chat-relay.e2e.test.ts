@@ -4,29 +4,10 @@
  * MSRP URI unreachable, everything over its relay connection), and a
  * 50 KiB message chunked through the relay (it drops bodies over 10 KiB).
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startKamailio, type Kamailio } from '../sip/kamailio/harness.js';
-import { bothSecure, connect, say, startSipClient, type SipClient, type SipClientOptions } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { bothSecure, connect, say, sipChatRig } from './harness.js';
 
-let kam: Kamailio;
-let clients: SipClient[] = [];
-
-beforeAll(async () => {
-  kam = await startKamailio();
-});
-afterAll(async () => {
-  await kam.stop();
-});
-afterEach(async () => {
-  await Promise.allSettled(clients.map((client) => client.quit()));
-  clients = [];
-});
-
-async function client(user: string, options: SipClientOptions = {}): Promise<SipClient> {
-  const started = await startSipClient(kam, user, options);
-  clients.push(started);
-  return started;
-}
+const { client } = sipChatRig();
 
 describe('SIP chat through the MSRP relay', () => {
   it('a callee behind the relay: secure at stream start, messages both ways with delivery', async () => {

@@ -7,26 +7,11 @@
  * and carries messages, and the direct MSRP session set up before the
  * restart keeps exchanging messages meanwhile.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startKamailio, type Kamailio } from '../sip/kamailio/harness.js';
-import { bothSecure, connect, say, startSipClient, type SipClient } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { bothSecure, connect, say, sipChatRig, type SipClient } from './harness.js';
 
-let kam: Kamailio;
-const clients: SipClient[] = [];
-
-beforeAll(async () => {
-  kam = await startKamailio();
-});
-afterAll(async () => {
-  await Promise.allSettled(clients.map((client) => client.quit()));
-  await kam.stop();
-});
-
-async function client(user: string): Promise<SipClient> {
-  const started = await startSipClient(kam, user);
-  clients.push(started);
-  return started;
-}
+const rig = sipChatRig();
+const { client } = rig;
 
 /**
  * `caller` calls `callee` until the callee is offered the session (the
@@ -60,7 +45,7 @@ describe('the registrar restarting', () => {
     await bothSecure(alice, bob);
     await say(alice, bob, 'before the restart', 'r0');
 
-    await kam.restart();
+    await rig.kam.restart();
 
     // the MSRP session between alice and bob does not go through Kamailio
     const [during] = await say(bob, alice, 'during the re-registration', 'r1');

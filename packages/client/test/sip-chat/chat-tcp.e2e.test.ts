@@ -6,39 +6,21 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openStore } from '@sotto/store';
 import { main } from '../../src/main.js';
 import { InProcessDriver } from '../helpers/in-process-driver.js';
 import { memoryIo } from '../helpers/memory-io.js';
-import { startKamailio, type Kamailio } from '../sip/kamailio/harness.js';
-import { bothSecure, connect, say, startSipClient, type SipClient } from './harness.js';
+import { bothSecure, connect, say, sipChatRig } from './harness.js';
 
-let kam: Kamailio;
-let clients: SipClient[] = [];
-
-beforeAll(async () => {
-  kam = await startKamailio();
-});
-afterAll(async () => {
-  await kam.stop();
-});
-afterEach(async () => {
-  await Promise.allSettled(clients.map((client) => client.quit()));
-  clients = [];
-});
-
-async function client(user: string, options: Parameters<typeof startSipClient>[2] = {}): Promise<SipClient> {
-  const started = await startSipClient(kam, user, options);
-  clients.push(started);
-  return started;
-}
+const rig = sipChatRig();
+const { client } = rig;
 
 describe('sotto chat --json --account over SIP/MSRP (TCP, no relay)', () => {
   it('registers, calls, goes secure at stream start, and delivers messages both ways', async () => {
     const alice = await client('alice1');
     const bob = await client('bob1');
-    expect(alice.address).toBe(`sip:alice1@${kam.domain}`);
+    expect(alice.address).toBe(`sip:alice1@${rig.kam.domain}`);
     expect(alice.events()[0]).toMatchObject({ event: 'ready', address: alice.address });
     const [sa, sb] = await connect(alice, bob);
     expect(sa).toMatchObject({ peer: bob.address, cpim: true });
@@ -152,8 +134,7 @@ describe('sotto chat --json --account over SIP/MSRP (TCP, no relay)', () => {
     expect(await alice.next('trusted', a)).toEqual({ event: 'trusted', peer: bob.address, fingerprint: bob.fingerprint });
     alice.command({ cmd: 'hangup', to: bob.address });
     await alice.next('session-ended', a);
-    await bob.quit();
-    clients = clients.filter((c) => c !== bob);
+    await rig.quit(bob);
     const newBob = await client('bob8');
     expect(newBob.fingerprint).not.toBe(bob.fingerprint);
     a = alice.mark();
@@ -169,15 +150,14 @@ describe('sotto chat --json --account over SIP/MSRP (TCP, no relay)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sotto-sip-always-'));
     try {
       const store = await openStore(dir);
-      await store.setContactSettings(`sip:alice9@${kam.domain}`, `sip:bob9@${kam.domain}`, { requireEncryption: true });
+      await store.setContactSettings(`sip:alice9@${rig.kam.domain}`, `sip:bob9@${rig.kam.domain}`, { requireEncryption: true });
       await store.close();
       const alice = await client('alice9', { policy: 'manual', stateDir: dir });
       const bob = await client('bob9', { policy: 'manual' });
       await connect(alice, bob);
       await bothSecure(alice, bob);
     } finally {
-      await Promise.allSettled(clients.map((c) => c.quit()));
-      clients = [];
+      await rig.quitAll();
       rmSync(dir, { recursive: true, force: true });
     }
   });
@@ -200,9 +180,9 @@ describe('sotto chat --json --account over SIP/MSRP (TCP, no relay)', () => {
     try {
       const passwordFile = join(dir, 'password');
       writeFileSync(passwordFile, 'secret\n', { mode: 0o600 });
-      const address = `sip:stored@${kam.domain}`;
+      const address = `sip:stored@${rig.kam.domain}`;
       const add = memoryIo();
-      expect(await main(['account', 'add', address, '--password-file', passwordFile, '--proxy', `${kam.sipTcp.host}:${kam.sipTcp.port}`, '--transport', 'tcp', '--state-dir', dir], add.io)).toBe(0);
+      expect(await main(['account', 'add', address, '--password-file', passwordFile, '--proxy', `${rig.kam.sipTcp.host}:${rig.kam.sipTcp.port}`, '--transport', 'tcp', '--state-dir', dir], add.io)).toBe(0);
       const driver = await InProcessDriver.start(['--account', address, '--state-dir', dir]);
       expect(driver.address).toBe(address);
       const bob = await client('bob11');

@@ -9,35 +9,21 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from '../../src/main.js';
 import { memoryIo } from '../helpers/memory-io.js';
-import { SIP_PASSWORD, startKamailio, type Kamailio } from '../sip/kamailio/harness.js';
-import { bothSecure, connect, say, startSipClient, type SipClient, type SipClientOptions } from './harness.js';
+import { SIP_PASSWORD } from '../sip/kamailio/harness.js';
+import { bothSecure, connect, say, sipChatRig } from './harness.js';
 
-let kam: Kamailio;
-let clients: SipClient[] = [];
-
-beforeAll(async () => {
-  kam = await startKamailio({
+const rig = sipChatRig({
+  kamailio: {
     tls: true,
     sipAuth: true,
     editConfig: (cfg) => cfg.replace(/^#!define MSRP_PASSWD "[^"]*"$/m, `#!define MSRP_PASSWD "${SIP_PASSWORD}"`),
-  });
+  },
+  client: { sipTls: true, password: SIP_PASSWORD },
 });
-afterAll(async () => {
-  await kam.stop();
-});
-afterEach(async () => {
-  await Promise.allSettled(clients.map((client) => client.quit()));
-  clients = [];
-});
-
-async function client(user: string, options: SipClientOptions = {}): Promise<SipClient> {
-  const started = await startSipClient(kam, user, { sipTls: true, password: SIP_PASSWORD, ...options });
-  clients.push(started);
-  return started;
-}
+const { client } = rig;
 
 describe('SIP chat over SIP/TLS with digest authentication', () => {
   it('registers over TLS with digest, calls, goes secure at stream start, messages both ways (MSRP direct)', async () => {
@@ -72,9 +58,9 @@ describe('SIP chat over SIP/TLS with digest authentication', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sotto-sip-tls-wrong-'));
     try {
       writeFileSync(join(dir, 'password'), 'wrong\n', { mode: 0o600 });
-      writeFileSync(join(dir, 'ca.pem'), kam.caPem ?? '');
-      const tls = kam.sipTls ?? kam.sipTcp;
-      const status = await main(['chat', '--json', '--account', `sip:mallory@${kam.domain}`, '--password-file', join(dir, 'password'),
+      writeFileSync(join(dir, 'ca.pem'), rig.kam.caPem ?? '');
+      const tls = rig.kam.sipTls ?? rig.kam.sipTcp;
+      const status = await main(['chat', '--json', '--account', `sip:mallory@${rig.kam.domain}`, '--password-file', join(dir, 'password'),
         '--proxy', `${tls.host}:${tls.port}`, '--transport', 'tls', '--ca-file', join(dir, 'ca.pem'), '--state-dir', dir], io.io);
       expect(status).toBe(1);
       expect(io.stderr()).toMatch(/cannot register sip:mallory@/);
@@ -89,8 +75,8 @@ describe('SIP chat over SIP/TLS with digest authentication', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sotto-sip-tls-noca-'));
     try {
       writeFileSync(join(dir, 'password'), `${SIP_PASSWORD}\n`, { mode: 0o600 });
-      const tls = kam.sipTls ?? kam.sipTcp;
-      const status = await main(['chat', '--json', '--account', `sip:eve@${kam.domain}`, '--password-file', join(dir, 'password'),
+      const tls = rig.kam.sipTls ?? rig.kam.sipTcp;
+      const status = await main(['chat', '--json', '--account', `sip:eve@${rig.kam.domain}`, '--password-file', join(dir, 'password'),
         '--proxy', `${tls.host}:${tls.port}`, '--transport', 'tls', '--state-dir', dir], io.io);
       expect(status).toBe(1);
       expect(io.stderr()).toMatch(/cannot register/);

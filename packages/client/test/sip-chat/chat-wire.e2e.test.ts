@@ -8,38 +8,17 @@
  * OTR's own messages (query, AKE, SMP, disconnect) go as CPIM around
  * text/plain with both `no` (Blink's engine does the same).
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FrameParser, headerValue, type RequestFrame } from '@sotto/msrp';
-import { startKamailio, type Kamailio } from '../sip/kamailio/harness.js';
-import { bothSecure, connect, say, startSipClient, type SipClient, type SipClientOptions } from './harness.js';
+import { bothSecure, connect, say, sipChatRig } from './harness.js';
 import { RecordingProxy } from './tcp-proxy.js';
 
-let kam: Kamailio;
-let clients: SipClient[] = [];
-let proxies: RecordingProxy[] = [];
-
-beforeAll(async () => {
-  kam = await startKamailio();
-});
-afterAll(async () => {
-  await kam.stop();
-});
-afterEach(async () => {
-  await Promise.allSettled(clients.map((client) => client.quit()));
-  await Promise.allSettled(proxies.map((proxy) => proxy.close()));
-  clients = [];
-  proxies = [];
-});
-
-async function client(user: string, options: SipClientOptions = {}): Promise<SipClient> {
-  const started = await startSipClient(kam, user, options);
-  clients.push(started);
-  return started;
-}
+const rig = sipChatRig();
+const { client } = rig;
 
 async function proxyToRelay(): Promise<RecordingProxy> {
-  const proxy = await RecordingProxy.start(kam.msrpRelay);
-  proxies.push(proxy);
+  const proxy = await RecordingProxy.start(rig.kam.msrpRelay);
+  rig.afterClients(() => proxy.close());
   return proxy;
 }
 

@@ -12,6 +12,10 @@
  *   alice.command({ cmd: 'send', to: bob.address, text: 'hi', id: 'm1' });
  *   await bob.next('message', mark);
  *
+ * A test file usually takes its rig from `sipChatRig()`: one Kamailio for
+ * the file and a `client()` that starts clients on it and quits them after
+ * each test.
+ *
  * Every client gets a fresh state directory (kept for `stateDir` checks
  * and removed by `quit`), a password file, and the relay options the
  * Kamailio rig needs (`uri=` in the relay digest).
@@ -19,8 +23,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { openHistory, openStore, type HistoryPage } from '@sotto/store';
 import { InProcessDriver, type Event } from '../helpers/in-process-driver.js';
-import { MSRP_PASSWORD, SIP_PASSWORD, type Kamailio } from '../sip/kamailio/harness.js';
+import { MSRP_PASSWORD, SIP_PASSWORD, startKamailio, type Kamailio, type KamailioOptions } from '../sip/kamailio/harness.js';
 
 export type { Event };
 
@@ -174,4 +180,93 @@ export async function say(from: SipClient, to: SipClient, text: string, id: stri
     to.next('message', b, (event) => event.from === from.address),
     from.next('delivered', a, (event) => event.id === id),
   ]);
+}
+
+export interface SipChatRigOptions {
+  /** How the file's Kamailio is started. */
+  readonly kamailio?: KamailioOptions;
+  /** Options every `client()` starts with (a call's own options override them). */
+  readonly client?: SipClientOptions;
+}
+
+/** A Kamailio for the whole test file and the clients started on it. */
+export interface SipChatRig {
+  /** The file's Kamailio (there from `beforeAll` on). */
+  readonly kam: Kamailio;
+  /** Starts a client on the rig (`startSipClient`); it is quit after the test. */
+  readonly client: (user: string, options?: SipClientOptions) => Promise<SipClient>;
+  /** Quits one of the test's clients now (it is not quit again after the test). */
+  readonly quit: (client: SipClient) => Promise<number>;
+  /** Quits all the test's clients now. */
+  readonly quitAll: () => Promise<void>;
+  /** A fresh state directory (for clients started with `startSipClient` and `stateDir`), removed after the file. */
+  readonly stateDir: () => string;
+  /** Runs `close` after the test, once its clients have quit (for proxies and raw peers a test starts). */
+  readonly afterClients: (close: () => unknown) => void;
+}
+
+/** Registers the hooks that start a Kamailio before the file's tests and stop it after them; after each test, the clients `client()` started quit. */
+export function sipChatRig(options: SipChatRigOptions = {}): SipChatRig {
+  let kam: Kamailio | undefined;
+  let clients: SipClient[] = [];
+  let closers: (() => unknown)[] = [];
+  const dirs: string[] = [];
+  beforeAll(async () => {
+    kam = await startKamailio(options.kamailio);
+  });
+  afterAll(async () => {
+    await kam?.stop();
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+  const quitAll = async (): Promise<void> => {
+    const quitting = clients;
+    clients = [];
+    await Promise.allSettled(quitting.map((client) => client.quit()));
+  };
+  afterEach(async () => {
+    await quitAll();
+    const closing = closers;
+    closers = [];
+    await Promise.allSettled(closing.map((close) => Promise.resolve().then(close)));
+  });
+  const rig: SipChatRig = {
+    get kam(): Kamailio {
+      if (kam === undefined) throw new Error('the rig\'s Kamailio starts in beforeAll');
+      return kam;
+    },
+    client: async (user, clientOptions = {}) => {
+      const started = await startSipClient(rig.kam, user, { ...options.client, ...clientOptions });
+      clients.push(started);
+      return started;
+    },
+    quit: (client) => {
+      clients = clients.filter((c) => c !== client);
+      return client.quit();
+    },
+    quitAll,
+    stateDir: () => {
+      const dir = mkdtempSync(join(tmpdir(), 'sotto-sip-state-'));
+      dirs.push(dir);
+      return dir;
+    },
+    afterClients: (close) => {
+      closers.push(close);
+    },
+  };
+  return rig;
+}
+
+/** The history recorded in `stateDir` of `account`'s messages with `peer`. */
+export async function historyRows(stateDir: string, account: string, peer: string): Promise<HistoryPage['messages']> {
+  const store = await openStore(stateDir);
+  try {
+    const history = openHistory(store);
+    try {
+      return history.messages(account, peer).messages;
+    } finally {
+      history.close();
+    }
+  } finally {
+    await store.close();
+  }
 }

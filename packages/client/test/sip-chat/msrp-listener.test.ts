@@ -4,31 +4,14 @@
  * unmatched connections closed without touching any session; bounds on
  * pending connections and on the bytes read before a match.
  */
-import { connect, type Socket } from 'node:net';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MAX_PENDING_BYTES, MAX_PENDING_CONNECTIONS, MsrpListener, sessionIdOfFirstRequest } from '../../src/sip-chat/msrp-net/listener.js';
+import type { Socket } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { MAX_PENDING_BYTES, MAX_PENDING_CONNECTIONS, sessionIdOfFirstRequest } from '../../src/sip-chat/msrp-net/listener.js';
+import { BIND, msrpListenerRig } from './msrp-listener-rig.js';
 
 const enc = (text: string): Uint8Array => new TextEncoder().encode(text);
-const BIND = (session: string) => `MSRP a786hjs2 SEND\r\nTo-Path: msrp://127.0.0.1:9/${session};tcp\r\nFrom-Path: msrp://127.0.0.1:2855/caller;tcp\r\nByte-Range: 1-0/0\r\nMessage-ID: 87652491\r\n-------a786hjs2$\r\n`;
-
-let listener: MsrpListener;
-const sockets: Socket[] = [];
-
-beforeEach(async () => {
-  listener = await MsrpListener.listen('127.0.0.1');
-});
-afterEach(async () => {
-  for (const socket of sockets.splice(0)) socket.destroy();
-  await listener.close();
-});
-
-function open(): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(listener.port, '127.0.0.1', () => resolve(socket));
-    socket.on('error', reject);
-    sockets.push(socket);
-  });
-}
+const rig = msrpListenerRig();
+const { open, destroyAfter } = rig;
 
 const closed = (socket: Socket): Promise<void> => new Promise((resolve) => (socket.destroyed ? resolve() : socket.once('close', () => resolve())));
 
@@ -46,8 +29,8 @@ describe('sessionIdOfFirstRequest', () => {
 
 describe('MsrpListener', () => {
   it('hands a connection to the session its first request names, with the bytes read so far', async () => {
-    const taken = new Promise<Uint8Array>((resolve) => listener.expect('sess-1', (socket, bytes) => {
-      sockets.push(socket);
+    const taken = new Promise<Uint8Array>((resolve) => rig.listener.expect('sess-1', (socket, bytes) => {
+      destroyAfter(socket);
       resolve(bytes);
     }));
     const socket = await open();
@@ -58,9 +41,9 @@ describe('MsrpListener', () => {
 
   it('hostile bytes and requests for unknown sessions close that connection only; the expected session still gets its own', async () => {
     let takes = 0;
-    const taken = new Promise<void>((resolve) => listener.expect('good', (socket) => {
+    const taken = new Promise<void>((resolve) => rig.listener.expect('good', (socket) => {
       takes += 1;
-      sockets.push(socket);
+      destroyAfter(socket);
       resolve();
     }));
     const garbage = await open();
@@ -78,18 +61,18 @@ describe('MsrpListener', () => {
     const socket = await open();
     socket.write(`MSRP a786hjs2 SEND\r\nX-Long: ${'a'.repeat(MAX_PENDING_BYTES)}`);
     await closed(socket);
-    expect(listener.pendingConnections).toBe(0);
+    expect(rig.listener.pendingConnections).toBe(0);
   });
 
   it('connections that never say which session they are for are bounded: one too many closes the one waiting longest', async () => {
     const idle: Socket[] = [];
     for (let i = 0; i < MAX_PENDING_CONNECTIONS; i++) {
       idle.push(await open());
-      while (listener.pendingConnections < i + 1) await new Promise((resolve) => setTimeout(resolve, 5));
+      while (rig.listener.pendingConnections < i + 1) await new Promise((resolve) => setTimeout(resolve, 5));
     }
     await open();
     await closed(idle[0] as Socket);
-    expect(listener.pendingConnections).toBe(MAX_PENDING_CONNECTIONS);
+    expect(rig.listener.pendingConnections).toBe(MAX_PENDING_CONNECTIONS);
     for (const socket of idle) socket.destroy();
   });
 });

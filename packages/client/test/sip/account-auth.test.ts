@@ -1,31 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KamailioStartError, startKamailio, type Kamailio } from './kamailio/harness.js';
-import { account, chatOffer, ended, established, nextIncoming } from './helpers.js';
-import { SipRegistrationError, type SipAccount } from '../../src/sip/account.js';
+import { describe, expect, it } from 'vitest';
+import { KamailioStartError, startKamailio } from './kamailio/harness.js';
+import { account, aliceAndBob, chatOffer, ended, established, nextIncoming } from './helpers.js';
+import { SipRegistrationError } from '../../src/sip/account.js';
 
-let kam: Kamailio;
-let alice: SipAccount;
-let bob: SipAccount;
-
-beforeAll(async () => {
-  kam = await startKamailio({ sipAuth: true });
-  alice = account(kam, 'alice');
-  bob = account(kam, 'bob');
-  await Promise.all([alice.start(), bob.start()]);
-});
-afterAll(async () => {
-  await Promise.allSettled([alice.stop(), bob.stop()]);
-  await kam.stop();
-});
+const rig = aliceAndBob({ sipAuth: true });
 
 describe('SIP over TCP with digest authentication', () => {
   it('REGISTER answers the 401 challenge', () => {
-    expect(alice.registrationState).toBe('registered');
-    expect(bob.registrationState).toBe('registered');
+    expect(rig.alice.registrationState).toBe('registered');
+    expect(rig.bob.registrationState).toBe('registered');
   });
 
   it('a wrong password is refused and reported', async () => {
-    const mallory = account(kam, 'mallory', { password: 'wrong' });
+    const mallory = account(rig.kam, 'mallory', { password: 'wrong' });
     const failed = new Promise<{ statusCode?: number | undefined }>((resolve) => mallory.on('registration-failed', resolve));
     try {
       await expect(mallory.start()).rejects.toBeInstanceOf(SipRegistrationError);
@@ -36,8 +23,8 @@ describe('SIP over TCP with digest authentication', () => {
   });
 
   it('INVITE answers the 407 challenge; accept and BYE from the callee', async () => {
-    const incoming = nextIncoming(bob);
-    const call = alice.call(`sip:bob@${kam.domain}`, chatOffer('a1'));
+    const incoming = nextIncoming(rig.bob);
+    const call = rig.alice.call(`sip:bob@${rig.kam.domain}`, chatOffer('a1'));
     const session = await incoming;
     const up = established(call);
     await session.accept(chatOffer('b1', 'passive'));
@@ -49,10 +36,10 @@ describe('SIP over TCP with digest authentication', () => {
   });
 
   it('INVITE the other way: bob calls alice, alice accepts and hangs up', async () => {
-    const incoming = nextIncoming(alice);
-    const call = bob.call(`sip:alice@${kam.domain}`, chatOffer('b2'));
+    const incoming = nextIncoming(rig.alice);
+    const call = rig.bob.call(`sip:alice@${rig.kam.domain}`, chatOffer('b2'));
     const session = await incoming;
-    expect(session.remoteUri).toBe(`sip:bob@${kam.domain}`);
+    expect(session.remoteUri).toBe(`sip:bob@${rig.kam.domain}`);
     const up = established(call);
     await session.accept(chatOffer('a2', 'passive'));
     await up;

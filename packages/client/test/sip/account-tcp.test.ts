@@ -1,34 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startKamailio, type Kamailio } from './kamailio/harness.js';
-import { account, chatOffer, ended, established, nextIncoming, registered } from './helpers.js';
-import type { SipAccount } from '../../src/sip/account.js';
+import { describe, expect, it } from 'vitest';
+import { aliceAndBob, chatOffer, ended, established, nextIncoming, registered } from './helpers.js';
 
-let kam: Kamailio;
-let alice: SipAccount;
-let bob: SipAccount;
-
-beforeAll(async () => {
-  kam = await startKamailio();
-  alice = account(kam, 'alice');
-  bob = account(kam, 'bob');
-  await Promise.all([alice.start(), bob.start()]);
-});
-afterAll(async () => {
-  await Promise.allSettled([alice.stop(), bob.stop()]);
-  await kam.stop();
-});
+const rig = aliceAndBob();
 
 describe('SIP over TCP through Kamailio, no digest', () => {
   it('registers both accounts', () => {
-    expect(alice.registrationState).toBe('registered');
-    expect(bob.registrationState).toBe('registered');
+    expect(rig.alice.registrationState).toBe('registered');
+    expect(rig.bob.registrationState).toBe('registered');
   });
 
   it('INVITE with a chat offer, accept with an answer, BYE from the caller', async () => {
-    const incoming = nextIncoming(bob);
-    const call = alice.call(`sip:bob@${kam.domain}`, chatOffer('alice1'));
+    const incoming = nextIncoming(rig.bob);
+    const call = rig.alice.call(`sip:bob@${rig.kam.domain}`, chatOffer('alice1'));
     const session = await incoming;
-    expect(session.remoteUri).toBe(`sip:alice@${kam.domain}`);
+    expect(session.remoteUri).toBe(`sip:alice@${rig.kam.domain}`);
     expect(session.remote?.media.path).toEqual(['msrp://127.0.0.1:2855/alice1;tcp']);
     expect(session.focus).toBe(false);
     const [up, down] = [established(call), established(session)];
@@ -45,8 +30,8 @@ describe('SIP over TCP through Kamailio, no digest', () => {
   });
 
   it('BYE from the callee ends both sides', async () => {
-    const incoming = nextIncoming(bob);
-    const call = alice.call(`sip:bob@${kam.domain}`, chatOffer('alice2'));
+    const incoming = nextIncoming(rig.bob);
+    const call = rig.alice.call(`sip:bob@${rig.kam.domain}`, chatOffer('alice2'));
     const session = await incoming;
     const up = established(call);
     await session.accept(chatOffer('bob2', 'passive'));
@@ -58,8 +43,8 @@ describe('SIP over TCP through Kamailio, no digest', () => {
   });
 
   it('the final response is the reason a rejected call ended (SIP.js terminates before its delegate sees the response)', async () => {
-    const incoming = nextIncoming(bob);
-    const call = alice.call(`sip:bob@${kam.domain}`, chatOffer('alice3'));
+    const incoming = nextIncoming(rig.bob);
+    const call = rig.alice.call(`sip:bob@${rig.kam.domain}`, chatOffer('alice3'));
     const session = await incoming;
     const [x, y] = [ended(call), ended(session)];
     await session.reject(603);
@@ -68,8 +53,8 @@ describe('SIP over TCP through Kamailio, no digest', () => {
   });
 
   it('CANCEL before the answer ends the ringing session at the callee', async () => {
-    const incoming = nextIncoming(bob);
-    const call = alice.call(`sip:bob@${kam.domain}`, chatOffer('alice4'));
+    const incoming = nextIncoming(rig.bob);
+    const call = rig.alice.call(`sip:bob@${rig.kam.domain}`, chatOffer('alice4'));
     const ringing = new Promise((resolve) => call.on('progress', resolve));
     const session = await incoming;
     await ringing;
@@ -81,26 +66,26 @@ describe('SIP over TCP through Kamailio, no digest', () => {
   });
 
   it('a call to an unregistered user ends with 404', async () => {
-    const call = alice.call(`sip:nobody@${kam.domain}`, chatOffer('alice5'));
+    const call = rig.alice.call(`sip:nobody@${rig.kam.domain}`, chatOffer('alice5'));
     expect(await ended(call)).toMatchObject({ by: 'remote', statusCode: 404 });
   });
 
   it('an offer that cannot be built ends the call with an error and reaches nobody', async () => {
     let rang = false;
-    const off = bob.on('incoming', () => { rang = true; });
-    const call = alice.call(`sip:bob@${kam.domain}`, () => { throw new Error('no MSRP path'); });
+    const off = rig.bob.on('incoming', () => { rang = true; });
+    const call = rig.alice.call(`sip:bob@${rig.kam.domain}`, () => { throw new Error('no MSRP path'); });
     expect(await ended(call)).toMatchObject({ by: 'error' });
     off();
     expect(rang).toBe(false);
   });
 
   it('re-registration after the registrar restarts is reported (SIP.js keeps its registerer Registered), and calls work again', async () => {
-    const lost = new Promise((resolve) => bob.on('registration', (r) => { if (r.state === 'unregistered') resolve(r); }));
-    await kam.restart();
+    const lost = new Promise((resolve) => rig.bob.on('registration', (r) => { if (r.state === 'unregistered') resolve(r); }));
+    await rig.kam.restart();
     await lost;
-    await Promise.all([registered(alice), registered(bob)]);
-    const incoming = nextIncoming(bob);
-    const call = alice.call(`sip:bob@${kam.domain}`, chatOffer('alice6'));
+    await Promise.all([registered(rig.alice), registered(rig.bob)]);
+    const incoming = nextIncoming(rig.bob);
+    const call = rig.alice.call(`sip:bob@${rig.kam.domain}`, chatOffer('alice6'));
     const session = await incoming;
     const up = established(call);
     await session.accept(chatOffer('bob6', 'passive'));

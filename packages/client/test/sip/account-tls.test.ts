@@ -2,27 +2,14 @@ import { connect as netConnect } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startKamailio, type Kamailio } from './kamailio/harness.js';
-import { account, chatOffer, ended, established, nextIncoming } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { startKamailio } from './kamailio/harness.js';
+import { account, aliceAndBob, chatOffer, ended, established, nextIncoming } from './helpers.js';
 import { SipTransportError } from '../../src/sip/transport.js';
 import type { SipAccount } from '../../src/sip/account.js';
 
 const run = promisify(execFile);
-let kam: Kamailio;
-let alice: SipAccount;
-let bob: SipAccount;
-
-beforeAll(async () => {
-  kam = await startKamailio({ tls: true, sipAuth: true });
-  alice = account(kam, 'alice', { transport: 'tls' });
-  bob = account(kam, 'bob', { transport: 'tls' });
-  await Promise.all([alice.start(), bob.start()]);
-});
-afterAll(async () => {
-  await Promise.allSettled([alice.stop(), bob.stop()]);
-  await kam.stop();
-});
+const rig = aliceAndBob({ tls: true, sipAuth: true }, { transport: 'tls' });
 
 async function startError(sip: SipAccount): Promise<SipTransportError> {
   const errors: SipTransportError[] = [];
@@ -41,13 +28,13 @@ async function startError(sip: SipAccount): Promise<SipTransportError> {
 
 describe('SIP over TLS (a CA made with openssl at test time) with digest', () => {
   it('registers verifying the server against the given CA', () => {
-    expect(alice.registrationState).toBe('registered');
-    expect(bob.registrationState).toBe('registered');
+    expect(rig.alice.registrationState).toBe('registered');
+    expect(rig.bob.registrationState).toBe('registered');
   });
 
   it('INVITE with a TCP/TLS/MSRP offer, accept, BYE from the caller', async () => {
-    const incoming = nextIncoming(bob);
-    const call = alice.call(`sip:bob@${kam.domain}`, chatOffer('a1', 'active', 'TCP/TLS/MSRP'));
+    const incoming = nextIncoming(rig.bob);
+    const call = rig.alice.call(`sip:bob@${rig.kam.domain}`, chatOffer('a1', 'active', 'TCP/TLS/MSRP'));
     const session = await incoming;
     expect(session.remote?.media.transport).toBe('TCP/TLS/MSRP');
     const up = established(call);
@@ -61,14 +48,14 @@ describe('SIP over TLS (a CA made with openssl at test time) with digest', () =>
   });
 
   it('without the CA, the system CAs do not trust the test server: tls-untrusted', async () => {
-    const eve = account(kam, 'eve', { transport: 'tls', extra: { tls: {} } });
+    const eve = account(rig.kam, 'eve', { transport: 'tls', extra: { tls: {} } });
     expect((await startError(eve)).code).toBe('tls-untrusted');
   });
 
   it('trusting the server certificate by its SHA-256 fingerprint registers without the CA', async () => {
-    const fingerprint = kam.certFingerprint256 ?? '';
+    const fingerprint = rig.kam.certFingerprint256 ?? '';
     expect(fingerprint).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
-    const carol = account(kam, 'carol', { transport: 'tls', extra: { tls: { trustedFingerprint256: fingerprint.replace(/:/g, '').toLowerCase() } } });
+    const carol = account(rig.kam, 'carol', { transport: 'tls', extra: { tls: { trustedFingerprint256: fingerprint.replace(/:/g, '').toLowerCase() } } });
     try {
       await carol.start();
       expect(carol.registrationState).toBe('registered');
@@ -78,27 +65,27 @@ describe('SIP over TLS (a CA made with openssl at test time) with digest', () =>
   });
 
   it('a different pinned fingerprint is refused even though the CA would verify', async () => {
-    const dave = account(kam, 'dave', { transport: 'tls', extra: { tls: { caPem: kam.caPem, trustedFingerprint256: 'AB'.repeat(32) } } });
+    const dave = account(rig.kam, 'dave', { transport: 'tls', extra: { tls: { caPem: rig.kam.caPem, trustedFingerprint256: 'AB'.repeat(32) } } });
     expect((await startError(dave)).code).toBe('tls-untrusted');
   });
 
   it('a name the certificate does not carry is refused', async () => {
-    const frank = account(kam, 'frank', { transport: 'tls', extra: { tls: { caPem: kam.caPem, serverName: 'elsewhere.example' } } });
+    const frank = account(rig.kam, 'frank', { transport: 'tls', extra: { tls: { caPem: rig.kam.caPem, serverName: 'elsewhere.example' } } });
     expect((await startError(frank)).code).toBe('tls-untrusted');
   });
 
   it('an unreadable CA file is a typed error', async () => {
-    const gina = account(kam, 'gina', { transport: 'tls', extra: { tls: { caFile: '/nonexistent/ca.pem' } } });
+    const gina = account(rig.kam, 'gina', { transport: 'tls', extra: { tls: { caFile: '/nonexistent/ca.pem' } } });
     expect((await startError(gina)).code).toBe('ca-file');
   });
 
   it('the msrps relay answers AUTH over TLS with an msrps Use-Path; the plain relay beside it with msrp', async () => {
     const auth = async (secure: boolean) => {
-      const relay = secure ? kam.msrpsRelay : kam.msrpRelay;
+      const relay = secure ? rig.kam.msrpsRelay : rig.kam.msrpRelay;
       if (relay === undefined) throw new Error('no relay');
       const scheme = secure ? 'msrps' : 'msrp';
       const socket = secure
-        ? tlsConnect({ host: relay.host, port: relay.port, ca: [kam.caPem ?? ''] })
+        ? tlsConnect({ host: relay.host, port: relay.port, ca: [rig.kam.caPem ?? ''] })
         : netConnect(relay.port, relay.host);
       await new Promise<void>((resolve, reject) => { socket.once(secure ? 'secureConnect' : 'connect', resolve); socket.once('error', reject); });
       let got = '';
@@ -115,9 +102,9 @@ describe('SIP over TLS (a CA made with openssl at test time) with digest', () =>
     };
     const secure = await auth(true);
     expect(secure.challenge).toMatch(/^MSRP \S+ 401/);
-    expect(secure.answer).toMatch(new RegExp(`Use-Path: msrps://127.0.0.1:${kam.msrpsRelay?.port ?? 0}/\\S+;tcp`));
+    expect(secure.answer).toMatch(new RegExp(`Use-Path: msrps://127.0.0.1:${rig.kam.msrpsRelay?.port ?? 0}/\\S+;tcp`));
     const plain = await auth(false);
-    expect(plain.answer).toMatch(new RegExp(`Use-Path: msrp://127.0.0.1:${kam.msrpRelay.port}/\\S+;tcp`));
+    expect(plain.answer).toMatch(new RegExp(`Use-Path: msrp://127.0.0.1:${rig.kam.msrpRelay.port}/\\S+;tcp`));
   });
 
   it('stopping a TLS Kamailio leaves none of its processes behind (its children can hang in shutdown)', async () => {

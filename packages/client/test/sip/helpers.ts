@@ -1,7 +1,8 @@
 /** Helpers for the SIP tests: accounts on a harness Kamailio, chat descriptions, waiting for events. */
+import { afterAll, beforeAll } from 'vitest';
 import { SipAccount, type ChatSession, type SessionEnded, type SessionEstablished, type SipAccountOptions } from '../../src/sip/account.js';
 import { BLINK_ACCEPT_TYPES, BLINK_ACCEPT_WRAPPED_TYPES, type ChatSdpInput, type MsrpSdpTransport } from '../../src/sip/sdp.js';
-import { SIP_PASSWORD, type Kamailio } from './kamailio/harness.js';
+import { SIP_PASSWORD, startKamailio, type Kamailio, type KamailioOptions } from './kamailio/harness.js';
 
 export interface AccountSetup {
   readonly transport?: 'tcp' | 'tls';
@@ -21,6 +22,38 @@ export function account(kam: Kamailio, user: string, setup: AccountSetup = {}): 
     reconnect: { initialDelayMs: 100, maxDelayMs: 1000 },
     ...setup.extra,
   });
+}
+
+/** A Kamailio and alice and bob registered at it, for the whole test file. */
+export interface AliceAndBob {
+  /** There from `beforeAll` on, as are the accounts. */
+  readonly kam: Kamailio;
+  readonly alice: SipAccount;
+  readonly bob: SipAccount;
+}
+
+/** Registers the hooks that start a Kamailio and register alice and bob (with `setup`) before the file's tests, and stop them after. */
+export function aliceAndBob(kamailio: KamailioOptions = {}, setup: AccountSetup = {}): AliceAndBob {
+  let started: AliceAndBob | undefined;
+  beforeAll(async () => {
+    const kam = await startKamailio(kamailio);
+    started = { kam, alice: account(kam, 'alice', setup), bob: account(kam, 'bob', setup) };
+    await Promise.all([started.alice.start(), started.bob.start()]);
+  });
+  afterAll(async () => {
+    if (started === undefined) return;
+    await Promise.allSettled([started.alice.stop(), started.bob.stop()]);
+    await started.kam.stop();
+  });
+  const get = (): AliceAndBob => {
+    if (started === undefined) throw new Error('alice and bob start in beforeAll');
+    return started;
+  };
+  return {
+    get kam() { return get().kam; },
+    get alice() { return get().alice; },
+    get bob() { return get().bob; },
+  };
 }
 
 /** A chat description with a fake MSRP endpoint (no MSRP in these tests). */

@@ -4,26 +4,8 @@ import {
   answerSetup, BLINK_ACCEPT_TYPES, BLINK_ACCEPT_WRAPPED_TYPES, buildChatSdp, parseChatSdp, SDP_LIMITS, SdpError,
   type ChatSdpInput, type MsrpSetup,
 } from '../../src/sip/sdp.js';
+import { BLINK_ANSWER_MEDIA, BLINK_OFFER_MEDIA, blinkSession, sdpBody } from './blink-sdp.js';
 
-// Blink's engine (python3-sipsimple 5.5.0) on the wire, m= sections byte for byte.
-const BLINK_OFFER_MEDIA = [
-  'm=message 2855 TCP/MSRP *',
-  'c=IN IP4 127.0.0.1',
-  'a=path:msrp://192.0.2.2:2855/77eb61da385b539776ec;tcp',
-  'a=accept-types:message/cpim text/* image/* application/im-iscomposing+xml',
-  'a=accept-wrapped-types:text/* image/* application/im-iscomposing+xml',
-  'a=setup:active',
-];
-const BLINK_ANSWER_MEDIA = [
-  'm=message 49488 TCP/MSRP *',
-  'c=IN IP4 127.0.0.1',
-  'a=path:msrp://127.0.0.1:2855/srid-6b14d9cf-1e3e-1;tcp msrp://192.0.2.2:49488/e12508a56e68271c77d1;tcp',
-  'a=accept-types:message/cpim text/* image/* application/im-iscomposing+xml',
-  'a=accept-wrapped-types:text/* image/* application/im-iscomposing+xml',
-  'a=setup:passive',
-];
-const session = (address: string) => ['v=0', `o=- 3913454593 3913454593 IN IP4 ${address}`, 's=Blink 6.0.6 (Linux)', 't=0 0'];
-const body = (lines: string[]) => `${lines.join('\r\n')}\r\n`;
 
 function sdpError(run: () => unknown): SdpError {
   try {
@@ -37,7 +19,7 @@ function sdpError(run: () => unknown): SdpError {
 
 describe("Blink's chat SDP", () => {
   it("parses Blink's offer", () => {
-    const sdp = parseChatSdp(body([...session('192.0.2.2'), ...BLINK_OFFER_MEDIA]));
+    const sdp = parseChatSdp(sdpBody([...blinkSession('192.0.2.2'), ...BLINK_OFFER_MEDIA]));
     expect(sdp.media).toEqual({
       transport: 'TCP/MSRP',
       port: 2855,
@@ -54,7 +36,7 @@ describe("Blink's chat SDP", () => {
   });
 
   it("parses Blink's answer with a relay in the path", () => {
-    const sdp = parseChatSdp(body([...session('192.0.2.2'), ...BLINK_ANSWER_MEDIA]));
+    const sdp = parseChatSdp(sdpBody([...blinkSession('192.0.2.2'), ...BLINK_ANSWER_MEDIA]));
     expect(sdp.media.path).toEqual(['msrp://127.0.0.1:2855/srid-6b14d9cf-1e3e-1;tcp', 'msrp://192.0.2.2:49488/e12508a56e68271c77d1;tcp']);
     expect(sdp.media.setup).toBe('passive');
     expect(sdp.media.port).toBe(49488);
@@ -66,7 +48,7 @@ describe("Blink's chat SDP", () => {
       path: ['msrp://192.0.2.2:2855/77eb61da385b539776ec;tcp'],
       acceptTypes: BLINK_ACCEPT_TYPES, acceptWrappedTypes: BLINK_ACCEPT_WRAPPED_TYPES, setup: 'active',
     });
-    expect(text.endsWith(body(BLINK_OFFER_MEDIA))).toBe(true);
+    expect(text.endsWith(sdpBody(BLINK_OFFER_MEDIA))).toBe(true);
     expect(text.startsWith('v=0\r\no=- 0 0 IN IP4 192.0.2.2\r\ns=-\r\nt=0 0\r\nm=message')).toBe(true);
   });
 
@@ -76,7 +58,7 @@ describe("Blink's chat SDP", () => {
       path: ['msrp://127.0.0.1:2855/srid-6b14d9cf-1e3e-1;tcp', 'msrp://192.0.2.2:49488/e12508a56e68271c77d1;tcp'],
       acceptTypes: BLINK_ACCEPT_TYPES, acceptWrappedTypes: BLINK_ACCEPT_WRAPPED_TYPES, setup: 'passive',
     });
-    expect(text.endsWith(body(BLINK_ANSWER_MEDIA))).toBe(true);
+    expect(text.endsWith(sdpBody(BLINK_ANSWER_MEDIA))).toBe(true);
   });
 
   it('takes m= port and c= host from the last path URI by default, 2855 without a port (as sipsimple)', () => {
@@ -88,14 +70,14 @@ describe("Blink's chat SDP", () => {
   });
 
   it('reads the TLS variant (msrps URIs, TCP/TLS/MSRP) and LF line ends', () => {
-    const lines = [...session('192.0.2.2'), ...BLINK_OFFER_MEDIA].map((l) => l.replace('TCP/MSRP', 'TCP/TLS/MSRP').replace('msrp://', 'msrps://'));
+    const lines = [...blinkSession('192.0.2.2'), ...BLINK_OFFER_MEDIA].map((l) => l.replace('TCP/MSRP', 'TCP/TLS/MSRP').replace('msrp://', 'msrps://'));
     const sdp = parseChatSdp(lines.join('\n'));
     expect(sdp.media.transport).toBe('TCP/TLS/MSRP');
     expect(sdp.media.path[0]?.startsWith('msrps://')).toBe(true);
   });
 
   it('picks the m=message section among others and keeps its index; session-level c= applies', () => {
-    const sdp = parseChatSdp(body(['v=0', 'o=- 1 1 IN IP4 10.0.0.1', 's=-', 'c=IN IP4 10.0.0.9', 't=0 0', 'm=audio 4000 RTP/AVP 0', 'a=rtpmap:0 PCMU/8000',
+    const sdp = parseChatSdp(sdpBody(['v=0', 'o=- 1 1 IN IP4 10.0.0.1', 's=-', 'c=IN IP4 10.0.0.9', 't=0 0', 'm=audio 4000 RTP/AVP 0', 'a=rtpmap:0 PCMU/8000',
       'm=message 0 TCP/MSRP *', 'a=path:msrp://h:1/x;tcp', 'a=accept-types:text/plain',
       'm=message 7 TCP/MSRP *', 'a=path:msrp://h:2/y;tcp', 'a=accept-types:*', 'a=chatroom:nickname private-messages', 'a=recvonly']));
     expect(sdp.mediaIndex).toBe(2);
@@ -112,7 +94,7 @@ describe("Blink's chat SDP", () => {
 });
 
 describe('bad chat SDP gives typed errors', () => {
-  const good = [...session('192.0.2.2'), ...BLINK_OFFER_MEDIA];
+  const good = [...blinkSession('192.0.2.2'), ...BLINK_OFFER_MEDIA];
   it.each([
     ['no-chat-media', ['v=0', 'm=audio 4000 RTP/AVP 0']],
     ['unsupported-transport', good.map((l) => l.replace('TCP/MSRP', 'UDP/MSRP'))],
@@ -123,7 +105,7 @@ describe('bad chat SDP gives typed errors', () => {
     ['malformed', [...good, 'garbage']],
     ['malformed', good.map((l) => l.replace('m=message 2855', 'm=message 99999'))],
   ] as const)('%s', (code, lines) => {
-    expect(sdpError(() => parseChatSdp(body([...lines]))).code).toBe(code);
+    expect(sdpError(() => parseChatSdp(sdpBody([...lines]))).code).toBe(code);
   });
 
   it('a body over the size bound is refused before it is split', () => {
@@ -133,10 +115,10 @@ describe('bad chat SDP gives typed errors', () => {
   it('too many lines, path URIs, types or media sections are refused', () => {
     expect(sdpError(() => parseChatSdp('v=0\r\n'.repeat(SDP_LIMITS.maxLines + 1))).code).toBe('too-large');
     const manyUris = Array.from({ length: SDP_LIMITS.maxPathUris + 1 }, (_, i) => `msrp://h:${i + 1}/s;tcp`).join(' ');
-    expect(sdpError(() => parseChatSdp(body(good.map((l) => (l.startsWith('a=path') ? `a=path:${manyUris}` : l))))).code).toBe('too-large');
+    expect(sdpError(() => parseChatSdp(sdpBody(good.map((l) => (l.startsWith('a=path') ? `a=path:${manyUris}` : l))))).code).toBe('too-large');
     const manyTypes = Array.from({ length: SDP_LIMITS.maxTypes + 1 }, (_, i) => `text/t${i}`).join(' ');
-    expect(sdpError(() => parseChatSdp(body(good.map((l) => (l.startsWith('a=accept-types') ? `a=accept-types:${manyTypes}` : l))))).code).toBe('too-large');
-    expect(sdpError(() => parseChatSdp(body(Array.from({ length: SDP_LIMITS.maxMedia + 1 }, () => 'm=audio 1 RTP/AVP 0')))).code).toBe('too-large');
+    expect(sdpError(() => parseChatSdp(sdpBody(good.map((l) => (l.startsWith('a=accept-types') ? `a=accept-types:${manyTypes}` : l))))).code).toBe('too-large');
+    expect(sdpError(() => parseChatSdp(sdpBody(Array.from({ length: SDP_LIMITS.maxMedia + 1 }, () => 'm=audio 1 RTP/AVP 0')))).code).toBe('too-large');
   });
 
   it('building refuses what it could not write correctly', () => {

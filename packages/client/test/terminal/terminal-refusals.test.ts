@@ -3,7 +3,7 @@ import { PassThrough } from 'node:stream';
 import { generateDsaKey } from '@sotto/otr';
 import { describe, expect, it, vi } from 'vitest';
 import { ChatHost } from '../../src/session/chat-host.js';
-import { TrustBook } from '../../src/session/trust-book.js';
+import { memoryTrustBook } from '../helpers/memory-trust.js';
 import { TerminalChat } from '../../src/terminal/terminal-chat.js';
 
 describe('terminal-chat calls status() to choose what to print', () => {
@@ -12,7 +12,7 @@ describe('terminal-chat calls status() to choose what to print', () => {
     const host = new ChatHost({
       privateKey: generateDsaKey(),
       instanceTag: 0x1111,
-      trust: new TrustBook({ fingerprints: () => [], recordSeen: () => Promise.resolve(), setTrust: () => Promise.resolve() }, 'default', () => undefined),
+      trust: memoryTrustBook(),
       policy: 'manual',
       versions: new Set([2, 3]),
       maxMessageSize: 0,
