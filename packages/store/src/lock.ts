@@ -5,13 +5,17 @@
  * hard-linked to `lock` (link(2) fails if the name exists, like O_EXCL, but
  * nobody can ever see a half-written lock).
  *
- * A lock whose pid is dead on this host is stale and is taken over: it is
- * renamed aside (only one contender can rename a given file) and checked to
- * be the very file judged stale before it is deleted, so two processes racing
- * for a stale lock cannot both win. A live owner, or an owner on another
- * host (a shared home directory), gives a 'locked' error naming the directory.
+ * A lock whose pid is dead on this host is stale and is taken over under a
+ * second, short-lived lock, `lock.takeover` (created the same way): only its
+ * holder may delete `lock`, and only after reading it again and finding the
+ * very lock judged stale. Nobody else ever removes a lock but its owner, so
+ * contenders racing for a stale lock cannot both win. (Moving the lock aside
+ * instead, and giving it back when it proved fresh, left a moment in which a
+ * third contender could create its own lock: two winners.) A live owner, or
+ * an owner on another host (a shared home directory), gives a 'locked'
+ * error naming the directory.
  */
-import { link, open, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { link, open, readFile, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { systemRandom, toHex } from '@sotto/otr';
@@ -86,6 +90,9 @@ async function createExclusive(path: string, content: string): Promise<boolean> 
   }
 }
 
+/** Rounds of create, read, take over before giving up on a lock others keep competing for. */
+const MAX_ATTEMPTS = 20;
+
 /** The exclusive hold of one process on a state directory. */
 export class DirectoryLock {
   #released = false;
@@ -100,7 +107,7 @@ export class DirectoryLock {
     const path = join(dir, FILES.lock);
     const nonce = toHex(systemRandom(16));
     const content = `${JSON.stringify({ pid: process.pid, host: hostname(), nonce, since: new Date().toISOString() })}\n`;
-    for (let attempt = 0; attempt < 5; attempt++) {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       try {
         if (await createExclusive(path, content)) return new DirectoryLock(path, nonce);
       } catch (error) {
@@ -110,7 +117,7 @@ export class DirectoryLock {
       if (existing === undefined) continue; // released meanwhile: try again
       const owner = parseOwner(existing);
       if (owner !== undefined) refuseIfLive(dir, path, owner);
-      await takeOverStale(dir, path, existing);
+      await takeOverStale(path, existing, content);
     }
     throw new StoreError('locked', `could not take the lock of ${dir}: other processes keep competing for it`, dir);
   }
@@ -146,22 +153,29 @@ function refuseIfLive(dir: string, path: string, owner: LockOwner): void {
   }
 }
 
-/** Moves a stale lock aside and deletes it, unless what moved was not the stale lock. */
-async function takeOverStale(dir: string, path: string, staleContent: string): Promise<void> {
-  const aside = scratchName(path);
-  try {
-    await rename(path, aside);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return; // someone else took it over: retry
-    throw fromSystemError(error, path, 'take over the stale lock');
-  }
-  const moved = await readText(aside);
-  if (moved === staleContent) {
-    await unlink(aside).catch(() => undefined);
+/** The name of the lock held while a stale lock is taken over. */
+function takeoverPath(path: string): string {
+  return `${path}.takeover`;
+}
+
+/**
+ * Deletes the stale lock at `path` (whose content was `staleContent`) if it
+ * is still that lock, holding the takeover lock meanwhile; returns in every
+ * case for the caller to try again. A takeover lock left by a dead process
+ * (killed within the few milliseconds of a takeover) is removed.
+ */
+async function takeOverStale(path: string, staleContent: string, ours: string): Promise<void> {
+  const guard = takeoverPath(path);
+  if (!(await createExclusive(guard, ours))) {
+    const holder = parseOwner((await readText(guard)) ?? '');
+    if (holder !== undefined && holder.host === hostname() && holder.pid !== process.pid && !isAlive(holder.pid)) {
+      await unlink(guard).catch(() => undefined);
+    }
     return;
   }
-  // We moved a fresh lock another process had just taken: give it back.
-  await link(aside, path).catch(() => undefined);
-  await unlink(aside).catch(() => undefined);
-  throw new StoreError('locked', `${dir} is in use by another sotto; close it first`, dir);
+  try {
+    if ((await readText(path)) === staleContent) await unlink(path).catch(() => undefined);
+  } finally {
+    await unlink(guard).catch(() => undefined);
+  }
 }

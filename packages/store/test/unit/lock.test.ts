@@ -73,6 +73,18 @@ describe('the directory lock', () => {
     await expect(openStore(dir)).rejects.toMatchObject({ code: 'locked', message: expect.stringContaining(`not-${hostname()}`) as string });
   });
 
+  it('a stale lock taken over by racing opens never gives two of them the store (moving a fresh lock aside let a third in)', async () => {
+    for (let round = 0; round < 40; round++) {
+      const dir = tempDir();
+      writeLock(dir, { pid: deadPid(), host: hostname(), nonce: 'stale' });
+      const results = await Promise.allSettled(Array.from({ length: 12 }, () => openStore(dir)));
+      const opened = results.filter((result) => result.status === 'fulfilled');
+      expect(opened).toHaveLength(1);
+      for (const result of results) if (result.status === 'rejected') expect(result.reason).toMatchObject({ code: 'locked' });
+      await opened[0]?.value.close();
+    }
+  });
+
   it('lets exactly one of several simultaneous opens win', async () => {
     const dir = tempDir();
     writeLock(dir, { pid: deadPid(), host: hostname(), nonce: 'stale' });
