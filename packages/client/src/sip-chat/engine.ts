@@ -29,6 +29,7 @@ import { answerSetup, type ChatSdp, type ChatSdpInput, type MsrpSdpTransport } f
 import type { SipTlsOptions } from '../sip/transport.js';
 import type { SipChatEngine, SipChatEvent, SipSessionInfo } from './engine-api.js';
 import { MsrpChannel } from './msrp-net/channel.js';
+import { msrpServerContext } from './msrp-net/certificate.js';
 import { connectMsrp } from './msrp-net/connect.js';
 import { MsrpNetError } from './msrp-net/errors.js';
 import { MsrpLink } from './msrp-net/link.js';
@@ -79,6 +80,8 @@ export interface SipChatEngineOptions {
   readonly msrpTransport: 'tcp' | 'tls';
   /** Relay the caller's MSRP through the relay too (AUTH before the INVITE). Default: when a relay is configured. */
   readonly relayForOutgoing?: boolean | undefined;
+  /** The state directory: where the self-signed certificate for MSRP over TLS without a relay is kept; absent: no such listening. */
+  readonly stateDir?: string | undefined;
   /** Advertise an own MSRP URI nobody can reach (tests of the NAT case). */
   readonly unreachableOwnUri?: boolean | undefined;
   readonly policy: SipPolicyName;
@@ -154,6 +157,7 @@ export class SipChatEngineImpl implements SipChatEngine, OtrEventSink {
   readonly #entries = new Map<string, Entry>();
   readonly #lastError = new RecentMap<string, number>(256);
   #listener: Promise<MsrpListener> | undefined;
+  #tlsListener: Promise<MsrpListener> | undefined;
   #stopped = false;
   #stopping: Promise<void> | undefined;
 
@@ -427,7 +431,9 @@ export class SipChatEngineImpl implements SipChatEngine, OtrEventSink {
     for (const entry of [...this.#entries.values()]) this.#finish(entry, { by: 'local', reason: 'stopped' });
     this.#timer.close();
     this.#account.wipe();
-    if (this.#listener !== undefined) await (await this.#listener.catch(() => undefined))?.close();
+    for (const listener of [this.#listener, this.#tlsListener]) {
+      if (listener !== undefined) await (await listener.catch(() => undefined))?.close();
+    }
   }
 
   // ---- OtrEventSink ----
@@ -521,9 +527,9 @@ export class SipChatEngineImpl implements SipChatEngine, OtrEventSink {
       await entry.sip.accept(this.#description(relay.path, 'passive', transport));
       return;
     }
-    if (tls) throw new MsrpNetError('cannot-listen', 'MSRP over TLS needs an MSRP relay to receive this call (there is no certificate to listen with)');
-    const listener = await this.#ensureListener();
-    const ownUri = this.#ownUri(listener.port, false);
+    const listener = await (tls ? this.#ensureTlsListener() : this.#ensureListener());
+    if (entry.ended) return;
+    const ownUri = this.#ownUri(listener.port, tls);
     const channel = this.#channel(entry, [ownUri], remotePath, undefined);
     entry.stopListening = listener.expect(ownUri.sessionId ?? '', (socket, bytes) => {
       entry.stopListening?.();
@@ -563,7 +569,8 @@ export class SipChatEngineImpl implements SipChatEngine, OtrEventSink {
     if (first === undefined || entry.ended) return;
     const channel = this.#channel(entry, [ownUri], remotePath, undefined);
     try {
-      const socket = await connectMsrp(first, this.#tlsOptions());
+      // Straight to the peer (a one-hop path): its certificate is self-signed, taken unchecked as msrplib does; a relay's is verified.
+      const socket = await connectMsrp(first, { ...this.#tlsOptions(), verify: remotePath.length > 1 });
       if (gone(entry, channel)) {
         socket.destroy();
         return;
@@ -932,6 +939,22 @@ export class SipChatEngineImpl implements SipChatEngine, OtrEventSink {
   #tlsOptions(): { caFile?: string; caPem?: string } {
     const tls = this.#options.tls;
     return { ...(tls?.caFile === undefined ? {} : { caFile: tls.caFile }), ...(tls?.caPem === undefined ? {} : { caPem: tls.caPem }) };
+  }
+
+  /** The listener for MSRP over TLS, with the state directory's self-signed certificate (made on first use). */
+  #ensureTlsListener(): Promise<MsrpListener> {
+    if (this.#tlsListener === undefined) {
+      const stateDir = this.#options.stateDir;
+      if (stateDir === undefined) {
+        return Promise.reject(new MsrpNetError('cannot-listen', 'MSRP over TLS needs an MSRP relay to receive this call (there is no certificate to listen with)'));
+      }
+      const host = this.#sip.transport.localAddress ?? '127.0.0.1';
+      this.#tlsListener = msrpServerContext(stateDir).then((context) => MsrpListener.listen(host, context));
+      this.#tlsListener.catch(() => {
+        this.#tlsListener = undefined;
+      });
+    }
+    return this.#tlsListener;
   }
 
   #ensureListener(): Promise<MsrpListener> {

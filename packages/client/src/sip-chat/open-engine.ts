@@ -112,6 +112,7 @@ export async function openSipChatEngine(request: OpenSipChatRequest): Promise<Op
       tls: { ...(caFile === undefined ? {} : { caFile }), ...(stored?.certificateFingerprint === undefined ? {} : { trustedFingerprint256: stored.certificateFingerprint }) },
       ...(relay === undefined ? {} : { msrpRelay: { host: relay.host, port: relay.port, transport: relayTransport, sendDigestUri: options.msrpRelayDigestUri } }),
       msrpTransport: relay === undefined ? options.msrpTransport ?? 'tcp' : relayTransport,
+      stateDir: store.dir,
       unreachableOwnUri: options.unreachableMsrpUri,
       policy: options.policy,
       versions: options.versions,

@@ -33,7 +33,7 @@ export type { Event };
 export interface SipClientOptions {
   /** AUTH at the rig's MSRP relay. */
   readonly relay?: boolean;
-  /** MSRP over TLS (`msrps`, Blink's default): with `relay`, the rig's TLS relay; the rig's CA is trusted (--ca-file). Needs a rig started with `tls`. */
+  /** MSRP over TLS (`msrps`, Blink's default): with `relay`, the rig's TLS relay; the rig's CA is trusted (--ca-file). A relay needs a rig started with `tls`; without one, any rig. */
   readonly msrpTls?: boolean;
   /** Advertise an own MSRP URI nobody can reach (the NAT case; needs `relay`). */
   readonly unreachable?: boolean;
@@ -102,7 +102,6 @@ function relayArgs(kam: Kamailio, options: SipClientOptions): string[] {
   const tls = options.msrpTls === true;
   const args: string[] = [];
   if (tls) {
-    if (kam.caPem === undefined || kam.msrpsRelay === undefined) throw new Error('msrpTls needs a Kamailio started with tls');
     args.push('--msrp-transport', 'tls');
   } else {
     args.push('--msrp-transport', 'tcp');
@@ -123,8 +122,8 @@ export async function startSipClient(kam: Kamailio, user: string, options: SipCl
   const password = options.password ?? (options.relay === true || options.relayAt !== undefined ? MSRP_PASSWORD : SIP_PASSWORD);
   writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
   const caArgs: string[] = [];
-  if (options.sipTls === true || options.msrpTls === true) {
-    if (kam.caPem === undefined) throw new Error('sipTls and msrpTls need a Kamailio started with tls');
+  if (options.sipTls === true || (options.msrpTls === true && kam.caPem !== undefined)) {
+    if (kam.caPem === undefined) throw new Error('sipTls needs a Kamailio started with tls');
     const caFile = join(stateDir, 'ca.pem');
     writeFileSync(caFile, kam.caPem);
     caArgs.push('--ca-file', caFile);

@@ -1,7 +1,11 @@
 /**
  * Opening an MSRP connection (RFC 4975 section 6): TCP for `msrp`, TLS for
  * `msrps`, to the first URI of a path. TLS verifies against the system's
- * CAs plus the account's extra ones, and the host name of the URI.
+ * CAs plus the account's extra ones, and the host name of the URI; a
+ * connection straight to the peer (no relay in between) may instead take
+ * the peer's self-signed certificate unchecked (`verify: false`), as
+ * msrplib does: RFC 4975 binds no name to such a hop, and OTR protects what
+ * travels on it end to end.
  */
 import { readFileSync } from 'node:fs';
 import { isIP, connect as tcpConnect, type Socket } from 'node:net';
@@ -13,6 +17,8 @@ import { MsrpNetError } from './errors.js';
 export interface MsrpTlsOptions {
   readonly caFile?: string | undefined;
   readonly caPem?: string | undefined;
+  /** Check the server's certificate (default); false: any certificate, for a direct peer hop only. */
+  readonly verify?: boolean | undefined;
 }
 
 /** How long connecting (and the TLS handshake) may take. */
@@ -38,20 +44,21 @@ export function endpointOf(uri: MsrpUri): { host: string; port: number; tls: boo
   return { host, port: effectivePort(uri), tls: uri.scheme === 'msrps' };
 }
 
-/** Connects to `uri`; resolves once connected (TLS: verified). */
+/** Connects to `uri`; resolves once connected (TLS: verified, unless `verify` is false). */
 export function connectMsrp(uri: MsrpUri, tls: MsrpTlsOptions | undefined, timeoutMs = CONNECT_TIMEOUT_MS): Promise<Socket | TLSSocket> {
   return new Promise((resolve, reject) => {
     const { host, port, tls: secure } = endpointOf(uri);
+    const verify = tls?.verify !== false;
     let ca: string[] | undefined;
     try {
-      ca = secure ? tlsCa(tls) : undefined;
+      ca = secure && verify ? tlsCa(tls) : undefined;
     } catch (error) {
       reject(error instanceof Error ? error : new MsrpNetError('ca-file', 'cannot read the CA file'));
       return;
     }
     let settled = false;
     const socket: Socket | TLSSocket = secure
-      ? tlsConnect({ host, port, ca, servername: isIP(host) === 0 ? host : undefined }, () => done())
+      ? tlsConnect({ host, port, ca, rejectUnauthorized: verify, servername: isIP(host) === 0 ? host : undefined }, () => done())
       : tcpConnect({ host, port }, () => done());
     const timer = setTimeout(() => fail(new MsrpNetError('connect-failed', `no MSRP connection to ${host}:${port} in time`)), timeoutMs);
     function done(): void {

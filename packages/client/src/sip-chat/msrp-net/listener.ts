@@ -12,8 +12,13 @@
  * taken, the one waiting longest is closed for the newcomer, so idle
  * sockets cannot lock a session's own connection out); anything else is
  * closed without an answer, and no session is affected.
+ *
+ * With a TLS context (msrps, certificate.ts) every connection is wrapped in
+ * a server-side TLS socket as it comes in: the handshake counts against the
+ * same pending bounds and time as the wait for the To-Path.
  */
 import { createServer, type Server, type Socket } from 'node:net';
+import { TLSSocket, type SecureContext } from 'node:tls';
 import { parsePath } from '@sotto/msrp';
 import { MsrpNetError } from './errors.js';
 
@@ -58,17 +63,19 @@ export class MsrpListener {
   readonly #takers = new Map<string, ConnectionTaker>();
   /** The connections waiting for a match, oldest first: each one's drop. */
   readonly #waiting = new Set<() => void>();
+  readonly #tls: SecureContext | undefined;
   #port = 0;
 
-  private constructor(server: Server) {
+  private constructor(server: Server, tls: SecureContext | undefined) {
     this.#server = server;
+    this.#tls = tls;
   }
 
-  /** Listens on `host` (a port of the system's choosing). */
-  static listen(host: string): Promise<MsrpListener> {
+  /** Listens on `host` (a port of the system's choosing); with `tls`, for MSRP over TLS with that context. */
+  static listen(host: string, tls?: SecureContext): Promise<MsrpListener> {
     return new Promise((resolve, reject) => {
       const server = createServer({ noDelay: true });
-      const listener = new MsrpListener(server);
+      const listener = new MsrpListener(server, tls);
       server.maxConnections = MAX_CONNECTIONS;
       server.on('connection', (socket) => listener.#incoming(socket));
       server.once('error', (error: NodeJS.ErrnoException) => reject(new MsrpNetError('cannot-listen', `cannot listen for MSRP on ${host} (${error.code ?? 'error'})`)));
@@ -103,7 +110,9 @@ export class MsrpListener {
     return new Promise((resolve) => this.#server.close(() => resolve()));
   }
 
-  #incoming(socket: Socket): void {
+  #incoming(raw: Socket): void {
+    const socket = this.#tls === undefined ? raw : new TLSSocket(raw, { isServer: true, secureContext: this.#tls });
+    if (socket !== raw) raw.on('error', () => undefined);
     if (this.#waiting.size >= MAX_PENDING_CONNECTIONS) {
       // the one waiting longest gives way (it had the most time to show its To-Path)
       const oldest = this.#waiting.values().next().value;
