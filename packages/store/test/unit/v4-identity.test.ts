@@ -20,6 +20,28 @@ function readJson(dir: string, file: string): { version: number; accounts: Recor
   return JSON.parse(readFileSync(join(dir, file), 'utf8')) as never;
 }
 
+/**
+ * Saves a fresh profile for alice, changes its stored entry in keys.json with
+ * `tamper`, reopens the store and returns what it says of alice's profile.
+ */
+async function storedProfileAfter(tamper: (entry: Record<string, unknown>, v4: Record<string, unknown>) => void): Promise<unknown> {
+  const dir = tempDir();
+  const store = await openStore(dir);
+  const profile = await makeProfile(store, 'alice', Date.now());
+  await store.saveClientProfile('alice', profile.encoded, profile.expiresAt);
+  await store.close();
+  const body = readJson(dir, 'keys.json');
+  const v4 = body.accounts.alice?.v4 as Record<string, unknown>;
+  tamper(v4.profile as Record<string, unknown>, v4);
+  writeFileSync(join(dir, 'keys.json'), JSON.stringify(body), { mode: 0o600 });
+  const reopened = await openStore(dir);
+  try {
+    return reopened.clientProfile('alice', new Date());
+  } finally {
+    await reopened.close();
+  }
+}
+
 describe('OTRv4 identity', () => {
   it('is created on first use with the DSA key, kept across reopening, in a 0600 keys.json of format version 2', async () => {
     const dir = tempDir();
@@ -166,45 +188,24 @@ describe('client profile persistence', () => {
   });
 
   it('a stored profile that does not parse needs a new one and the store still opens', async () => {
-    const dir = tempDir();
-    const store = await openStore(dir);
-    const profile = await makeProfile(store, 'alice', Date.now());
-    await store.saveClientProfile('alice', profile.encoded, profile.expiresAt);
-    await store.close();
-    const body = readJson(dir, 'keys.json');
-    (body.accounts.alice?.v4 as { profile: { encoded: string } }).profile.encoded = 'deadbeef';
-    writeFileSync(join(dir, 'keys.json'), JSON.stringify(body), { mode: 0o600 });
-    const reopened = await openStore(dir);
-    expect(reopened.clientProfile('alice', new Date())).toEqual({ status: 'needs-new', reason: 'malformed' });
-    await reopened.close();
+    const stored = await storedProfileAfter((entry) => {
+      entry.encoded = 'deadbeef';
+    });
+    expect(stored).toEqual({ status: 'needs-new', reason: 'malformed' });
   });
 
   it('a stored profile entry of the wrong shape is dropped (needs a new one), not fatal', async () => {
-    const dir = tempDir();
-    const store = await openStore(dir);
-    const profile = await makeProfile(store, 'alice', Date.now());
-    await store.saveClientProfile('alice', profile.encoded, profile.expiresAt);
-    await store.close();
-    const body = readJson(dir, 'keys.json');
-    (body.accounts.alice?.v4 as { profile: unknown }).profile = { encoded: 42, expiresAt: 'soon' };
-    writeFileSync(join(dir, 'keys.json'), JSON.stringify(body), { mode: 0o600 });
-    const reopened = await openStore(dir);
-    expect(reopened.clientProfile('alice', new Date())).toEqual({ status: 'needs-new', reason: 'none' });
-    await reopened.close();
+    const stored = await storedProfileAfter((_entry, v4) => {
+      v4.profile = { encoded: 42, expiresAt: 'soon' };
+    });
+    expect(stored).toEqual({ status: 'needs-new', reason: 'none' });
   });
 
   it('a stored profile whose recorded expiry is not its own needs a new one', async () => {
-    const dir = tempDir();
-    const store = await openStore(dir);
-    const profile = await makeProfile(store, 'alice', Date.now());
-    await store.saveClientProfile('alice', profile.encoded, profile.expiresAt);
-    await store.close();
-    const body = readJson(dir, 'keys.json');
-    (body.accounts.alice?.v4 as { profile: { expiresAt: number } }).profile.expiresAt += 1000;
-    writeFileSync(join(dir, 'keys.json'), JSON.stringify(body), { mode: 0o600 });
-    const reopened = await openStore(dir);
-    expect(reopened.clientProfile('alice', new Date())).toEqual({ status: 'needs-new', reason: 'expiry-mismatch' });
-    await reopened.close();
+    const stored = await storedProfileAfter((entry) => {
+      entry.expiresAt = (entry.expiresAt as number) + 1000;
+    });
+    expect(stored).toEqual({ status: 'needs-new', reason: 'expiry-mismatch' });
   });
 
   it('refuses to save bytes that are not a profile, a profile of another account, an expired one or a wrong expiry, writing nothing', async () => {

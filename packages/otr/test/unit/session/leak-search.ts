@@ -1,7 +1,7 @@
 /** Searching dumps and byte arrays for 8-byte windows of secrets (the no-secret-leak tests), and collecting what a host could see. */
 import { inspect } from 'node:util';
 import { expect } from 'vitest';
-import { UsageError, type Account } from '../../../src/index.js';
+import { UsageError, type Account, type Outcome } from '../../../src/index.js';
 import { internalConversationOf } from '../../../src/testing.js';
 
 /** Adds to `observed` the conversations of each account with its peer, as a debugging host might dump them at a quiet moment. */
@@ -89,4 +89,43 @@ export function byteArrays(root: unknown): Uint8Array[] {
     }
   }
   return found;
+}
+
+/**
+ * Alice and Bob (addressed as 'alice' and 'bob') joined by an in-memory wire,
+ * with everything a host could see collected: each outcome's show and events
+ * in `observed`, what went on the wire in `wire` (checked apart: r and old
+ * MAC keys are revealed there on purpose). `harvest` collects the secrets the
+ * test searches for after each exchange.
+ */
+export function observedPair(alice: Account, bob: Account, harvest: () => void) {
+  const observed: unknown[] = [];
+  const wire: string[] = [];
+  const queue: { to: Account; from: string; text: string }[] = [];
+  const take = (from: string, outcome: Outcome): void => {
+    observed.push({ show: outcome.show, events: outcome.events });
+    wire.push(...outcome.send.map((message) => message.text));
+    for (const message of outcome.send) queue.push({ to: message.to === 'bob' ? bob : alice, from, text: message.text });
+  };
+  return {
+    observed,
+    wire,
+    /** The messages in flight, in order (a test may reorder them). */
+    queue,
+    take,
+    /** Delivers everything in flight, then harvests. */
+    pump: (): void => {
+      while (queue.length > 0) {
+        const next = queue.shift()!;
+        take(next.to === bob ? 'bob' : 'alice', next.to.receive(next.from, next.text, 0));
+      }
+      harvest();
+    },
+    snapshot: (): void =>
+      snapshotConversations(observed, [
+        [alice, 'bob'],
+        [bob, 'alice'],
+      ]),
+    thrown: (action: () => unknown): void => observeUsageError(observed, action),
+  };
 }

@@ -14,7 +14,7 @@ import { Account, generateDsaKey, generateV4Identity, type Outcome, type RandomS
 import { deterministicRandom, internalConversationOf } from '../../../src/testing.js';
 import { V4Channel } from '../../../src/v4/channel.js';
 import { classifyIncoming } from '../../../src/wire/index.js';
-import { byteArrays, holdsSecret, observeUsageError, secretWindows, snapshotConversations, textLeaks } from './leak-search.js';
+import { byteArrays, holdsSecret, observedPair, secretWindows, textLeaks } from './leak-search.js';
 
 const consoleMethods = ['log', 'info', 'warn', 'error', 'debug', 'trace', 'dir', 'table'] as const;
 
@@ -51,14 +51,6 @@ describe('no key byte of a v4 conversation reaches the host, the logs or an insp
     };
     const alice = make('alice', 0x4321);
     const bob = make('bob', 0x8765);
-    const observed: unknown[] = [];
-    const wire: string[] = [];
-    const queue: { to: Account; from: string; text: string }[] = [];
-    const take = (from: string, outcome: Outcome): void => {
-      observed.push({ show: outcome.show, events: outcome.events });
-      wire.push(...outcome.send.map((message) => message.text));
-      for (const message of outcome.send) queue.push({ to: message.to === 'bob' ? bob : alice, from, text: message.text });
-    };
     const channels = (): V4Channel[] =>
       (
         [
@@ -76,18 +68,8 @@ describe('no key byte of a v4 conversation reaches the host, the logs or an insp
         for (const key of r.macKeysToReveal) if (!key.wiped) macKeys.push(Uint8Array.from(key.expose()));
       }
     };
-    const snapshot = (): void => snapshotConversations(observed, [
-      [alice, 'bob'],
-      [bob, 'alice'],
-    ]);
-    const pump = (): void => {
-      while (queue.length > 0) {
-        const next = queue.shift()!;
-        take(next.to === bob ? 'bob' : 'alice', next.to.receive(next.from, next.text, 0));
-      }
-      harvest();
-    };
-    const thrown = (action: () => unknown): void => observeUsageError(observed, action);
+    // What goes on the wire is checked apart: r and the old MAC keys are revealed there on purpose.
+    const { observed, wire, queue, take, pump, snapshot, thrown } = observedPair(alice, bob, harvest);
 
     take('alice', alice.startOtr('bob', 0));
     pump();

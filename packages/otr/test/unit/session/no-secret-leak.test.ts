@@ -12,7 +12,7 @@ import { Account, generateDsaKey, UsageError, type Outcome, type RandomSource } 
 import { deterministicRandom, internalConversationOf } from '../../../src/testing.js';
 import { classifyIncoming } from '../../../src/wire/index.js';
 import type { V3Channel } from '../../../src/v3/index.js';
-import { byteArrays, holdsSecret, observeUsageError, secretWindows, snapshotConversations, textLeaks } from './leak-search.js';
+import { byteArrays, holdsSecret, observedPair, secretWindows, textLeaks } from './leak-search.js';
 
 function recording(seed: string, sink: Uint8Array[]): RandomSource {
   const inner = deterministicRandom(seed);
@@ -105,15 +105,6 @@ describe('no key byte reaches the host, the logs or an inspection, across a whol
     };
     const alice = new Account({ privateKey: aliceKey, instanceTag: 0x4321, random: recordingCopy('leak-a'), maxMessageSize: 400 });
     const bob = new Account({ privateKey: bobKey, instanceTag: 0x8765, random: recordingCopy('leak-b') });
-    const observed: unknown[] = [];
-    const wire: string[] = [];
-    const queue: { to: Account; from: string; text: string }[] = [];
-    const take = (from: string, outcome: Outcome): void => {
-      // What goes on the wire is checked apart: r and the old MAC keys are revealed there on purpose.
-      observed.push({ show: outcome.show, events: outcome.events });
-      wire.push(...outcome.send.map((message) => message.text));
-      for (const message of outcome.send) queue.push({ to: message.to === 'bob' ? bob : alice, from, text: message.text });
-    };
     /** The derived keys of the pairing each side sends with now (both MAC keys are still unrevealed here). */
     const harvest = (): void => {
       for (const [account, peer] of [
@@ -133,18 +124,8 @@ describe('no key byte reaches the host, the logs or an inspection, across a whol
         }
       }
     };
-    const snapshot = (): void => snapshotConversations(observed, [
-      [alice, 'bob'],
-      [bob, 'alice'],
-    ]);
-    const pump = (): void => {
-      while (queue.length > 0) {
-        const next = queue.shift()!;
-        take(next.to === bob ? 'bob' : 'alice', next.to.receive(next.from, next.text, 0));
-      }
-      harvest();
-    };
-    const thrown = (action: () => unknown): void => observeUsageError(observed, action);
+    // What goes on the wire is checked apart: r and the old MAC keys are revealed there on purpose.
+    const { observed, wire, take, pump, snapshot, thrown } = observedPair(alice, bob, harvest);
 
     take('alice', alice.endOtr('bob', 0));
     thrown(() => alice.startSmp('bob', 'shared secret', 'a\0b', 0));
